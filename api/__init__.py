@@ -1,0 +1,1 @@
+"""Read-only GraphQL and Cypher over HTTP (see issue: GraphQL API)."""

@@ -1,0 +1,17 @@
+"""One base error per package, so callers can catch the project's expected failures only."""
+
+
+class KGError(Exception):
+    """Base of every expected failure; its message is shown to the user as one line."""
+
+
+class InputError(KGError):
+    """A document could not be read or is not a usable text."""
+
+
+class StoreError(KGError):
+    """The graph store is unreachable, locked or refused an operation."""
+
+
+class ReadOnlyViolation(StoreError):
+    """A query through a read-only path tried to write."""

@@ -1,0 +1,1 @@
+"""Graph stores: one interface, the embedded FalkorDB default and Neo4j."""

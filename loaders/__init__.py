@@ -1,0 +1,1 @@
+"""Loader stages: read, normalise, metadata, recognise, resolve, extract, write."""
