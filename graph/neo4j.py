@@ -1,0 +1,85 @@
+"""Neo4j through the official driver: managed transactions for writes, routed reads with a timeout.
+
+The Cypher comes from `CypherGraphStore`, shared with the embedded store. The
+constructor only records settings; the driver connects on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from conflictkg.errors import ReadOnlyViolation, StoreError
+
+from .cypher import CypherGraphStore
+
+_SCHEMA = (
+    "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE",
+    "CREATE CONSTRAINT provision_id IF NOT EXISTS FOR (p:Provision) REQUIRE p.id IS UNIQUE",
+    "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
+    "CREATE INDEX evidence_fact IF NOT EXISTS FOR (ev:Evidence) ON (ev.fact)",
+    "CREATE INDEX evidence_document IF NOT EXISTS FOR (ev:Evidence) ON (ev.document)",
+    "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name]",
+)
+
+
+class Neo4jStore(CypherGraphStore):
+    """A Neo4j 5 server (or cluster/Aura) as the graph store."""
+
+    def __init__(self, uri: str, *, auth: tuple[str, str] | None = None, database: str | None = None) -> None:
+        self.uri = uri
+        self.auth = auth
+        self.database = database
+        self._driver: Any = None
+
+    def _connect(self) -> Any:
+        if self._driver is None:
+            try:
+                import neo4j
+            except ImportError as exc:
+                raise StoreError("the Neo4j backend needs the driver: pip install 'conflictkg[neo4j]'") from exc
+            self._driver = neo4j.GraphDatabase.driver(self.uri, auth=self.auth)
+        return self._driver
+
+    def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        import neo4j
+
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(cypher, dict(params or {}))]
+
+        try:
+            with self._connect().session(database=self.database) as session:
+                result: list[dict[str, Any]] = session.execute_write(work)
+                return result
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
+        except neo4j.exceptions.DriverError as exc:
+            raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
+
+    def read(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+    ) -> list[dict[str, Any]]:
+        import neo4j
+
+        query = neo4j.Query(cypher, timeout=timeout_ms / 1000)
+        try:
+            records, _, _ = self._connect().execute_query(
+                query, dict(params or {}), routing_=neo4j.RoutingControl.READ, database_=self.database
+            )
+        except neo4j.exceptions.ClientError as exc:
+            if "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():
+                raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc
+            raise StoreError(f"query failed: {exc.message}") from exc
+        except neo4j.exceptions.DriverError as exc:
+            raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
+        return [record.data() for record in records]
+
+    def ensure_schema(self) -> None:
+        for statement in _SCHEMA:
+            self._write(statement)
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
