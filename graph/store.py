@@ -51,7 +51,7 @@ class GraphStore(Protocol):
         """Release connections (and stop an embedded server this process started, if no one else uses it)."""
 
 
-StoreFactory = Callable[[str], GraphStore]
+StoreFactory = Callable[..., GraphStore]
 _BACKENDS: dict[str, StoreFactory] = {}
 
 
@@ -72,11 +72,11 @@ def _builtin(scheme: str) -> StoreFactory | None:
     return None
 
 
-def open_store(uri: str | Path | None = None) -> GraphStore:
-    """Open the store a URI names; the embedded default for a path or None."""
+def open_store(uri: str | Path | None = None, **options: Any) -> GraphStore:
+    """Open the store a URI names (the embedded default for a path or None); options go to the backend."""
     text = str(uri) if uri else DEFAULT_STORE
     scheme = text.split("://", 1)[0] if "://" in text else "default"
     factory = _BACKENDS.get(scheme) or _builtin(scheme)
     if factory is None:
         raise StoreError(f"unknown store URI scheme {scheme!r} in {text!r}: use a directory path or neo4j://host:7687")
-    return factory(text)
+    return factory(text, **options)

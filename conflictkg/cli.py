@@ -1,0 +1,229 @@
+"""The `kg` command. The only place (with api/) that reads configuration from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from conflictkg.errors import KGError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Conflict knowledge graph: ingest, query, export.")
+err = Console(stderr=True)
+out = Console()
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", "-s", help="Data directory of the embedded store, or neo4j://host:7687. Env: KG_STORE."),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")]
+
+
+class _State:
+    verbose = False
+
+
+def _store_uri(store: str | None) -> str:
+    return store or os.environ.get("KG_STORE") or "./kg-data"
+
+
+def open_configured_store(store: str | None) -> Any:
+    """A store from the command line or environment (Neo4j credentials from NEO4J_USER/NEO4J_PASSWORD)."""
+    from conflictkg.graph.store import open_store
+
+    uri = _store_uri(store)
+    if "://" in uri:
+        user, password = os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD")
+        return open_store(uri, auth=(user, password) if password else None, database=os.environ.get("NEO4J_DATABASE"))
+    return open_store(uri)
+
+
+@contextmanager
+def _session(store: str | None, verbose: bool) -> Any:
+    """Open the store, turn expected failures into one clear line and exit code 1."""
+    handle = None
+    try:
+        handle = open_configured_store(store)
+        handle.ensure_schema()
+        yield handle
+    except KGError as exc:
+        if verbose:
+            err.print_exception()
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    except Exception as exc:  # an unexpected failure: one line, traceback on --verbose
+        if verbose:
+            err.print_exception()
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (run with --verbose for the traceback)", highlight=False)
+        raise typer.Exit(2) from exc
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for standard input.")],
+    store: StoreOpt = None,
+    lexicon: Annotated[
+        list[str] | None, typer.Option("--lexicon", "-l", help="Lexicon name or YAML path; repeat to merge.")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) to resolve relative dates against.")
+    ] = None,
+    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")] = 20_000_000,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Read documents, extract entities, relations and provisions with evidence, and write them to the store."""
+    from conflictkg.loaders.lexicon import DEFAULT_LEXICON
+    from conflictkg.loaders.pipeline import Pipeline
+
+    try:
+        when = date.fromisoformat(published) if published else None
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] --published {published!r} is not a date: use YYYY-MM-DD")
+        raise typer.Exit(1) from exc
+    with _session(store, verbose) as handle:
+        pipeline = Pipeline(handle, lexicon or [DEFAULT_LEXICON], published=when, max_bytes=max_bytes)
+        progress = Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+            TimeElapsedColumn(), console=err, transient=True,
+        )
+        with progress:
+            task = progress.add_task("loading the language model", total=None)
+
+            def tick(item: Any) -> None:
+                progress.update(task, advance=1, description=item.document)
+                if item.status == "failed":
+                    progress.console.print(f"[red]failed:[/red] {item.message}", highlight=False)
+
+            report = pipeline.ingest(paths, progress=tick)
+        stats = handle.stats()
+        err.print(
+            f"{report.count('ingested')} ingested, {report.count('unchanged')} unchanged, "
+            f"{len(report.failed)} failed in {report.seconds:.1f}s "
+            f"({report.words / max(report.seconds, 1e-9):,.0f} words/s). Graph: {stats['documents']} documents, "
+            f"{stats['entities']} entities, {stats['relations']} relations, {stats['provisions']} provisions.",
+            highlight=False,
+        )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (ttl, trig, nquads, jsonld: RDF issue).")] = "jsonl",
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Leave out evidence below this confidence.")] = 0.0,
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Export the graph; jsonl follows the contract read by score_extraction.py."""
+    if format != "jsonl":
+        err.print(f"[red]error:[/red] export format {format!r} is not available yet; use --format jsonl")
+        raise typer.Exit(1)
+    with _session(store, verbose) as handle:
+        lines = []
+        for record in handle.export_records():
+            if "evidence" in record and min_confidence > 0:
+                record["evidence"] = [e for e in record["evidence"] if e["confidence"] >= min_confidence]
+                if not record["evidence"]:
+                    continue
+            lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
+        text = "\n".join(lines) + ("\n" if lines else "")
+        if out_file:
+            tmp = out_file.with_name(out_file.name + ".partial")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out_file)
+            err.print(f"wrote {len(lines)} records to {out_file}")
+        else:
+            sys.stdout.write(text)
+
+
+@app.command()
+def stats(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
+    """Counts of documents, entities, relations, provisions and evidence."""
+    with _session(store, verbose) as handle:
+        table = Table(title=f"graph at {handle.uri}")
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for key, value in handle.stats().items():
+            table.add_row(key, str(value))
+        out.print(table)
+
+
+@app.command()
+def cypher(
+    query: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
+    params: Annotated[str | None, typer.Option(help="Query parameters as a JSON object.")] = None,
+    limit: Annotated[int, typer.Option(help="Print at most this many rows.")] = 1000,
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run a read-only Cypher query and print the rows as JSON lines; writes are refused."""
+    try:
+        values = json.loads(params) if params else {}
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]error:[/red] --params is not valid JSON: {exc.msg}")
+        raise typer.Exit(1) from exc
+    with _session(store, verbose) as handle:
+        rows = handle.read(query, values)
+        for row in rows[:limit]:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        if len(rows) > limit:
+            err.print(f"(showing {limit} of {len(rows)} rows; use --limit)")
+
+
+@app.command()
+def remove(
+    document_id: Annotated[str, typer.Argument(help="The document id (its file name).")],
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Remove a document, its evidence, and every fact no other document supports."""
+    with _session(store, verbose) as handle:
+        if not handle.remove_document(document_id):
+            err.print(f"[red]error:[/red] no document {document_id!r} in the store; `kg export` lists documents")
+            raise typer.Exit(1)
+        err.print(f"removed {document_id}")
+
+
+GUARANTEES = (
+    "MATCH (a:Agreement)-[:HAS_PROVISION]->(p:Provision)-[:OBLIGES]->(g:Entity) "
+    "WHERE p.type IN ['GUARANTEE_PASSAGE', 'SECURE_CORRIDOR'] "
+    "MATCH (p)-[:CONCERNS]->(c:Entity) "
+    "OPTIONAL MATCH (ev:Evidence {fact: p.id}) "
+    "RETURN g.name AS guarantor, c.name AS corridor, a.name AS agreement, p.type AS provision, "
+    "collect(DISTINCT ev.document) AS sources ORDER BY guarantor, corridor"
+)
+
+
+@app.command()
+def demo(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
+    """Ingest the bundled sample corpus and answer the corridor question."""
+    samples = resources.files("conflictkg") / "samples"
+    with resources.as_file(samples) as folder:
+        ingest([str(folder)], store=store, lexicon=None, published=None, max_bytes=20_000_000, verbose=verbose)
+    with _session(store, verbose) as handle:
+        table = Table(title="Who guarantees which corridor under which agreement?")
+        for col in ("guarantor", "corridor", "agreement", "provision", "sources"):
+            table.add_column(col)
+        for row in handle.read(GUARANTEES):
+            table.add_row(row["guarantor"], row["corridor"], row["agreement"], row["provision"],
+                          ", ".join(row["sources"]))
+        out.print(table)
+        out.print(f"Cypher used:\n{GUARANTEES}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,731 @@
+"""Relation and provision extraction by grammatical rules over the dependency parse.
+
+Each rule names itself in the evidence's `extractor` field ("rule:verb-active@0.3",
+...), so an analyst can see which rule produced a fact. Rules look for a trigger
+(a verb lemma or cue word from the lexicon), take its grammatical arguments
+(subject, object, agent, prepositional object, coordinated and apposed phrases),
+and keep a pair only if it fits the predicate's signature in the ontology.
+Negated triggers never yield the positive fact; reported speech and hedges keep
+the fact with `attributed_to` and a lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from conflictkg.schema.models import Entity, Evidence, Provision, Relation
+
+from .lexicon import Lexicon, fold
+from .resolve import Resolved, ResolvedMention
+from .timeparse import resolve_date
+
+VERSION = "0.3"
+MAX_QUOTE = 600
+
+ACTOR, TERR, AGR, EVENT = "Actor", "Territory", "Agreement", "Event"
+# predicate -> (allowed subject labels, allowed object labels); a State counts as a Territory too.
+SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "SIGNED": (frozenset({ACTOR}), frozenset({AGR})),
+    "MEDIATED": (frozenset({ACTOR}), frozenset({AGR, EVENT})),
+    "PARTY_TO": (frozenset({ACTOR}), frozenset({AGR})),
+    "PROPOSED": (frozenset({ACTOR}), frozenset({AGR})),
+    "REJECTED": (frozenset({ACTOR}), frozenset({AGR, EVENT})),
+    "CONTROLS": (frozenset({ACTOR}), frozenset({TERR})),
+    "CLAIMS": (frozenset({ACTOR}), frozenset({TERR})),
+    "DEPLOYED_TO": (frozenset({ACTOR}), frozenset({TERR})),
+    "PART_OF": (frozenset({TERR, ACTOR, EVENT}), frozenset({TERR, ACTOR, EVENT})),
+    "LOCATED_IN": (frozenset({TERR, EVENT}), frozenset({TERR})),
+    "CONNECTS": (frozenset({TERR}), frozenset({TERR})),
+    "LEADS": (frozenset({ACTOR}), frozenset({ACTOR})),
+    "MEMBER_OF": (frozenset({ACTOR}), frozenset({ACTOR})),
+    "PARTICIPATED_IN": (frozenset({ACTOR}), frozenset({EVENT})),
+    "OCCURRED_IN": (frozenset({EVENT}), frozenset({TERR})),
+    "RESULTED_IN": (frozenset({EVENT}), frozenset({EVENT, AGR})),
+    "SUPPORTS": (frozenset({ACTOR}), frozenset({ACTOR})),
+    "OPPOSES": (frozenset({ACTOR}), frozenset({ACTOR})),
+    "SUPPLIES_ARMS_TO": (frozenset({ACTOR}), frozenset({ACTOR})),
+    "SUSPENDED": (frozenset({ACTOR}), frozenset({EVENT, AGR})),
+}
+SUBJECT_KINDS: dict[str, frozenset[str]] = {
+    "DEPLOYED_TO": frozenset({"ArmedForce", "State", "Organization"}),
+    "LEADS": frozenset({"Person"}),
+    "CONNECTS": frozenset({"Corridor", "Road"}),
+    "CONTROLS": frozenset({"State", "ArmedForce", "Polity", "Group", "Organization"}),
+}
+LEADER_TITLES = {
+    "president", "prime minister", "premier", "leader", "chancellor", "king", "head of state", "supreme leader",
+    "chairman", "chair", "emir", "head",
+}
+MEMBER_TITLES = {
+    "foreign minister", "defence minister", "defense minister", "minister", "spokesperson", "spokesman",
+    "spokeswoman", "envoy", "ambassador", "adviser", "advisor", "aide", "official", "secretary", "commander",
+    "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
+    "foreign affairs minister", "high representative", "special representative",
+}
+OBLIGATION_CUES = {"shall", "will", "must", "pledge", "undertake", "commit", "agree", "guarantee", "oblige", "would"}
+_ARG_PREPS = {"to", "into", "in", "over", "along", "within", "across", "on", "at", "for", "with", "from", "near"}
+_DATE_PREPS = {"on", "by", "until", "till", "before", "since", "from", "in"}
+_SIZE = re.compile(
+    r"\b\d[\d,.]*\s+(?:[\w()-]+\s+){0,3}?(?:troops|soldiers|servicemen|personnel|peacekeepers|infantry|"
+    r"armou?red personnel carriers|vehicles|APCs|helicopters|monitors|observers)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|week|day)s?\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Fact:
+    predicate: str
+    subject: str
+    object: str
+    rule: str
+    confidence: float
+    sent: Any
+    anchors: list[ResolvedMention]
+    qualifiers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProvisionFact:
+    provision_type: str
+    agreement: str
+    obliges: list[str]
+    concerns: list[str]
+    benefits: list[str]
+    rule: str
+    confidence: float
+    sent: Any
+    anchors: list[ResolvedMention]
+    qualifiers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExtractionInput:
+    """What the extractor reads: the resolved document plus what it needs to ground evidence."""
+
+    resolved: Resolved
+    document_id: str
+    original_text: str
+    published: date | None
+    to_original: Any  # callable (start, end) -> (start, end) in the original text
+
+
+@dataclass
+class Extracted:
+    entities: list[Entity]
+    relations: list[Relation]
+    provisions: list[Provision]
+
+
+class _Triggers:
+    """Lexicon trigger words split into single-lemma and multi-word cues."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.lemma: dict[str, set[str]] = {}
+        self.phrases: list[tuple[str, str]] = []
+        for key, words in table.items():
+            for w in words:
+                w = w.strip().lower()
+                if not w:
+                    continue
+                if " " in w:
+                    self.phrases.append((w, key))
+                else:
+                    self.lemma.setdefault(w, set()).add(key)
+
+    def keys_for(self, tok: Any) -> set[str]:
+        found = set(self.lemma.get(tok.lemma_.lower(), ())) | set(self.lemma.get(tok.lower_, ()))
+        prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+        for p in prt:
+            found |= self.lemma.get(f"{tok.lemma_.lower()}_{p}", set())
+        return found
+
+    def in_text(self, text: str) -> set[str]:
+        low = text.lower()
+        return {key for phrase, key in self.phrases if re.search(r"\b" + re.escape(phrase) + r"\b", low)}
+
+
+class RelationExtractor:
+    """Facts of one document from its parse, its resolved mentions and the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.predicates = _Triggers(lexicon.triggers.predicates)
+        self.provisions = _Triggers(lexicon.triggers.provisions)
+        self.attribution = {w.lower() for w in lexicon.triggers.attribution if " " not in w}
+        self.attribution_phrases = [w.lower() for w in lexicon.triggers.attribution if " " in w]
+        self.hedges = {w.lower() for w in lexicon.triggers.hedges}
+        self.negation_verbs = {w.lower() for w in lexicon.triggers.negation} - {"not", "no", "never", "n't"}
+
+    # -- entry point -------------------------------------------------------------
+    def run(self, inp: ExtractionInput) -> Extracted:
+        res = inp.resolved
+        ents = res.entities
+        facts: list[Fact] = []
+        provs: list[ProvisionFact] = []
+        focus_agreement = self._dominant_agreement(res)
+        for sent in res.doc.sents:
+            mentions = [m for m in res.mentions if m.token_start >= sent.start and m.token_end <= sent.end]
+            if not mentions:
+                continue
+            facts += self._verb_rules(res, sent, inp.published)
+            facts += self._nominal_rules(res, sent, mentions)
+            facts += self._knowledge_rules(sent, mentions, ents, inp.published)
+            provs += self._provision_rules(res, sent, mentions, focus_agreement, inp.published)
+        relations = self._ground_relations(facts, inp)
+        provisions = self._ground_provisions(provs, inp)
+        entities = [ents[e] for e in sorted(ents)]
+        return Extracted(entities=entities, relations=relations, provisions=provisions)
+
+    # -- helpers -----------------------------------------------------------------
+    def _label(self, res: Resolved, eid: str) -> tuple[str, str]:
+        e = res.entities.get(eid)
+        return (e.label, e.kind) if e else ("", "")
+
+    def _fits(self, res: Resolved, predicate: str, subj: str, obj: str) -> bool:
+        if subj == obj:
+            return False
+        s_labels, o_labels = SIGNATURES[predicate]
+        s_label, s_kind = self._label(res, subj)
+        o_label, o_kind = self._label(res, obj)
+        s_ok = s_label in s_labels or (TERR in s_labels and s_kind == "State")
+        o_ok = o_label in o_labels or (TERR in o_labels and o_kind == "State")
+        if not (s_ok and o_ok):
+            return False
+        kinds = SUBJECT_KINDS.get(predicate)
+        if kinds and s_kind not in kinds:
+            return False
+        if predicate == "PART_OF" and s_label != o_label and not (s_label == TERR and o_kind == "State"):
+            return False
+        if predicate == "MEMBER_OF" and o_kind not in {"Organization", "State", "ArmedForce", "Polity"}:
+            return False
+        return True
+
+    def _entities_of(self, res: Resolved, tok: Any, depth: int = 0) -> list[ResolvedMention]:
+        """Mentions a syntactic argument stands for: its own, its conjuncts' and appositions'."""
+        out: list[ResolvedMention] = []
+        for t in self._conjuncts(tok):
+            m = res.mention_at(t.i)
+            if m is None:
+                for child in t.children:
+                    if child.dep_ in {"compound", "poss", "nmod", "amod"} and res.mention_at(child.i):
+                        m = res.mention_at(child.i)
+                        break
+                    if child.dep_ == "prep" and child.lower_ == "of" and depth < 1:
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                out += self._entities_of(res, pobj, depth + 1)
+            if m is not None and all(m.entity_id != o.entity_id for o in out):
+                out.append(m)
+            for child in t.children:
+                if child.dep_ == "appos" and res.mention_at(child.i):
+                    am = res.mention_at(child.i)
+                    if am and all(am.entity_id != o.entity_id for o in out):
+                        out.append(am)
+        return out
+
+    @staticmethod
+    def _conjuncts(tok: Any) -> list[Any]:
+        seen, stack = [], [tok]
+        while stack:
+            t = stack.pop()
+            if t in seen:
+                continue
+            seen.append(t)
+            stack += [c for c in t.children if c.dep_ == "conj"]
+        return seen
+
+    def _negated(self, verb: Any) -> bool:
+        if any(c.dep_ == "neg" for c in verb.children):
+            return True
+        head = verb
+        for _ in range(3):
+            if head.dep_ in {"xcomp", "ccomp"} and head.head is not head:
+                head = head.head
+                if head.lemma_.lower() in self.negation_verbs or any(c.dep_ == "neg" for c in head.children):
+                    return True
+            else:
+                break
+        return False
+
+    def _subjects(self, res: Resolved, verb: Any) -> tuple[list[ResolvedMention], bool]:
+        """Grammatical subjects (agents for passives) and whether the verb is passive."""
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+        subj: list[ResolvedMention] = []
+        for c in verb.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        subj += self._entities_of(res, p)
+            elif c.dep_ == "nsubj":
+                subj += self._entities_of(res, c)
+        if not subj and not passive:
+            head = verb
+            for _ in range(3):  # "X pledges not to interfere", "X agreed to deploy", coordinated verbs
+                if head.dep_ in {"xcomp", "conj", "advcl"} and head.head is not head:
+                    head = head.head
+                    found = [m for c in head.children if c.dep_ == "nsubj" for m in self._entities_of(res, c)]
+                    if found:
+                        subj = found
+                        break
+                elif head.dep_ in {"acl", "relcl"}:
+                    if head.dep_ == "relcl":
+                        subj = self._entities_of(res, head.head)
+                    break
+                else:
+                    break
+        return subj, passive
+
+    def _objects(self, res: Resolved, verb: Any, passive: bool) -> list[ResolvedMention]:
+        objs: list[ResolvedMention] = []
+        for c in verb.children:
+            if c.dep_ in {"dobj", "attr", "oprd", "dative"} or (passive and c.dep_ == "nsubjpass"):
+                objs += self._entities_of(res, c)
+            elif c.dep_ == "prep" and c.lower_ in _ARG_PREPS:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        objs += self._entities_of(res, p)
+            elif c.dep_ == "prt":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        objs += self._entities_of(res, p)
+        if verb.dep_ == "acl" and (passive or verb.tag_ == "VBN"):
+            objs += self._entities_of(res, verb.head)  # "an armistice mediated by Russia"
+        if passive and verb.dep_ == "relcl":
+            objs += self._entities_of(res, verb.head)
+        return objs
+
+    def _date_of(self, verb: Any, published: date | None) -> str | None:
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in _DATE_PREPS:
+                for p in c.children:
+                    if p.ent_type_ == "DATE":
+                        span = verb.doc[p.left_edge.i : p.right_edge.i + 1]
+                        return resolve_date(span.text, published)
+            if c.dep_ in {"npadvmod", "tmod"} and c.ent_type_ == "DATE":
+                return resolve_date(verb.doc[c.left_edge.i : c.right_edge.i + 1].text, published)
+        return None
+
+    # -- rule families -------------------------------------------------------------
+    def _verb_rules(self, res: Resolved, sent: Any, published: date | None) -> list[Fact]:
+        facts: list[Fact] = []
+        for tok in sent:
+            if tok.pos_ not in {"VERB", "AUX"} and not (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
+                continue
+            keys = self.predicates.keys_for(tok) & set(SIGNATURES)
+            if not keys or self._negated(tok):
+                continue
+            subj, passive = self._subjects(res, tok)
+            objs = self._objects(res, tok, passive)
+            qualifiers: dict[str, Any] = {}
+            for predicate in sorted(keys):
+                if predicate in {"SIGNED", "PROPOSED", "REJECTED"}:
+                    when = self._date_of(tok, published)
+                    if when:
+                        qualifiers = {"date": when}
+                for s in subj:
+                    for o in objs:
+                        if self._fits(res, predicate, s.entity_id, o.entity_id):
+                            rule = f"rule:verb-{'passive' if passive else 'active'}"
+                            facts.append(Fact(predicate, s.entity_id, o.entity_id, rule, 0.8, sent, [s, o],
+                                              dict(qualifiers)))
+        return facts
+
+    def _nominal_rules(self, res: Resolved, sent: Any, mentions: list[ResolvedMention]) -> list[Fact]:
+        facts: list[Fact] = []
+        doc = res.doc
+        adjectives = self.lexicon.adjective_index
+        for m in mentions:
+            if not m.explicit:
+                continue
+            label, kind = self._label(res, m.entity_id)
+            head = doc[m.token_end - 1]
+            # titles: "Russian President Vladimir Putin", "Azerbaijan's President Ilham Aliyev"
+            if kind == "Person":
+                facts += self._title_facts(res, sent, m)
+            # "Russian peacekeepers", "Azerbaijani forces": a force or body of a state
+            if kind in {"ArmedForce", "Organization"}:
+                first = fold(doc[m.token_start].text)
+                state = adjectives.get(first) or self.lexicon.alias_index.get(first)
+                if state and state in res.entities and state != m.entity_id:
+                    facts.append(Fact("PART_OF", m.entity_id, state, "rule:adjective-of-state", 0.7, sent, [m]))
+            # "Azerbaijan's Lachin district", "the Azerbaijani exclave of Nakhchivan"
+            if label == TERR:
+                owner = self._owner(res, head, m)
+                if owner and self._fits(res, "PART_OF", m.entity_id, owner.entity_id):
+                    facts.append(Fact("PART_OF", m.entity_id, owner.entity_id, "rule:possessive", 0.7, sent,
+                                      [m, owner]))
+            # "X-controlled Y", "X-brokered Y"
+            facts += self._hyphen_rules(res, sent, m, head)
+            # "Y in Z": events in places, places in places
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in {"in", "at", "near", "inside"}:
+                    for p in child.children:
+                        if p.dep_ != "pobj":
+                            continue
+                        for place in self._entities_of(res, p):
+                            pred = "OCCURRED_IN" if label == EVENT else "LOCATED_IN"
+                            if self._fits(res, pred, m.entity_id, place.entity_id):
+                                facts.append(Fact(pred, m.entity_id, place.entity_id, "rule:prep-in", 0.7, sent,
+                                                  [m, place]))
+                if child.dep_ == "prep" and child.lower_ in {"between", "with", "against"} and label in {AGR, EVENT}:
+                    for p in child.children:
+                        if p.dep_ != "pobj":
+                            continue
+                        for party in self._entities_of(res, p):
+                            pred = "PARTY_TO" if label == AGR else "PARTICIPATED_IN"
+                            if self._fits(res, pred, party.entity_id, m.entity_id):
+                                facts.append(Fact(pred, party.entity_id, m.entity_id, "rule:between", 0.7, sent,
+                                                  [party, m]))
+            # corridors and roads: "a road connecting A with B", "the route from A to B"
+            if kind in {"Corridor", "Road"}:
+                facts += self._connects(res, sent, m, head)
+        facts += self._under_control(res, sent)
+        return facts
+
+    def _title_facts(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
+        doc = res.doc
+        left = doc[max(sent.start, m.token_start - 6) : m.token_start]
+        words = [t for t in left]
+        title_text = " ".join(t.lower_ for t in words if t.pos_ in {"PROPN", "NOUN", "ADJ", "ADP"})
+        role = None
+        for title in sorted(LEADER_TITLES | MEMBER_TITLES, key=len, reverse=True):
+            if re.search(r"\b" + re.escape(title) + r"$", title_text.replace(" of", "")) or re.search(
+                r"\b" + re.escape(title) + r"\b", title_text
+            ):
+                role = title
+                break
+        if role is None:
+            return []
+        predicate = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
+        org = None
+        for t in reversed(words):
+            key = fold(t.text)
+            other = res.mention_at(t.i)
+            if other is not None and other.entity_id != m.entity_id:
+                org = other
+                break
+            eid = self.lexicon.adjective_index.get(key)
+            if eid and eid in res.entities:
+                org = ResolvedMention(eid, t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1, "adjective")
+                break
+        if org is None:  # "Vladimir Putin, the President of Russia"
+            for c in doc[m.token_end - 1].children:
+                if c.dep_ == "appos":
+                    for gc in c.subtree:
+                        other = res.mention_at(gc.i)
+                        if other is not None and other.entity_id != m.entity_id:
+                            org = other
+                            break
+        if org is None or not self._fits(res, predicate, m.entity_id, org.entity_id):
+            return []
+        if predicate == "LEADS" and self._label(res, org.entity_id)[1] not in {"State", "Polity", "Organization"}:
+            return []
+        return [Fact(predicate, m.entity_id, org.entity_id, "rule:title-apposition", 0.85, sent, [m],
+                     {"role": role.title()})]
+
+    def _owner(self, res: Resolved, head: Any, m: ResolvedMention) -> ResolvedMention | None:
+        doc = res.doc
+        for c in head.children:
+            if c.dep_ == "poss":
+                owner = res.mention_at(c.i)
+                if owner and self._label(res, owner.entity_id)[1] == "State":
+                    return owner
+        # "the Azerbaijani district of Lachin" / "Azerbaijan's exclave of Nakhchivan"
+        if head.dep_ == "pobj" and head.head.lower_ == "of":
+            noun = head.head.head
+            for c in noun.children:
+                if c.dep_ == "poss" and res.mention_at(c.i):
+                    owner = res.mention_at(c.i)
+                    if owner and self._label(res, owner.entity_id)[1] == "State":
+                        return owner
+                if c.dep_ == "amod":
+                    eid = self.lexicon.adjective_index.get(fold(c.text))
+                    if eid and eid in res.entities and self._label(res, eid)[1] == "State":
+                        return ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adjective")
+        first = doc[m.token_start]
+        if first.i > 0 and first.dep_ in {"amod", "compound"}:
+            eid = self.lexicon.adjective_index.get(fold(first.text))
+            if eid and eid in res.entities and eid != m.entity_id and self._label(res, eid)[1] == "State":
+                return ResolvedMention(eid, first.idx, first.idx + len(first.text), first.text, first.i,
+                                       first.i + 1, "adjective")
+        return None
+
+    def _hyphen_rules(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:
+        """`X-controlled Y` and `X-brokered Y`: the adjective names the actor, the noun the object."""
+        facts: list[Fact] = []
+        doc = res.doc
+        for c in list(head.children):
+            if c.dep_ not in {"amod", "compound", "npadvmod"} or c.i + 1 >= len(doc):
+                continue
+            verb = c if c.lemma_.lower() in {"control", "hold", "occupy", "broker", "mediate", "sponsor", "impose",
+                                              "run", "administer", "back", "led", "lead"} else None
+            if verb is None:
+                continue
+            actor_tok = doc[verb.i - 2] if verb.i >= 2 and doc[verb.i - 1].text == "-" else None
+            if actor_tok is None:
+                continue
+            eid = self.lexicon.adjective_index.get(fold(actor_tok.text))
+            actor = res.mention_at(actor_tok.i)
+            if actor is None and eid and eid in res.entities:
+                actor = ResolvedMention(eid, actor_tok.idx, actor_tok.idx + len(actor_tok.text), actor_tok.text,
+                                        actor_tok.i, actor_tok.i + 1, "adjective")
+            if actor is None:
+                continue
+            lemma = verb.lemma_.lower()
+            pred = {"control": "CONTROLS", "hold": "CONTROLS", "occupy": "CONTROLS", "run": "CONTROLS",
+                    "administer": "CONTROLS", "broker": "MEDIATED", "mediate": "MEDIATED", "sponsor": "MEDIATED",
+                    "impose": "MEDIATED", "back": "SUPPORTS", "led": "MEDIATED", "lead": "MEDIATED"}[lemma]
+            if self._fits(res, pred, actor.entity_id, m.entity_id):
+                facts.append(Fact(pred, actor.entity_id, m.entity_id, "rule:hyphen-participle", 0.8, sent, [actor, m]))
+        return facts
+
+    def _under_control(self, res: Resolved, sent: Any) -> list[Fact]:
+        """`Y comes under X's control`, `Y remains under Armenian control`, `Y under the control of X`."""
+        facts: list[Fact] = []
+        for tok in sent:
+            if tok.lemma_.lower() != "control" or tok.dep_ != "pobj" or tok.head.lower_ != "under":
+                continue
+            actors: list[ResolvedMention] = []
+            for c in tok.children:
+                if c.dep_ in {"poss", "amod", "compound"}:
+                    m = res.mention_at(c.i)
+                    eid = self.lexicon.adjective_index.get(fold(c.text))
+                    if m:
+                        actors.append(m)
+                    elif eid and eid in res.entities:
+                        actors.append(ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adj"))
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    actors += [m for p in c.children if p.dep_ == "pobj" for m in self._entities_of(res, p)]
+            anchor = tok.head.head
+            places: list[ResolvedMention] = []
+            if anchor.pos_ in {"VERB", "AUX"}:
+                places = [m for c in anchor.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}
+                          for m in self._entities_of(res, c)]
+            else:
+                places = self._entities_of(res, anchor)
+            for a in actors:
+                for p in places:
+                    if self._fits(res, "CONTROLS", a.entity_id, p.entity_id):
+                        facts.append(Fact("CONTROLS", a.entity_id, p.entity_id, "rule:under-control", 0.8, sent, [a, p]))
+        return facts
+
+    def _connects(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:
+        facts: list[Fact] = []
+        link_verbs = {"connect", "link", "join", "run", "lead", "pass"}
+        targets: list[ResolvedMention] = []
+        for c in head.children:
+            if c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in link_verbs:
+                for gc in c.children:
+                    if gc.dep_ in {"dobj", "pobj"}:
+                        targets += self._entities_of(res, gc)
+                    if gc.dep_ == "prep" and gc.lower_ in {"with", "to", "and", "from", "through", "via"}:
+                        targets += [x for p in gc.children if p.dep_ == "pobj" for x in self._entities_of(res, p)]
+            if c.dep_ == "prep" and c.lower_ in {"from", "to", "between"}:
+                targets += [x for p in c.children if p.dep_ == "pobj" for x in self._entities_of(res, p)]
+        for t in targets:
+            if self._fits(res, "CONNECTS", m.entity_id, t.entity_id):
+                facts.append(Fact("CONNECTS", m.entity_id, t.entity_id, "rule:route-endpoints", 0.75, sent, [m, t]))
+        return facts
+
+    def _knowledge_rules(
+        self, sent: Any, mentions: list[ResolvedMention], ents: dict[str, Entity], published: date | None
+    ) -> list[Fact]:
+        """Facts the lexicon knows (part-of, route endpoints, offices) when a sentence names both sides."""
+        facts: list[Fact] = []
+        named = {m.entity_id: m for m in mentions if m.explicit}
+        for eid, m in named.items():
+            lex = self.lexicon.by_id.get(eid)
+            if lex is None:
+                continue
+            for parent in lex.part_of:
+                if parent in named:
+                    pred = "PART_OF"
+                    facts.append(Fact(pred, eid, parent, "lexicon:part_of", 0.55, sent, [m, named[parent]]))
+            for end in lex.connects:
+                if end in named:
+                    facts.append(Fact("CONNECTS", eid, end, "lexicon:connects", 0.55, sent, [m, named[end]]))
+            for office in lex.leads:
+                if office.entity in named and self._in_office(office, published):
+                    facts.append(Fact("LEADS", eid, office.entity, "lexicon:office", 0.55, sent,
+                                      [m, named[office.entity]], {"role": office.role}))
+        return facts
+
+    @staticmethod
+    def _in_office(office: Any, published: date | None) -> bool:
+        if published is None:
+            return True
+        return (office.start is None or office.start <= published) and (office.to is None or published <= office.to)
+
+    # -- provisions ----------------------------------------------------------------
+    def _dominant_agreement(self, res: Resolved) -> str | None:
+        counts = Counter(
+            m.entity_id for m in res.mentions if self._label(res, m.entity_id)[0] == AGR
+        )
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _provision_rules(
+        self, res: Resolved, sent: Any, mentions: list[ResolvedMention], focus: str | None, published: date | None
+    ) -> list[ProvisionFact]:
+        text = sent.text
+        types = set(self.provisions.in_text(text))
+        trigger_toks = []
+        for tok in sent:
+            keys = self.provisions.keys_for(tok)
+            if keys:
+                types |= keys
+                trigger_toks.append(tok)
+        if not types:
+            return []
+        lemmas = {t.lemma_.lower() for t in sent}
+        obligation = bool(lemmas & OBLIGATION_CUES) or bool(re.search(r"\b(is|are) set at\b|\bto be\b", text))
+        agreements = [m for m in mentions if self._label(res, m.entity_id)[0] == AGR]
+        agreement = agreements[0].entity_id if agreements else None
+        if agreement is None:
+            if not obligation or focus is None:
+                return []
+            agreement = focus
+        elif not obligation and not agreements:
+            return []
+        actors = [m for m in mentions if self._label(res, m.entity_id)[0] == ACTOR]
+        places = [m for m in mentions if self._label(res, m.entity_id)[0] == TERR]
+        if not actors or not places:
+            return []
+        benefits = self._beneficiaries(res, sent)
+        subjects: list[ResolvedMention] = []
+        for tok in trigger_toks or [t for t in sent if t.dep_ == "ROOT"]:
+            s, _ = self._subjects(res, tok)
+            subjects += s
+        obliged = [m for m in subjects if self._label(res, m.entity_id)[0] == ACTOR] or [
+            m for m in actors if m.entity_id not in {b.entity_id for b in benefits}
+        ]
+        obliges = list(dict.fromkeys(m.entity_id for m in obliged))[:2]
+        concerns = list(dict.fromkeys(m.entity_id for m in places if m.entity_id not in obliges))[:3]
+        if not obliges or not concerns:
+            return []
+        quals: dict[str, Any] = {}
+        for e in sent.ents:
+            if e.label_ == "DATE":
+                iso = resolve_date(e.text, published)
+                if iso:
+                    quals.setdefault("deadline", iso)
+        size = _SIZE.search(text)
+        if size:
+            quals["size"] = size.group(0)
+        duration = _DURATION.search(text)
+        if duration:
+            quals["duration"] = duration.group(0)
+        anchors = [m for m in mentions if m.entity_id in set(obliges) | set(concerns)]
+        out = []
+        for ptype in sorted(types):
+            out.append(
+                ProvisionFact(ptype, agreement, obliges, concerns, [b.entity_id for b in benefits],
+                              "rule:provision", 0.7 if obligation else 0.55, sent, anchors, dict(quals))
+            )
+        return out
+
+    def _beneficiaries(self, res: Resolved, sent: Any) -> list[ResolvedMention]:
+        out = []
+        for tok in sent:
+            if tok.dep_ == "prep" and tok.lower_ == "to" and tok.head.lemma_.lower() in {
+                "return", "hand", "transfer", "give", "cede", "restore"
+            }:
+                out += [m for p in tok.children if p.dep_ == "pobj" for m in self._entities_of(res, p)]
+        return out
+
+    # -- grounding -----------------------------------------------------------------
+    def _attribution(self, res: Resolved, sent: Any) -> tuple[str | None, float]:
+        factor = 1.0
+        who: str | None = None
+        low = sent.text.lower()
+        if any(h in low.split() for h in self.hedges):
+            factor *= 0.7
+        for tok in sent:
+            if tok.lemma_.lower() in self.attribution and tok.pos_ == "VERB":
+                subj = [m for c in tok.children if c.dep_ == "nsubj" for m in self._entities_of(res, c)]
+                if subj:
+                    who = subj[0].entity_id
+                    factor *= 0.85
+                    break
+        if who is None and "according to" in low:
+            idx = low.index("according to")
+            after = [m for m in res.mentions if m.start >= sent.start_char + idx and m.end <= sent.end_char]
+            if after:
+                who = after[0].entity_id
+                factor *= 0.85
+        return who, factor
+
+    def _evidence(self, sent: Any, anchors: Iterable[ResolvedMention], inp: ExtractionInput, rule: str,
+                  confidence: float) -> Evidence | None:
+        start, end = sent.start_char, sent.end_char
+        named = [a for a in anchors if a.explicit]
+        if not named:
+            antecedents = [a.antecedent for a in anchors if a.antecedent is not None]
+            if antecedents:
+                start = min(start, min(a.start for a in antecedents))
+        text = sent.doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start > MAX_QUOTE:
+            spots = [a for a in anchors] or []
+            lo = min((a.start for a in spots), default=start)
+            hi = max((a.end for a in spots), default=start + MAX_QUOTE)
+            if hi - lo > MAX_QUOTE:
+                return None
+            pad = (MAX_QUOTE - (hi - lo)) // 2
+            start, end = max(start, lo - pad), min(end, hi + pad)
+        o_start, o_end = inp.to_original(start, end)
+        quote = inp.original_text[o_start:o_end]
+        if not quote or len(quote) > MAX_QUOTE:
+            return None
+        return Evidence(document=inp.document_id, quote=quote, start=o_start, end=o_end,
+                        extractor=f"{rule}@{VERSION}", confidence=round(confidence, 3))
+
+    def _ground_relations(self, facts: list[Fact], inp: ExtractionInput) -> list[Relation]:
+        merged: dict[tuple[str, str, str], Relation] = {}
+        for f in facts:
+            who, factor = self._attribution(inp.resolved, f.sent)
+            ev = self._evidence(f.sent, f.anchors, inp, f.rule, f.confidence * factor)
+            if ev is None:
+                continue
+            if who and who not in {f.subject, f.object}:
+                ev = ev.model_copy(update={"attributed_to": who})
+            key = (f.subject, f.predicate, f.object)
+            if key in merged:
+                rel = merged[key]
+                if all((e.start, e.end) != (ev.start, ev.end) for e in rel.evidence):
+                    rel.evidence.append(ev)
+                for k, v in f.qualifiers.items():
+                    rel.qualifiers.setdefault(k, v)
+            else:
+                merged[key] = Relation(subject=f.subject, predicate=f.predicate, object=f.object,
+                                       qualifiers=dict(f.qualifiers), evidence=[ev])
+        return [merged[k] for k in sorted(merged)]
+
+    def _ground_provisions(self, provs: list[ProvisionFact], inp: ExtractionInput) -> list[Provision]:
+        out: dict[str, Provision] = {}
+        for p in provs:
+            who, factor = self._attribution(inp.resolved, p.sent)
+            ev = self._evidence(p.sent, p.anchors, inp, p.rule, p.confidence * factor)
+            if ev is None:
+                continue
+            if who:
+                ev = ev.model_copy(update={"attributed_to": who})
+            prov = Provision(provision_type=p.provision_type, agreement=p.agreement, obliges=p.obliges,
+                             concerns=p.concerns, benefits=p.benefits, qualifiers=p.qualifiers, evidence=[ev])
+            if prov.id in out:
+                if all(e.start != ev.start for e in out[prov.id].evidence):
+                    out[prov.id].evidence.append(ev)
+            else:
+                out[prov.id] = prov
+        return [out[k] for k in sorted(out)]
+

@@ -1,0 +1,158 @@
+"""Domain lexicons: canonical entities with their aliases, and trigger words, loaded from YAML.
+
+A lexicon is data, not code: another conflict gets its own YAML file, passed with
+`--lexicon`. Several lexicons merge; a later one overrides an entity of the same id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import datetime as dt
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from anyascii import anyascii
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from conflictkg.errors import KGError
+from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_TYPES
+
+DEFAULT_LEXICON = "south_caucasus"
+
+
+def fold(text: str) -> str:
+    """Case-, diacritic- and punctuation-insensitive form used to compare names."""
+    text = anyascii(unicodedata.normalize("NFC", text)).casefold()
+    text = re.sub(r"[’'`]s\b", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"^the\s+", "", text.strip())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Office(BaseModel):
+    entity: str
+    role: str
+    start: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class LexiconEntity(BaseModel):
+    id: str
+    label: str
+    kind: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    adjectives: list[str] = Field(default_factory=list)
+    date: dt.date | None = None
+    end: dt.date | None = None
+    part_of: list[str] = Field(default_factory=list)
+    connects: list[str] = Field(default_factory=list)
+    leads: list[Office] = Field(default_factory=list)
+
+    @field_validator("leads", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, dict) else (v or [])
+
+    @field_validator("aliases", "adjectives", "part_of", "connects", mode="before")
+    @classmethod
+    def _list(cls, v: Any) -> Any:
+        return [str(x) for x in v] if v else []
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Triggers(BaseModel):
+    predicates: dict[str, list[str]] = Field(default_factory=dict)
+    provisions: dict[str, list[str]] = Field(default_factory=dict)
+    attribution: list[str] = Field(default_factory=list)
+    hedges: list[str] = Field(default_factory=list)
+    negation: list[str] = Field(default_factory=list)
+
+
+class Lexicon(BaseModel):
+    name: str
+    description: str = ""
+    entities: list[LexiconEntity] = Field(default_factory=list)
+    triggers: Triggers = Field(default_factory=Triggers)
+
+    @cached_property
+    def by_id(self) -> dict[str, LexiconEntity]:
+        return {e.id: e for e in self.entities}
+
+    @cached_property
+    def alias_index(self) -> dict[str, str]:
+        """Folded name -> entity id; names claimed by two entities are left out (ambiguous)."""
+        seen: dict[str, set[str]] = {}
+        for e in self.entities:
+            for n in e.names:
+                seen.setdefault(fold(n), set()).add(e.id)
+        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
+
+    @cached_property
+    def adjective_index(self) -> dict[str, str]:
+        return {fold(a): e.id for e in self.entities for a in e.adjectives}
+
+    def validate_references(self) -> list[str]:
+        """Problems a lexicon author must fix: bad kinds, dangling ids, unknown trigger keys."""
+        problems = []
+        for e in self.entities:
+            if e.kind not in LABEL_KINDS.get(e.label, frozenset()):
+                problems.append(f"{e.id}: kind {e.kind!r} is not a kind of {e.label!r}")
+            for ref in [*e.part_of, *e.connects, *(o.entity for o in e.leads)]:
+                if ref not in self.by_id:
+                    problems.append(f"{e.id}: refers to unknown entity {ref!r}")
+        problems += [f"unknown predicate trigger key {k!r}" for k in self.triggers.predicates if k not in PREDICATES]
+        problems += [
+            f"unknown provision trigger key {k!r}" for k in self.triggers.provisions if k not in PROVISION_TYPES
+        ]
+        return problems
+
+    @classmethod
+    def from_yaml(cls, source: str | Path) -> Lexicon:
+        """Load a lexicon by bundled name (e.g. "south_caucasus") or by file path."""
+        path = Path(source)
+        try:
+            if path.suffix in {".yaml", ".yml"} or path.exists():
+                raw = path.read_text(encoding="utf-8")
+            else:
+                raw = (resources.files("conflictkg.loaders") / "lexicons" / f"{source}.yaml").read_text(
+                    encoding="utf-8"
+                )
+        except (FileNotFoundError, OSError) as exc:
+            raise KGError(f"lexicon {source!s} not found: give a YAML file path or a bundled name") from exc
+        try:
+            lexicon = cls.model_validate(yaml.safe_load(raw) or {})
+        except Exception as exc:  # yaml and pydantic errors alike
+            first = str(exc).splitlines()[0]
+            raise KGError(f"lexicon {source!s} is not valid: {first}") from exc
+        problems = lexicon.validate_references()
+        if problems:
+            raise KGError(f"lexicon {source!s} is not valid: {problems[0]} ({len(problems)} problem(s))")
+        return lexicon
+
+    @classmethod
+    def merged(cls, sources: list[str | Path]) -> Lexicon:
+        """Several lexicons as one; a later entity with the same id replaces an earlier one."""
+        parts = [cls.from_yaml(s) for s in sources]
+        entities: dict[str, LexiconEntity] = {}
+        triggers = Triggers()
+        for part in parts:
+            entities.update({e.id: e for e in part.entities})
+            for k, words in part.triggers.predicates.items():
+                triggers.predicates.setdefault(k, []).extend(w for w in words if w not in triggers.predicates[k])
+            for k, words in part.triggers.provisions.items():
+                triggers.provisions.setdefault(k, []).extend(w for w in words if w not in triggers.provisions[k])
+            triggers.attribution += [w for w in part.triggers.attribution if w not in triggers.attribution]
+            triggers.hedges += [w for w in part.triggers.hedges if w not in triggers.hedges]
+            triggers.negation += [w for w in part.triggers.negation if w not in triggers.negation]
+        name = "+".join(p.name for p in parts)
+        return cls(name=name, entities=list(entities.values()), triggers=triggers)

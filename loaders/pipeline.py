@@ -1,0 +1,194 @@
+"""The ingestion pipeline: read -> normalise -> metadata -> recognise -> resolve -> extract -> write.
+
+`DocumentProcessor` turns one raw document into an Extraction (a pure function of
+the text and the lexicon, so it can run in worker processes); `Pipeline` feeds it
+documents and writes each result through the store interface.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from conflictkg.errors import KGError
+from conflictkg.graph.store import GraphStore
+from conflictkg.schema.models import DocumentMeta, Extraction, Mention
+
+from .extract import ExtractionInput, RelationExtractor
+from .lexicon import DEFAULT_LEXICON, Lexicon
+from .metadata import MetadataExtractor
+from .nlp import build_nlp
+from .normalise import NormalisedText, Normaliser
+from .read import RawDocument, Reader, ReadFailure
+from .recognise import Recogniser
+from .resolve import Resolver
+from .write import Writer
+
+MAX_NLP_CHARS = 2_000_000
+
+
+@dataclass
+class DocumentReport:
+    document: str
+    status: str  # "ingested", "unchanged", "failed"
+    message: str = ""
+    entities: int = 0
+    relations: int = 0
+    provisions: int = 0
+
+
+@dataclass
+class IngestReport:
+    documents: list[DocumentReport] = field(default_factory=list)
+    seconds: float = 0.0
+    words: int = 0
+
+    @property
+    def failed(self) -> list[DocumentReport]:
+        return [d for d in self.documents if d.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.documents if d.status == status)
+
+
+class DocumentProcessor:
+    """Everything between the raw text and the Extraction, with the NLP model loaded once."""
+
+    def __init__(self, lexicon: Lexicon, *, published: date | None = None, nlp: Any = None) -> None:
+        self.lexicon = lexicon
+        self.published = published
+        self._nlp = nlp
+        self.normaliser = Normaliser()
+        self.metadata = MetadataExtractor()
+        self.resolver = Resolver(lexicon)
+        self.extractor = RelationExtractor(lexicon)
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = build_nlp(self.lexicon)
+        return self._nlp
+
+    def prepare(self, raw: RawDocument) -> tuple[NormalisedText, DocumentMeta]:
+        norm = self.normaliser.run(raw)
+        if not norm.text.strip():
+            raise KGError(f"{raw.id}: nothing left after removing boilerplate; is this an article?")
+        if len(norm.text) > MAX_NLP_CHARS:
+            raise KGError(
+                f"{raw.id}: {len(norm.text):,} characters of text is more than the {MAX_NLP_CHARS:,} one document "
+                "may have; split it into smaller documents"
+            )
+        return norm, self.metadata.run(raw, norm, self.published)
+
+    def extract(self, raw: RawDocument, norm: NormalisedText, meta: DocumentMeta, doc: Any) -> Extraction:
+        recognised = Recogniser(self.nlp, self.lexicon).from_doc(doc)
+        resolved = self.resolver.run(recognised)
+        result = self.extractor.run(
+            ExtractionInput(resolved, raw.id, raw.text, meta.published, norm.span_to_original)
+        )
+        mentions = []
+        for m in resolved.mentions:
+            if not m.explicit:
+                continue
+            start, end = norm.span_to_original(m.start, m.end)
+            mentions.append(Mention(entity_id=m.entity_id, surface=raw.text[start:end], start=start, end=end,
+                                    rule=m.rule))
+        mentioned = {m.entity_id for m in mentions}
+        return Extraction(
+            document=meta,
+            entities=[e for e in result.entities if e.id in mentioned],
+            mentions=mentions,
+            relations=result.relations,
+            provisions=result.provisions,
+        )
+
+    def process(self, raws: Sequence[RawDocument]) -> Iterator[tuple[RawDocument, Extraction | KGError]]:
+        """Extractions for a batch of documents; the NLP runs over the batch with nlp.pipe."""
+        prepared: list[tuple[RawDocument, NormalisedText, DocumentMeta]] = []
+        for raw in raws:
+            try:
+                norm, meta = self.prepare(raw)
+            except KGError as exc:
+                yield raw, exc
+                continue
+            prepared.append((raw, norm, meta))
+        docs = self.nlp.pipe([norm.text for _, norm, _ in prepared], batch_size=8)
+        for (raw, norm, meta), doc in zip(prepared, docs, strict=True):
+            yield raw, self.extract(raw, norm, meta, doc)
+
+
+class Pipeline:
+    """Ingest documents into a store: skip unchanged ones, replace changed ones, report bad ones."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        lexicons: Sequence[str | Path] = (DEFAULT_LEXICON,),
+        *,
+        published: date | None = None,
+        max_bytes: int | None = None,
+        batch_size: int = 16,
+        processor: DocumentProcessor | None = None,
+    ) -> None:
+        self.store = store
+        self.lexicon_sources = list(lexicons)
+        self.published = published
+        self.max_bytes = max_bytes
+        self.batch_size = batch_size
+        self._processor = processor
+
+    @property
+    def processor(self) -> DocumentProcessor:
+        if self._processor is None:
+            self._processor = DocumentProcessor(Lexicon.merged(self.lexicon_sources), published=self.published)
+        return self._processor
+
+    def ingest(
+        self, paths: Sequence[str | Path], progress: Callable[[DocumentReport], None] | None = None
+    ) -> IngestReport:
+        report = IngestReport()
+        started = time.perf_counter()
+        self.store.recover()
+        writer = Writer(self.store)
+        reader = Reader(max_bytes=self.max_bytes) if self.max_bytes else Reader()
+
+        def emit(item: DocumentReport) -> None:
+            report.documents.append(item)
+            if progress:
+                progress(item)
+
+        for batch in self._batches(reader.run(paths)):
+            todo: list[RawDocument] = []
+            for item in batch:
+                if isinstance(item, ReadFailure):
+                    emit(DocumentReport(item.source, "failed", item.reason))
+                elif self.store.document_sha(item.id) == item.sha256:
+                    emit(DocumentReport(item.id, "unchanged", "already ingested with the same content"))
+                else:
+                    todo.append(item)
+            if not todo:
+                continue
+            for raw, result in self.processor.process(todo):
+                if isinstance(result, KGError):
+                    emit(DocumentReport(raw.id, "failed", str(result)))
+                    continue
+                writer.run(result)
+                report.words += len(raw.text.split())
+                emit(DocumentReport(raw.id, "ingested", "", len(result.entities), len(result.relations),
+                                    len(result.provisions)))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _batches(self, items: Iterable[RawDocument | ReadFailure]) -> Iterator[list[RawDocument | ReadFailure]]:
+        batch: list[RawDocument | ReadFailure] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch

@@ -1,0 +1,233 @@
+"""Resolution: map each recognised span to one canonical entity, and say why.
+
+Order of rules (the first that applies wins, and is recorded on the mention):
+lexicon alias -> exact folded alias -> transliteration/fuzzy variant (rapidfuzz
+ratio >= 88) -> partial person name ("Aliyev" -> Ilham Aliyev) -> a new entity
+from the statistical NER. Then light coreference: "the corridor", "the
+contingent", "the agreement", "the latter" point at the entity of that kind in
+focus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from conflictkg.schema.models import Entity
+
+from .lexicon import Lexicon, LexiconEntity, fold
+from .recognise import NER_LABELS, Candidate, Recognised
+
+FUZZY_MIN = 88
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
+# Head nouns of definite descriptions, and the entity kinds they can point back to.
+ANAPHORS: dict[str, frozenset[str]] = {
+    "corridor": frozenset({"Corridor"}),
+    "road": frozenset({"Road", "Corridor"}),
+    "route": frozenset({"Corridor", "Road"}),
+    "highway": frozenset({"Road"}),
+    "contingent": frozenset({"ArmedForce"}),
+    "peacekeepers": frozenset({"ArmedForce"}),
+    "mission": frozenset({"ArmedForce", "MilitaryOperation"}),
+    "agreement": frozenset({"Statement", "Treaty", "Ceasefire", "Declaration", "Principles"}),
+    "deal": frozenset({"Statement", "Treaty", "Ceasefire", "Declaration"}),
+    "statement": frozenset({"Statement", "Declaration"}),
+    "declaration": frozenset({"Statement", "Declaration"}),
+    "armistice": frozenset({"Statement", "Ceasefire"}),
+    "ceasefire": frozenset({"Statement", "Ceasefire"}),
+    "accord": frozenset({"Statement", "Treaty", "Declaration"}),
+    "treaty": frozenset({"Treaty"}),
+    "war": frozenset({"War"}),
+    "district": frozenset({"District"}),
+    "city": frozenset({"Settlement"}),
+    "town": frozenset({"Settlement"}),
+    "exclave": frozenset({"Exclave"}),
+    "operation": frozenset({"MilitaryOperation"}),
+    "offensive": frozenset({"MilitaryOperation"}),
+    "summit": frozenset({"Meeting"}),
+    "meeting": frozenset({"Meeting"}),
+    "blockade": frozenset({"Blockade"}),
+}
+_DETERMINERS = {"the", "this", "that"}
+_AGREEMENT_KINDS = ANAPHORS["agreement"]
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", fold(name))).strip("_") or "entity"
+
+
+@dataclass
+class ResolvedMention:
+    """A mention of a canonical entity; offsets into the normalised text."""
+
+    entity_id: str
+    start: int
+    end: int
+    text: str
+    token_start: int
+    token_end: int
+    rule: str
+    explicit: bool = True  # False for coreference ("the corridor")
+    antecedent: ResolvedMention | None = None
+
+
+@dataclass
+class Resolved:
+    doc: Any
+    mentions: list[ResolvedMention] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+    def mention_at(self, token_index: int) -> ResolvedMention | None:
+        return self._by_token().get(token_index)
+
+    def _by_token(self) -> dict[int, ResolvedMention]:
+        cache: dict[int, ResolvedMention] | None = getattr(self, "_token_cache", None)
+        if cache is None:
+            cache = {}
+            for m in self.mentions:
+                for i in range(m.token_start, m.token_end):
+                    cache.setdefault(i, m)
+            self._token_cache = cache
+        return cache
+
+
+class Resolver:
+    """Canonical entities for recognised spans, within one document."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._fuzzy_keys = [k for k in lexicon.alias_index if len(k) >= 5]
+        surnames: dict[str, set[str]] = {}
+        for e in lexicon.entities:
+            if e.kind == "Person":
+                for n in e.names:
+                    parts = fold(n).split()
+                    if len(parts) >= 2:
+                        surnames.setdefault(parts[-1], set()).add(e.id)
+        self._surnames = {k: next(iter(v)) for k, v in surnames.items() if len(v) == 1}
+
+    # -- public ------------------------------------------------------------------
+    def run(self, recognised: Recognised) -> Resolved:
+        out = Resolved(doc=recognised.doc)
+        seen_people: dict[str, str] = {}
+        for cand in sorted(recognised.candidates, key=lambda c: c.start):
+            resolved = self._resolve(cand, seen_people)
+            if resolved is None:
+                continue
+            entity, rule = resolved
+            out.entities.setdefault(entity.id, entity)
+            if entity.kind == "Person":
+                parts = fold(cand.text).split()
+                if parts:
+                    seen_people.setdefault(parts[-1], entity.id)
+            out.mentions.append(
+                ResolvedMention(entity.id, cand.start, cand.end, cand.text, cand.token_start, cand.token_end, rule)
+            )
+        out.mentions += self._corefer(out)
+        out.mentions.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    # -- rules -------------------------------------------------------------------
+    def _lexicon_entity(self, e: LexiconEntity) -> Entity:
+        return Entity(id=e.id, label=e.label, kind=e.kind, name=e.name, aliases=list(e.aliases))
+
+    def _resolve(self, cand: Candidate, seen_people: dict[str, str]) -> tuple[Entity, str] | None:
+        lex = self.lexicon
+        if cand.entity_id:
+            return self._lexicon_entity(lex.by_id[cand.entity_id]), f"lexicon-alias:{cand.text}"
+        text = re.sub(r"^(the|The)\s+", "", cand.text.strip())
+        text = re.sub(r"[’']s$", "", text).strip()
+        key = fold(text)
+        if not key or key in _MONTHS or key in lex.adjective_index or not re.search(r"[a-z]", key):
+            return None
+        if key in lex.alias_index:
+            return self._lexicon_entity(lex.by_id[lex.alias_index[key]]), f"folded-alias:{text}"
+        if len(key) >= 5:
+            hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+            if hit and hit[0][:1] == key[:1]:
+                target = lex.by_id[lex.alias_index[hit[0]]]
+                return self._lexicon_entity(target), f"fuzzy:{text}~{hit[0]}({hit[1]:.0f})"
+        words = key.split()
+        if cand.label == "PERSON":
+            last = words[-1]
+            if last in seen_people:
+                eid = seen_people[last]
+                if eid in lex.by_id:
+                    return self._lexicon_entity(lex.by_id[eid]), f"partial-name:{text}"
+            if last in self._surnames:
+                return self._lexicon_entity(lex.by_id[self._surnames[last]]), f"surname:{text}"
+            if len(words) < 2:
+                return None  # a lone unknown name is too weak to become a node
+        label, kind = NER_LABELS[cand.label]
+        if cand.label == "ORG":
+            if re.search(r"\b(forces|army|troops|brigade|battalion|guard|guards|militia)\b", key):
+                kind = "ArmedForce"
+            elif len(words) == 1 and not text.isupper():
+                return None  # single-word "organisations" are mostly mislabelled names
+        if cand.label in {"GPE", "LOC"} and len(text) < 3:
+            return None
+        entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=[])
+        return entity, f"ner:{cand.label}"
+
+    def _corefer(self, out: Resolved) -> list[ResolvedMention]:
+        """Definite descriptions and "the latter/former" resolved to the entity in focus."""
+        doc = out.doc
+        explicit = sorted(out.mentions, key=lambda m: m.start)
+        taken = {i for m in explicit for i in range(m.token_start, m.token_end)}
+        kind_of = {eid: e.kind for eid, e in out.entities.items()}
+        found: list[ResolvedMention] = []
+        agreements = [m for m in explicit if kind_of.get(m.entity_id) in _AGREEMENT_KINDS]
+        for tok in doc:
+            if tok.i in taken:
+                continue
+            word = tok.lower_
+            if word in {"latter", "former"} and tok.i > 0 and doc[tok.i - 1].lower_ == "the":
+                ante = self._latter_former(explicit, tok, word == "latter")
+                if ante:
+                    found.append(self._anaphor(doc[tok.i - 1 : tok.i + 1], ante, "coref:the " + word))
+                continue
+            kinds = ANAPHORS.get(word)
+            if not kinds or tok.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            left = doc[tok.i - 1] if tok.i > 0 else None
+            if left is None or left.lower_ not in _DETERMINERS and not (
+                left.i > 0 and doc[left.i - 1].lower_ in _DETERMINERS and left.pos_ in {"ADJ", "PROPN", "NOUN"}
+            ):
+                continue
+            window_start = doc[max(tok.sent.start - 1, 0)].sent.start
+            candidates = [m for m in explicit if m.token_end <= tok.i and kind_of.get(m.entity_id) in kinds]
+            near = [m for m in candidates if m.token_start >= window_start]
+            ante = near[-1] if near else None
+            if ante is None and kinds & _AGREEMENT_KINDS and agreements:
+                ante = candidates[-1] if candidates else agreements[0]
+            if ante is not None:
+                span = doc[left.i : tok.i + 1] if left.lower_ in _DETERMINERS else doc[left.i - 1 : tok.i + 1]
+                found.append(self._anaphor(span, ante, f"coref:{span.text}"))
+        return found
+
+    @staticmethod
+    def _latter_former(explicit: list[ResolvedMention], tok: Any, latter: bool) -> ResolvedMention | None:
+        before = [m for m in explicit if m.token_end <= tok.i and m.token_start >= tok.sent.start - 80]
+        distinct: list[ResolvedMention] = []
+        for m in reversed(before):
+            if all(d.entity_id != m.entity_id for d in distinct):
+                distinct.append(m)
+            if len(distinct) == 2:
+                break
+        if len(distinct) < 2:
+            return None
+        return distinct[0] if latter else distinct[1]
+
+    @staticmethod
+    def _anaphor(span: Any, ante: ResolvedMention, rule: str) -> ResolvedMention:
+        return ResolvedMention(
+            ante.entity_id, span.start_char, span.end_char, span.text, span.start, span.end, rule,
+            explicit=False, antecedent=ante,
+        )

@@ -1,0 +1,187 @@
+"""Reader: every input becomes a document with untouched text, or one actionable failure line."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from conflictkg.loaders.read import RawDocument, Reader, ReadFailure
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def read_one(path: Path, **kwargs: int) -> RawDocument | ReadFailure:
+    results = list(Reader(**kwargs).run([path]))
+    assert len(results) == 1
+    return results[0]
+
+
+def test_utf8_text_is_kept_byte_for_byte_with_crlf_and_bom(tmp_path: Path) -> None:
+    raw = "\ufeffCeasefire talks resume\r\n\r\nBoth sides met in Geneva.\r\n".encode()
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(raw)
+    doc = read_one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.text == raw.decode("utf-8")
+    assert doc.id == "crlf.txt"
+    assert doc.source == str(path)
+    assert doc.media_type == "text"
+    assert doc.encoding == "utf-8"
+    assert doc.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds folder is missing")
+def test_seed_texts_equal_a_plain_utf8_read() -> None:
+    docs = list(Reader().run([SEEDS]))
+    assert docs and all(isinstance(d, RawDocument) for d in docs)
+    for doc in docs:
+        assert isinstance(doc, RawDocument)
+        assert doc.text == (SEEDS / doc.id).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"", "the file is empty"), (b"  \n\t\r\n  ", "only whitespace")],
+    ids=["empty", "whitespace"],
+)
+def test_empty_inputs_fail_with_the_file_name(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_bytes(content)
+    failure = read_one(path)
+    assert isinstance(failure, ReadFailure)
+    assert failure.reason.startswith("blank.txt: ")
+    assert expected in failure.reason
+    assert "\n" not in failure.reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"%PDF-1.4\x00\x01\x02 stream", bytes(range(1, 9)) * 200 + b"some words"],
+    ids=["nul-bytes", "control-characters"],
+)
+def test_binary_files_are_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(content)
+    failure = read_one(path)
+    assert isinstance(failure, ReadFailure)
+    assert "binary" in failure.reason
+
+
+def test_cp1252_file_decodes_curly_quotes(tmp_path: Path) -> None:
+    text = "Türkiye’s position on the “corridor” – unchanged.\n"
+    path = tmp_path / "cp.txt"
+    path.write_bytes(text.encode("cp1252"))
+    doc = read_one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.text == text
+    assert doc.encoding == "cp1252"
+
+
+def test_latin1_file_decodes(tmp_path: Path) -> None:
+    text = "Réunion à Genève: the señor from Zürich spoke.\n"
+    path = tmp_path / "latin.txt"
+    path.write_bytes(text.encode("latin-1"))
+    doc = read_one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.text == text
+
+
+def test_non_western_legacy_encoding_uses_charset_guess(tmp_path: Path) -> None:
+    text = "Россия и Азербайджан подписали соглашение о прекращении огня в регионе."
+    path = tmp_path / "ru.txt"
+    path.write_bytes(text.encode("cp1251"))
+    doc = read_one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.text == text
+
+
+def test_undecodable_bytes_fail_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "garbled.txt"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 4)
+    failure = read_one(path)
+    assert isinstance(failure, ReadFailure)
+    assert "encoding" in failure.reason and "UTF-8" in failure.reason
+
+
+def test_oversized_file_names_size_limit_and_option(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 50)
+    failure = read_one(path, max_bytes=10)
+    assert isinstance(failure, ReadFailure)
+    assert "50 bytes" in failure.reason and "10 bytes" in failure.reason
+    assert "--max-bytes" in failure.reason
+    assert isinstance(read_one(path, max_bytes=50), RawDocument)
+
+
+def test_html_keeps_visible_text_only(tmp_path: Path) -> None:
+    html = """<!DOCTYPE html><html><head><title>Talks resume | Example</title>
+    <meta property="og:site_name" content="Example Post">
+    <link rel="canonical" href="https://example.org/talks">
+    <style>p { color: red }</style><script>var tracker = "SECRET-SCRIPT";</script></head>
+    <body><nav><a href="/">Home</a> <a href="/about">About</a></nav>
+    <h1>Talks   resume</h1>
+    <p>The two ministers met <b>on Monday</b>.</p><p>They agreed<br>to meet again.</p>
+    <figure><img src="x.jpg"><figcaption>A caption (Photo: Someone)</figcaption></figure>
+    <script>document.write("INLINE-SCRIPT")</script><footer>Copyright notice</footer></body></html>"""
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    doc = read_one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.media_type == "html"
+    assert doc.text.split("\n") == ["Talks resume", "The two ministers met on Monday.", "They agreed", "to meet again."]
+    for hidden in ("SECRET", "INLINE-SCRIPT", "color", "Home", "caption", "Copyright", "Example"):
+        assert hidden not in doc.text
+    assert doc.html_meta["title"] == "Talks resume | Example"
+    assert doc.html_meta["og:site_name"] == "Example Post"
+    assert doc.html_meta["canonical"] == "https://example.org/talks"
+
+
+def test_html_is_sniffed_inside_a_txt_file(tmp_path: Path) -> None:
+    path = tmp_path / "saved.txt"
+    path.write_text("<html><body><p>Hello there.</p><script>bad()</script></body></html>", encoding="utf-8")
+    doc = read_one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.media_type == "html"
+    assert doc.text == "Hello there."
+
+
+def test_directory_yields_good_files_and_one_failure(tmp_path: Path) -> None:
+    (tmp_path / "b_good.txt").write_text("Second document.\n", encoding="utf-8")
+    (tmp_path / "a_good.md").write_text("First document.\n", encoding="utf-8")
+    (tmp_path / "c_bad.txt").write_bytes(b"")
+    (tmp_path / ".hidden.txt").write_text("Hidden.\n", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d_nested.htm").write_text("<p>Nested page.</p>", encoding="utf-8")
+    results = list(Reader().run([tmp_path]))
+    docs = [r for r in results if isinstance(r, RawDocument)]
+    failures = [r for r in results if isinstance(r, ReadFailure)]
+    assert [d.id for d in docs] == ["a_good.md", "b_good.txt", "d_nested.htm"]
+    assert [d.text for d in docs] == ["First document.\n", "Second document.\n", "Nested page."]
+    assert len(failures) == 1 and failures[0].source.endswith("c_bad.txt")
+
+
+def test_missing_path_and_empty_directory_fail(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    results = list(Reader().run([tmp_path / "nope.txt", tmp_path / "empty"]))
+    assert all(isinstance(r, ReadFailure) for r in results)
+    assert "no such file" in results[0].reason
+    assert "nothing to ingest" in results[1].reason
+
+
+def test_stdin_is_read_from_the_injected_stream() -> None:
+    raw = "Piped text about a ceasefire.\n".encode()
+    doc = next(Reader(stdin=io.BytesIO(raw)).run(["-"]))
+    assert isinstance(doc, RawDocument)
+    assert doc.id == f"stdin-{hashlib.sha256(raw).hexdigest()[:12]}.txt"
+    assert doc.source == "-"
+    assert doc.text == raw.decode()
+
+
+def test_oversized_stdin_fails() -> None:
+    failure = next(Reader(max_bytes=4, stdin=io.BytesIO(b"too long")).run(["-"]))
+    assert isinstance(failure, ReadFailure)
+    assert failure.source == "-" and "--max-bytes" in failure.reason
