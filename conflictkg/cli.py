@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -59,12 +60,15 @@ def _session(store: str | None, verbose: bool) -> Any:
     except KGError as exc:
         if verbose:
             err.print_exception()
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc
     except Exception as exc:  # an unexpected failure: one line, traceback on --verbose
         if verbose:
             err.print_exception()
-        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (run with --verbose for the traceback)", highlight=False)
+        err.print(
+            f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))} (run with --verbose for the traceback)",
+            highlight=False,
+        )
         raise typer.Exit(2) from exc
     finally:
         if handle is not None:
@@ -91,7 +95,7 @@ def ingest(
     try:
         when = date.fromisoformat(published) if published else None
     except ValueError as exc:
-        err.print(f"[red]error:[/red] --published {published!r} is not a date: use YYYY-MM-DD")
+        err.print(f"[red]error:[/red] --published {escape(repr(published))} is not a date: use YYYY-MM-DD")
         raise typer.Exit(1) from exc
     with _session(store, verbose) as handle:
         pipeline = Pipeline(handle, lexicon or [DEFAULT_LEXICON], published=when, max_bytes=max_bytes)
@@ -105,7 +109,7 @@ def ingest(
             def tick(item: Any) -> None:
                 progress.update(task, advance=1, description=item.document)
                 if item.status == "failed":
-                    progress.console.print(f"[red]failed:[/red] {item.message}", highlight=False)
+                    progress.console.print(f"[red]failed:[/red] {escape(item.message)}", highlight=False)
 
             report = pipeline.ingest(paths, progress=tick)
         stats = handle.stats()
@@ -122,7 +126,9 @@ def ingest(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (ttl, trig, nquads, jsonld: RDF issue).")] = "jsonl",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl (ttl, trig, nquads, jsonld: RDF issue).")
+    ] = "jsonl",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
     min_confidence: Annotated[float, typer.Option(help="Leave out evidence below this confidence.")] = 0.0,
     store: StoreOpt = None,
@@ -130,7 +136,7 @@ def export(
 ) -> None:
     """Export the graph; jsonl follows the contract read by score_extraction.py."""
     if format != "jsonl":
-        err.print(f"[red]error:[/red] export format {format!r} is not available yet; use --format jsonl")
+        err.print(f"[red]error:[/red] export format {escape(repr(format))} is not available yet; use --format jsonl")
         raise typer.Exit(1)
     with _session(store, verbose) as handle:
         lines = []
@@ -145,7 +151,7 @@ def export(
             tmp = out_file.with_name(out_file.name + ".partial")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(out_file)
-            err.print(f"wrote {len(lines)} records to {out_file}")
+            err.print(f"wrote {len(lines)} records to {escape(str(out_file))}", highlight=False)
         else:
             sys.stdout.write(text)
 
@@ -154,7 +160,7 @@ def export(
 def stats(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
     """Counts of documents, entities, relations, provisions and evidence."""
     with _session(store, verbose) as handle:
-        table = Table(title=f"graph at {handle.uri}")
+        table = Table(title=f"graph at {escape(handle.uri)}")
         table.add_column("what")
         table.add_column("count", justify="right")
         for key, value in handle.stats().items():
@@ -174,7 +180,7 @@ def cypher(
     try:
         values = json.loads(params) if params else {}
     except json.JSONDecodeError as exc:
-        err.print(f"[red]error:[/red] --params is not valid JSON: {exc.msg}")
+        err.print(f"[red]error:[/red] --params is not valid JSON: {escape(exc.msg)}")
         raise typer.Exit(1) from exc
     with _session(store, verbose) as handle:
         rows = handle.read(query, values)
@@ -193,9 +199,11 @@ def remove(
     """Remove a document, its evidence, and every fact no other document supports."""
     with _session(store, verbose) as handle:
         if not handle.remove_document(document_id):
-            err.print(f"[red]error:[/red] no document {document_id!r} in the store; `kg export` lists documents")
+            err.print(
+                f"[red]error:[/red] no document {escape(repr(document_id))} in the store; `kg export` lists documents"
+            )
             raise typer.Exit(1)
-        err.print(f"removed {document_id}")
+        err.print(f"removed {escape(document_id)}", highlight=False)
 
 
 GUARANTEES = (
@@ -209,11 +217,17 @@ GUARANTEES = (
 
 
 @app.command()
-def demo(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
+def demo(
+    store: StoreOpt = None,
+    lexicon: Annotated[
+        list[str] | None, typer.Option("--lexicon", "-l", help="Lexicon name or YAML path; repeat to merge.")
+    ] = None,
+    verbose: VerboseOpt = False,
+) -> None:
     """Ingest the bundled sample corpus and answer the corridor question."""
     samples = resources.files("conflictkg") / "samples"
     with resources.as_file(samples) as folder:
-        ingest([str(folder)], store=store, lexicon=None, published=None, max_bytes=20_000_000, verbose=verbose)
+        ingest([str(folder)], store=store, lexicon=lexicon, published=None, max_bytes=20_000_000, verbose=verbose)
     with _session(store, verbose) as handle:
         table = Table(title="Who guarantees which corridor under which agreement?")
         for col in ("guarantor", "corridor", "agreement", "provision", "sources"):
@@ -222,7 +236,7 @@ def demo(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
             table.add_row(row["guarantor"], row["corridor"], row["agreement"], row["provision"],
                           ", ".join(row["sources"]))
         out.print(table)
-        out.print(f"Cypher used:\n{GUARANTEES}", highlight=False)
+        out.print(f"Cypher used:\n{escape(GUARANTEES)}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -160,7 +160,8 @@ class CypherGraphStore(ABC):
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for ent in ex.entities:
             by_label[ent.label].append(
-                {"id": ent.id, "name": ent.name, "kind": ent.kind, "label": ent.label, "aliases": sorted(set(ent.aliases))}
+                {"id": ent.id, "name": ent.name, "kind": ent.kind, "label": ent.label,
+                 "aliases": sorted(set(ent.aliases))}
             )
         for label, rows in sorted(by_label.items()):
             if label not in ENTITY_LABELS:
@@ -243,7 +244,9 @@ class CypherGraphStore(ABC):
                 for eid in getattr(prov, field):
                     roles.append({"pid": prov.id, "eid": eid, "role": rel_type})
             for ev in prov.evidence:
-                evidence.append(_evidence_row(ev, prov.id, "provision", prov.qualifiers, s=prov.agreement, p=None, o=None))
+                evidence.append(
+                    _evidence_row(ev, prov.id, "provision", prov.qualifiers, s=prov.agreement, p=None, o=None)
+                )
         for batch in _batches(rows):
             self._write(
                 "UNWIND $rows AS r MATCH (a:Entity {id: r.agreement}) MERGE (p:Provision {id: r.id}) "

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,13 +26,26 @@ _SOCKET_MAX = 100  # unix socket paths are limited to ~107 bytes
 
 
 def _pid_alive(pid: int) -> bool:
+    """True for a running process; a zombie (exited, not yet reaped by its parent) counts as dead."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no procfs (macOS): trust kill(0)
+        return True
+    return state not in {"Z", "X"}
+
+
+def _client_pid(entry: Path) -> int | None:
+    """The pid in a client registration file name ("<pid>-<token>", or a bare "<pid>")."""
+    try:
+        return int(entry.name.split("-", 1)[0])
+    except ValueError:
+        return None
 
 
 class EmbeddedServer:
@@ -40,7 +54,7 @@ class EmbeddedServer:
     def __init__(self, data_dir: str | Path, *, start_timeout: float = 20.0) -> None:
         self.data_dir = Path(data_dir).expanduser().absolute()
         self.start_timeout = start_timeout
-        self._registered = False
+        self._registration: Path | None = None
 
     # -- paths -----------------------------------------------------------------
     @property
@@ -71,24 +85,24 @@ class EmbeddedServer:
 
     # -- lifecycle ---------------------------------------------------------------
     def acquire(self) -> Path:
-        """Make sure the server runs and register this process as a user; returns the socket path."""
+        """Make sure the server runs and register this user (one file per object and process); returns the socket."""
         with self._locked():
             if not self._running():
                 self._clean_stale()
                 self._start()
-            self._clients_dir.mkdir(exist_ok=True)
-            (self._clients_dir / str(os.getpid())).touch()
-            self._registered = True
+            if self._registration is None:
+                self._clients_dir.mkdir(exist_ok=True)
+                self._registration = self._clients_dir / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+                self._registration.touch()
         return self.socket_path
 
     def release(self) -> None:
-        """Unregister; stop the server when no live process uses it any more."""
-        if not self._registered:
+        """Unregister; stop the server when no live user (in this or another process) is left."""
+        if self._registration is None:
             return
         with self._locked():
-            with contextlib.suppress(FileNotFoundError):
-                (self._clients_dir / str(os.getpid())).unlink()
-            self._registered = False
+            self._registration.unlink(missing_ok=True)
+            self._registration = None
             if not self._live_clients():
                 self.stop()
 
@@ -139,9 +153,8 @@ class EmbeddedServer:
     def _live_clients(self) -> list[int]:
         live = []
         for entry in self._clients_dir.glob("*") if self._clients_dir.exists() else []:
-            try:
-                pid = int(entry.name)
-            except ValueError:
+            pid = _client_pid(entry)
+            if pid is None:
                 continue
             if _pid_alive(pid):
                 live.append(pid)
@@ -154,9 +167,9 @@ class EmbeddedServer:
             path.unlink(missing_ok=True)
         if self._clients_dir.exists():
             for entry in self._clients_dir.glob("*"):
-                with contextlib.suppress(ValueError):
-                    if not _pid_alive(int(entry.name)):
-                        entry.unlink(missing_ok=True)
+                pid = _client_pid(entry)
+                if pid is not None and not _pid_alive(pid):
+                    entry.unlink(missing_ok=True)
 
     def _start(self) -> None:
         try:
@@ -182,7 +195,8 @@ class EmbeddedServer:
         ]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise StoreError(f"could not start FalkorDB in {self.data_dir}: {result.stderr.strip() or result.stdout.strip()}")
+            why = result.stderr.strip() or result.stdout.strip()
+            raise StoreError(f"could not start FalkorDB in {self.data_dir}: {why}")
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._server_pid() is not None and self._answers():
@@ -190,4 +204,6 @@ class EmbeddedServer:
             time.sleep(0.05)
         log = self.data_dir / "falkordb.log"
         tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
-        raise StoreError(f"FalkorDB did not come up in {self.start_timeout:.0f}s in {self.data_dir}: {' | '.join(tail)}")
+        raise StoreError(
+            f"FalkorDB did not come up in {self.start_timeout:.0f}s in {self.data_dir}: {' | '.join(tail)}"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,8 @@ class FalkorStore(CypherGraphStore):
 
     def _reset(self) -> None:
         if self._db is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead connection may fail in many ways
                 self._db.connection.close()
-            except Exception:  # noqa: BLE001 - closing a dead connection may fail in many ways
-                pass
         self._graph = self._db = None
         self.server.release()
 

@@ -44,7 +44,9 @@ class GraphStore(Protocol):
     def stats(self) -> dict[str, int]:
         """Counts of documents, entities, relations, provisions and evidence."""
 
-    def read(self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000) -> list[dict[str, Any]]:
+    def read(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+    ) -> list[dict[str, Any]]:
         """Run a query that must not write; refused by the engine if it tries."""
 
     def close(self) -> None:

@@ -257,7 +257,7 @@ class RelationExtractor:
 
     def _subjects(self, res: Resolved, verb: Any) -> tuple[list[ResolvedMention], bool]:
         """Grammatical subjects (agents for passives) and whether the verb is passive."""
-        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+        passive = self._is_passive(verb)
         subj: list[ResolvedMention] = []
         for c in verb.children:
             if c.dep_ == "agent":
@@ -266,6 +266,9 @@ class RelationExtractor:
                         subj += self._entities_of(res, p)
             elif c.dep_ == "nsubj":
                 subj += self._entities_of(res, c)
+        if not subj and verb.dep_ == "xcomp":
+            # "the statement assigns X to control Y": the object of the governing verb acts
+            subj = [m for c in verb.head.children if c.dep_ in {"dobj", "dative"} for m in self._entities_of(res, c)]
         if not subj and not passive:
             head = verb
             for _ in range(3):  # "X pledges not to interfere", "X agreed to deploy", coordinated verbs
@@ -283,8 +286,17 @@ class RelationExtractor:
                     break
         return subj, passive
 
+    @staticmethod
+    def _is_passive(verb: Any) -> bool:
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+            return True
+        # "X was mediated by A and signed by B": the second verb shares the passive subject
+        return verb.dep_ == "conj" and verb.tag_ == "VBN" and any(c.dep_ == "nsubjpass" for c in verb.head.children)
+
     def _objects(self, res: Resolved, verb: Any, passive: bool) -> list[ResolvedMention]:
         objs: list[ResolvedMention] = []
+        if passive and verb.dep_ == "conj" and not any(c.dep_ == "nsubjpass" for c in verb.children):
+            objs += [m for c in verb.head.children if c.dep_ == "nsubjpass" for m in self._entities_of(res, c)]
         for c in verb.children:
             if c.dep_ in {"dobj", "attr", "oprd", "dative"} or (passive and c.dep_ == "nsubjpass"):
                 objs += self._entities_of(res, c)
@@ -384,11 +396,39 @@ class RelationExtractor:
                             if self._fits(res, pred, party.entity_id, m.entity_id):
                                 facts.append(Fact(pred, party.entity_id, m.entity_id, "rule:between", 0.7, sent,
                                                   [party, m]))
+            # "Azerbaijan's offensive", "the Azerbaijani proposal": the owner took part / proposed
+            if label in {EVENT, AGR}:
+                facts += self._owned_event(res, sent, m, head)
             # corridors and roads: "a road connecting A with B", "the route from A to B"
             if kind in {"Corridor", "Road"}:
                 facts += self._connects(res, sent, m, head)
         facts += self._under_control(res, sent)
         return facts
+
+    def _owned_event(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:
+        label, kind = self._label(res, m.entity_id)
+        owners: list[ResolvedMention] = []
+        for c in head.children:
+            if c.dep_ == "poss":
+                owners += self._entities_of(res, c)
+            elif c.dep_ in {"amod", "compound"} and res.mention_at(c.i) is None:
+                eid = self.lexicon.adjective_index.get(fold(c.text))
+                if eid and eid in res.entities:
+                    owners.append(ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adjective"))
+        first = res.doc[m.token_start]
+        eid = self.lexicon.adjective_index.get(fold(first.text))
+        if eid and eid in res.entities and m.token_end - m.token_start > 1:
+            owners.append(ResolvedMention(eid, first.idx, first.idx + len(first.text), first.text, first.i,
+                                          first.i + 1, "adjective"))
+        if label == EVENT:
+            pred = "PARTICIPATED_IN"
+        else:
+            pred = "PROPOSED" if kind in {"PeaceProposal", "Principles"} else "PARTY_TO"
+        return [
+            Fact(pred, o.entity_id, m.entity_id, "rule:owner-of-event", 0.65, sent, [o, m])
+            for o in owners
+            if self._fits(res, pred, o.entity_id, m.entity_id)
+        ]
 
     def _title_facts(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
         doc = res.doc

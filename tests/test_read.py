@@ -173,7 +173,7 @@ def test_missing_path_and_empty_directory_fail(tmp_path: Path) -> None:
 
 
 def test_stdin_is_read_from_the_injected_stream() -> None:
-    raw = "Piped text about a ceasefire.\n".encode()
+    raw = b"Piped text about a ceasefire.\n"
     doc = next(Reader(stdin=io.BytesIO(raw)).run(["-"]))
     assert isinstance(doc, RawDocument)
     assert doc.id == f"stdin-{hashlib.sha256(raw).hexdigest()[:12]}.txt"

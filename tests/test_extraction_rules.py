@@ -1,0 +1,153 @@
+"""Each grammatical rule on sentences written for these tests (never taken from the seeds)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictkg.loaders.lexicon import DEFAULT_LEXICON, Lexicon
+from conflictkg.loaders.pipeline import DocumentProcessor
+from conflictkg.loaders.read import RawDocument
+from conflictkg.schema.models import Extraction
+
+
+@pytest.fixture(scope="module")
+def processor() -> DocumentProcessor:
+    return DocumentProcessor(Lexicon.merged([DEFAULT_LEXICON]))
+
+
+@pytest.fixture(scope="module")
+def extract(processor: DocumentProcessor):
+    def run(text: str, published: date | None = date(2020, 11, 12)) -> Extraction:
+        raw = RawDocument(id="t.txt", text=text, source="t.txt", media_type="text", encoding="utf-8", sha256="0")
+        norm, meta = processor.prepare(raw)
+        meta = meta.model_copy(update={"published": published})
+        return processor.extract(raw, norm, meta, processor.nlp(norm.text))
+
+    return run
+
+
+def triples(ex: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in ex.relations}
+
+
+def test_coordinated_subjects_all_sign_with_date(extract):
+    ex = extract("Vladimir Putin, Ilham Aliyev and Nikol Pashinyan signed the trilateral statement on 9 November 2020.")
+    signed = {r.subject for r in ex.relations if r.predicate == "SIGNED" and r.object == "trilateral_statement_2020"}
+    assert signed == {"vladimir_putin", "ilham_aliyev", "nikol_pashinyan"}
+    dated = [r for r in ex.relations if r.predicate == "SIGNED"]
+    assert all(r.qualifiers.get("date") == "2020-11-09" for r in dated)
+
+
+def test_passive_agent_mediated_by(extract):
+    ex = extract("The trilateral statement was mediated by Russia after six weeks of fighting.")
+    assert ("russia", "MEDIATED", "trilateral_statement_2020") in triples(ex)
+
+
+def test_participle_brokered_by_metonym(extract):
+    ex = extract("The trilateral statement, brokered by Moscow, ended the fighting in Karabakh.")
+    assert ("russia", "MEDIATED", "trilateral_statement_2020") in triples(ex)
+
+
+def test_hyphenated_controlled_adjective(extract):
+    ex = extract("Refugees fled towards the Azerbaijani-controlled town of Shusha last week.")
+    assert ("azerbaijan", "CONTROLS", "shusha") in triples(ex)
+
+
+def test_under_control_phrase(extract):
+    ex = extract("After the fighting, Shusha came under Azerbaijan's control.")
+    assert ("azerbaijan", "CONTROLS", "shusha") in triples(ex)
+
+
+def test_title_apposition_leads(extract):
+    ex = extract("Russian President Vladimir Putin spoke with reporters in the Kremlin on Tuesday.")
+    leads = [r for r in ex.relations if r.predicate == "LEADS"]
+    assert ("vladimir_putin", "LEADS", "russia") in triples(ex)
+    assert leads[0].qualifiers.get("role") == "President"
+
+
+def test_possessive_territory_is_part_of_state(extract):
+    ex = extract("Traffic resumed on the road through Azerbaijan's Lachin district yesterday.")
+    assert ("lachin_district", "PART_OF", "azerbaijan") in triples(ex)
+
+
+def test_shall_guard_makes_secure_corridor_provision(extract):
+    text = (
+        "Under the trilateral statement, Russian peacekeepers shall guard the Lachin corridor "
+        "for the next five years."
+    )
+    ex = extract(text)
+    secure = [p for p in ex.provisions if p.provision_type == "SECURE_CORRIDOR"]
+    assert secure, ex.provisions
+    assert "russian_peacekeepers" in secure[0].obliges and "lachin_corridor" in secure[0].concerns
+    assert secure[0].agreement == "trilateral_statement_2020"
+
+
+def test_pledge_not_to_interfere_is_a_guarantee_not_a_negation(extract):
+    text = "In the trilateral statement, Azerbaijan pledged not to interfere with traffic through the Lachin corridor."
+    ex = extract(text)
+    guarantee = [p for p in ex.provisions if p.provision_type == "GUARANTEE_PASSAGE"]
+    assert guarantee and guarantee[0].obliges == ["azerbaijan"] and "lachin_corridor" in guarantee[0].concerns
+
+
+def test_assigns_x_to_control_y(extract):
+    text = "The trilateral statement assigns Russian border troops to control the Zangezur corridor."
+    ex = extract(text)
+    assert ("russian_border_troops", "CONTROLS", "zangezur_corridor") in triples(ex)
+
+
+def test_negation_never_yields_the_positive_fact(extract):
+    ex = extract("Armenia did not sign the trilateral statement, and Azerbaijan refused to sign it as well.")
+    assert not [r for r in ex.relations if r.predicate == "SIGNED"]
+
+
+def test_attribution_lowers_confidence_and_names_the_source(extract):
+    plain = extract("Armenian forces occupied the Kelbajar district in 1993.")
+    claimed = extract("According to Baku, Armenian forces occupied the Kelbajar district in 1993.")
+    fact = ("armenian_forces", "CONTROLS", "kelbajar_district")
+    assert fact in triples(plain) and fact in triples(claimed)
+    p = next(r for r in plain.relations if (r.subject, r.predicate, r.object) == fact)
+    c = next(r for r in claimed.relations if (r.subject, r.predicate, r.object) == fact)
+    assert c.evidence[0].attributed_to == "azerbaijan"
+    assert c.evidence[0].confidence < p.evidence[0].confidence
+
+
+def test_coreference_that_corridor_widens_the_quote(extract):
+    text = (
+        "The Lachin corridor is the only road between Armenia and Karabakh. "
+        "Under the trilateral statement, the corridor shall be guarded by peacekeepers of Russia."
+    )
+    ex = extract(text)
+    provisions = [p for p in ex.provisions if "lachin_corridor" in p.concerns]
+    assert provisions, ex.provisions
+    quote = provisions[0].evidence[0].quote
+    assert text[provisions[0].evidence[0].start : provisions[0].evidence[0].end] == quote
+
+
+def test_transliterations_resolve_to_one_entity(extract):
+    ex = extract("Shelling hit Xankəndi on Monday; residents of Khankendi and Stepanakert sheltered in basements.")
+    ids = {e.id for e in ex.entities}
+    assert "stepanakert" in ids
+    forms = {m.surface for m in ex.mentions if m.entity_id == "stepanakert"}
+    assert {"Xankəndi", "Khankendi", "Stepanakert"} <= forms
+
+
+def test_fuzzy_spelling_variant_resolves(extract):
+    ex = extract("Prime Minister Nikol Pashiniann met the delegation in Yerevan.")
+    rules = {m.rule for m in ex.mentions if m.entity_id == "nikol_pashinyan"}
+    assert any(r.startswith("fuzzy:") for r in rules), rules
+
+
+def test_unknown_entities_are_still_found_with_a_kind(extract):
+    ex = extract("Minister Johannes Vandermeer of the Nordic Mediation Council visited the region.")
+    kinds = {e.name: e.kind for e in ex.entities}
+    assert any(k == "Person" for k in kinds.values()), kinds
+
+
+def test_every_evidence_quote_matches_its_offsets(extract):
+    text = "Putin, Aliyev and Pashinyan signed the trilateral statement. Russia mediated it."
+    ex = extract(text)
+    for item in [*ex.relations, *ex.provisions]:
+        for ev in item.evidence:
+            assert text[ev.start : ev.end] == ev.quote
