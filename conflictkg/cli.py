@@ -231,7 +231,7 @@ def demo(
     with _session(store, verbose) as handle:
         table = Table(title="Who guarantees which corridor under which agreement?")
         for col in ("guarantor", "corridor", "agreement", "provision", "sources"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for row in handle.read(GUARANTEES):
             table.add_row(row["guarantor"], row["corridor"], row["agreement"], row["provision"],
                           ", ".join(row["sources"]))

@@ -75,8 +75,14 @@ class EmbeddedServer:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / ".lock", "a+") as handle:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            handle = open(self.data_dir / ".lock", "a+")  # noqa: SIM115 - closed by the with below
+        except OSError as exc:
+            raise StoreError(
+                f"cannot use {self.data_dir} as the data directory ({exc.strerror}); give --store a writable folder"
+            ) from exc
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -87,7 +87,14 @@ class FalkorStore(CypherGraphStore):
         import redis
 
         try:
-            return self._rows(self._connect().ro_query(cypher, dict(params or {}), timeout=timeout_ms))
+            try:
+                return self._rows(self._connect().ro_query(cypher, dict(params or {}), timeout=timeout_ms))
+            except redis.exceptions.ResponseError as exc:
+                if "empty key" not in str(exc):
+                    raise
+                # a store nothing was written to yet has no graph key: create the empty graph, then read it
+                self._connect().query("RETURN 1")
+                return self._rows(self._connect().ro_query(cypher, dict(params or {}), timeout=timeout_ms))
         except redis.exceptions.ResponseError as exc:
             if "read-only" in str(exc):
                 raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc

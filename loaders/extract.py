@@ -67,8 +67,14 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative",
 }
+# Predicates whose passive subject is the fact's subject ("troops were stationed in X").
+PATIENT_SUBJECT = {"DEPLOYED_TO", "LOCATED_IN", "PART_OF", "CONNECTS", "OCCURRED_IN", "MEMBER_OF"}
 OBLIGATION_CUES = {"shall", "will", "must", "pledge", "undertake", "commit", "agree", "guarantee", "oblige", "would"}
 _ARG_PREPS = {"to", "into", "in", "over", "along", "within", "across", "on", "at", "for", "with", "from", "near"}
+_ADMIN_NOUNS = {
+    "district", "districts", "region", "province", "city", "town", "village", "villages", "exclave", "enclave",
+    "territory", "republic", "capital", "oblast", "municipality", "county", "area",
+}
 _DATE_PREPS = {"on", "by", "until", "till", "before", "since", "from", "in"}
 _SIZE = re.compile(
     r"\b\d[\d,.]*\s+(?:[\w()-]+\s+){0,3}?(?:troops|soldiers|servicemen|personnel|peacekeepers|infantry|"
@@ -279,7 +285,7 @@ class RelationExtractor:
                         subj = found
                         break
                 elif head.dep_ in {"acl", "relcl"}:
-                    if head.dep_ == "relcl":
+                    if head.dep_ == "relcl" or head.tag_ == "VBG":  # "troops controlling Lachin"
                         subj = self._entities_of(res, head.head)
                     break
                 else:
@@ -310,9 +316,18 @@ class RelationExtractor:
                         objs += self._entities_of(res, p)
         if verb.dep_ == "acl" and (passive or verb.tag_ == "VBN"):
             objs += self._entities_of(res, verb.head)  # "an armistice mediated by Russia"
+        if verb.dep_ == "advcl" and verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+            # "Mediated by Russia, this armistice changes ...": the participle describes the main subject
+            objs += [m for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} for m in self._entities_of(res, c)]
         if passive and verb.dep_ == "relcl":
             objs += self._entities_of(res, verb.head)
         return objs
+
+    def _prep_objects(self, res: Resolved, verb: Any) -> list[ResolvedMention]:
+        return [
+            m for c in verb.children if c.dep_ == "prep" and c.lower_ in _ARG_PREPS
+            for p in c.children if p.dep_ == "pobj" for m in self._entities_of(res, p)
+        ]
 
     def _date_of(self, verb: Any, published: date | None) -> str | None:
         for c in verb.children:
@@ -338,12 +353,17 @@ class RelationExtractor:
             objs = self._objects(res, tok, passive)
             qualifiers: dict[str, Any] = {}
             for predicate in sorted(keys):
+                s_args, o_args = subj, objs
+                if passive and predicate in PATIENT_SUBJECT:
+                    # "X was deployed to Y", "X is located in Y": the passive subject is the fact's subject
+                    s_args = [m for c in tok.children if c.dep_ == "nsubjpass" for m in self._entities_of(res, c)]
+                    o_args = self._prep_objects(res, tok)
                 if predicate in {"SIGNED", "PROPOSED", "REJECTED"}:
                     when = self._date_of(tok, published)
                     if when:
                         qualifiers = {"date": when}
-                for s in subj:
-                    for o in objs:
+                for s in s_args:
+                    for o in o_args:
                         if self._fits(res, predicate, s.entity_id, o.entity_id):
                             rule = f"rule:verb-{'passive' if passive else 'active'}"
                             facts.append(Fact(predicate, s.entity_id, o.entity_id, rule, 0.8, sent, [s, o],
@@ -479,7 +499,7 @@ class RelationExtractor:
                 if owner and self._label(res, owner.entity_id)[1] == "State":
                     return owner
         # "the Azerbaijani district of Lachin" / "Azerbaijan's exclave of Nakhchivan"
-        if head.dep_ == "pobj" and head.head.lower_ == "of":
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _ADMIN_NOUNS:
             noun = head.head.head
             for c in noun.children:
                 if c.dep_ == "poss" and res.mention_at(c.i):
@@ -491,7 +511,7 @@ class RelationExtractor:
                     if eid and eid in res.entities and self._label(res, eid)[1] == "State":
                         return ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adjective")
         first = doc[m.token_start]
-        if first.i > 0 and first.dep_ in {"amod", "compound"}:
+        if head.lower_ in _ADMIN_NOUNS and first.dep_ in {"amod", "compound"}:
             eid = self.lexicon.adjective_index.get(fold(first.text))
             if eid and eid in res.entities and eid != m.entity_id and self._label(res, eid)[1] == "State":
                 return ResolvedMention(eid, first.idx, first.idx + len(first.text), first.text, first.i,
@@ -618,7 +638,7 @@ class RelationExtractor:
         types = set(self.provisions.in_text(text))
         trigger_toks = []
         for tok in sent:
-            keys = self.provisions.keys_for(tok)
+            keys = self.provisions.keys_for(tok) if tok.pos_ in {"VERB", "NOUN"} else set()
             if keys:
                 types |= keys
                 trigger_toks.append(tok)

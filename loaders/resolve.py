@@ -197,8 +197,9 @@ class Resolver:
             if not kinds or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
             left = doc[tok.i - 1] if tok.i > 0 else None
-            if left is None or left.lower_ not in _DETERMINERS and not (
-                left.i > 0 and doc[left.i - 1].lower_ in _DETERMINERS and left.pos_ in {"ADJ", "PROPN", "NOUN"}
+            determiners = _DETERMINERS | ({"a", "an"} if kinds & _AGREEMENT_KINDS else set())
+            if left is None or left.lower_ not in determiners and not (
+                left.i > 0 and doc[left.i - 1].lower_ in determiners and left.pos_ in {"ADJ", "PROPN", "NOUN"}
             ):
                 continue
             window_start = doc[max(tok.sent.start - 1, 0)].sent.start
@@ -208,7 +209,7 @@ class Resolver:
             if ante is None and kinds & _AGREEMENT_KINDS and agreements:
                 ante = candidates[-1] if candidates else agreements[0]
             if ante is not None:
-                span = doc[left.i : tok.i + 1] if left.lower_ in _DETERMINERS else doc[left.i - 1 : tok.i + 1]
+                span = doc[left.i : tok.i + 1] if left.lower_ in determiners else doc[left.i - 1 : tok.i + 1]
                 found.append(self._anaphor(span, ante, f"coref:{span.text}"))
         return found
 
