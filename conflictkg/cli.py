@@ -57,6 +57,8 @@ def _session(store: str | None, verbose: bool) -> Any:
         handle = open_configured_store(store)
         handle.ensure_schema()
         yield handle
+    except (typer.Exit, typer.Abort):  # a command's own exit code passes through untouched
+        raise
     except KGError as exc:
         if verbose:
             err.print_exception()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from spacy.language import Language
+
 from conflictkg.errors import KGError
 
 from .lexicon import Lexicon
@@ -60,9 +62,20 @@ def _all_aliases(lexicon: Lexicon) -> set[str]:
     return {fold(n) for e in lexicon.entities for n in e.names}
 
 
+@Language.component("line_breaks")
+def line_breaks(doc: Any) -> Any:
+    """A line break ends a sentence: headlines, datelines and list items must not glue onto the next line."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
 def build_nlp(lexicon: Lexicon) -> Any:
     """The model plus an EntityRuler holding every lexicon alias, placed before the statistical NER."""
     nlp = load_model()
+    nlp.add_pipe("line_breaks", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": False, "overwrite_ents": True})
     ruler.add_patterns(ruler_patterns(lexicon, nlp))
     return nlp

@@ -142,6 +142,8 @@ class Resolver:
         lex = self.lexicon
         if cand.entity_id:
             return self._lexicon_entity(lex.by_id[cand.entity_id]), f"lexicon-alias:{cand.text}"
+        if "\n" in cand.text:
+            return None  # a statistical span across a line break is a headline artefact
         text = re.sub(r"^(the|The)\s+", "", cand.text.strip())
         text = re.sub(r"[’']s$", "", text).strip()
         key = fold(text)

@@ -113,6 +113,16 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def table_rows(text: str) -> list[list[str]]:
+    """The body rows of a rich table printed by the CLI, as lists of cell texts."""
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line[:1] in {"│", "|"} and line[-1:] in {"│", "|"}:
+            rows.append([cell.strip() for cell in line.replace("|", "│").strip("│").split("│")])
+    return rows
+
+
 @pytest.fixture
 def kg(tmp_path: Path) -> KG:
     return KG(tmp_path / "kg")
