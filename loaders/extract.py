@@ -364,6 +364,8 @@ class RelationExtractor:
                         qualifiers = {"date": when}
                 for s in s_args:
                     for o in o_args:
+                        if predicate == "MEDIATED" and "PARTICIPATED_IN" in keys and self._label(res, o.entity_id)[0] == EVENT:
+                            continue  # "X hosted the summit": a participant (host), not a mediator
                         if self._fits(res, predicate, s.entity_id, o.entity_id):
                             rule = f"rule:verb-{'passive' if passive else 'active'}"
                             facts.append(Fact(predicate, s.entity_id, o.entity_id, rule, 0.8, sent, [s, o],
@@ -397,6 +399,8 @@ class RelationExtractor:
             # "X-controlled Y", "X-brokered Y"
             facts += self._hyphen_rules(res, sent, m, head)
             # "Y in Z": events in places, places in places
+            if label in {AGR, EVENT}:
+                facts += self._between(res, sent, m, head, label)
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ in {"in", "at", "near", "inside"}:
                     for p in child.children:
@@ -407,15 +411,6 @@ class RelationExtractor:
                             if self._fits(res, pred, m.entity_id, place.entity_id):
                                 facts.append(Fact(pred, m.entity_id, place.entity_id, "rule:prep-in", 0.7, sent,
                                                   [m, place]))
-                if child.dep_ == "prep" and child.lower_ in {"between", "with", "against"} and label in {AGR, EVENT}:
-                    for p in child.children:
-                        if p.dep_ != "pobj":
-                            continue
-                        for party in self._entities_of(res, p):
-                            pred = "PARTY_TO" if label == AGR else "PARTICIPATED_IN"
-                            if self._fits(res, pred, party.entity_id, m.entity_id):
-                                facts.append(Fact(pred, party.entity_id, m.entity_id, "rule:between", 0.7, sent,
-                                                  [party, m]))
             # "Azerbaijan's offensive", "the Azerbaijani proposal": the owner took part / proposed
             if label in {EVENT, AGR}:
                 facts += self._owned_event(res, sent, m, head)
@@ -423,6 +418,24 @@ class RelationExtractor:
             if kind in {"Corridor", "Road"}:
                 facts += self._connects(res, sent, m, head)
         facts += self._under_control(res, sent)
+        return facts
+
+    def _between(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any, label: str) -> list[Fact]:
+        """`a meeting (in Sochi on 26 November) between X and Y`, `a war with X`: the parties of it."""
+        facts = []
+        inside = {t.i for t in head.subtree}
+        for prep in sent:
+            if prep.dep_ != "prep" or prep.lower_ not in {"between", "with", "against"} or prep.head.i not in inside:
+                continue
+            if prep.lower_ != "between" and prep.head.i != head.i:
+                continue
+            for p in prep.children:
+                if p.dep_ != "pobj":
+                    continue
+                for party in self._entities_of(res, p):
+                    pred = "PARTY_TO" if label == AGR else "PARTICIPATED_IN"
+                    if self._fits(res, pred, party.entity_id, m.entity_id):
+                        facts.append(Fact(pred, party.entity_id, m.entity_id, "rule:between", 0.7, sent, [party, m]))
         return facts
 
     def _owned_event(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:

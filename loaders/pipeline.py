@@ -86,7 +86,7 @@ class DocumentProcessor:
 
     def extract(self, raw: RawDocument, norm: NormalisedText, meta: DocumentMeta, doc: Any) -> Extraction:
         recognised = Recogniser(self.nlp, self.lexicon).from_doc(doc)
-        resolved = self.resolver.run(recognised)
+        resolved = self.resolver.run(recognised, meta.published)
         result = self.extractor.run(
             ExtractionInput(resolved, raw.id, raw.text, meta.published, norm.span_to_original)
         )

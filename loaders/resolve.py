@@ -11,6 +11,7 @@ focus.
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon, LexiconEntity, fold
 from .recognise import NER_LABELS, Candidate, Recognised
+from .timeparse import resolve_date
 
 FUZZY_MIN = 88
 _MONTHS = {
@@ -56,6 +58,11 @@ ANAPHORS: dict[str, frozenset[str]] = {
     "blockade": frozenset({"Blockade"}),
 }
 _DETERMINERS = {"the", "this", "that"}
+# Generic event nouns that a place ("a summit in Sochi") can tie to one lexicon event.
+_EVENT_NOUNS: dict[str, frozenset[str]] = {
+    "summit": frozenset({"Meeting"}), "meeting": frozenset({"Meeting"}), "talks": frozenset({"Meeting"}),
+    "negotiations": frozenset({"Meeting"}), "conference": frozenset({"Meeting"}),
+}
 _AGREEMENT_KINDS = ANAPHORS["agreement"]
 
 
@@ -114,7 +121,7 @@ class Resolver:
         self._surnames = {k: next(iter(v)) for k, v in surnames.items() if len(v) == 1}
 
     # -- public ------------------------------------------------------------------
-    def run(self, recognised: Recognised) -> Resolved:
+    def run(self, recognised: Recognised, published: date | None = None) -> Resolved:
         out = Resolved(doc=recognised.doc)
         seen_people: dict[str, str] = {}
         for cand in sorted(recognised.candidates, key=lambda c: c.start):
@@ -130,6 +137,7 @@ class Resolver:
             out.mentions.append(
                 ResolvedMention(entity.id, cand.start, cand.end, cand.text, cand.token_start, cand.token_end, rule)
             )
+        out.mentions += self._describe_events(out, published)
         out.mentions += self._corefer(out)
         out.mentions.sort(key=lambda m: (m.start, m.end))
         return out
@@ -177,6 +185,58 @@ class Resolver:
             return None
         entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=[])
         return entity, f"ner:{cand.label}"
+
+    def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
+        """`a meeting in Sochi on 26 November` -> the lexicon's meeting named after that place and date."""
+        doc = out.doc
+        taken = {i for m in out.mentions for i in range(m.token_start, m.token_end)}
+        found: list[ResolvedMention] = []
+        for tok in doc:
+            kinds = _EVENT_NOUNS.get(tok.lower_)
+            if not kinds or tok.i in taken or tok.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            places = []
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
+                    places += [out.mention_at(p.i) for p in c.children if p.dep_ == "pobj"]
+                elif c.dep_ in {"compound", "amod"}:
+                    places.append(out.mention_at(c.i))
+            place_names = set()
+            for m in places:
+                if m is not None and m.entity_id in self.lexicon.by_id:
+                    place_names |= {fold(n) for n in self.lexicon.by_id[m.entity_id].names}
+            if not place_names:
+                continue
+            candidates = [
+                e for e in self.lexicon.entities
+                if e.label == "Event" and e.kind in kinds
+                and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
+            ]
+            if len(candidates) > 1:
+                days = self._dates_in(tok.sent, published)
+                same_day = [e for e in candidates if e.date and (e.date.month, e.date.day) in days]
+                candidates = same_day or candidates
+            if published and len(candidates) > 1:
+                dated = [e for e in candidates if e.date and abs((e.date - published).days) <= 120]
+                candidates = dated or candidates
+            if len(candidates) != 1:
+                continue
+            event = candidates[0]
+            out.entities.setdefault(event.id, self._lexicon_entity(event))
+            span = doc[tok.left_edge.i : tok.i + 1]
+            found.append(ResolvedMention(event.id, span.start_char, span.end_char, span.text, span.start, span.end,
+                                         f"event-description:{span.text}"))
+        return found
+
+    @staticmethod
+    def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
+        days = set()
+        for ent in sent.ents:
+            if ent.label_ == "DATE":
+                iso = resolve_date(ent.text, published)
+                if iso and len(iso) == 10:
+                    days.add((int(iso[5:7]), int(iso[8:10])))
+        return days
 
     def _corefer(self, out: Resolved) -> list[ResolvedMention]:
         """Definite descriptions and "the latter/former" resolved to the entity in focus."""
