@@ -67,6 +67,11 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative",
 }
+# "assign X to do Y": verbs whose object is the doer of the infinitive.
+OBJECT_CONTROL_VERBS = {
+    "assign", "task", "order", "authorize", "authorise", "instruct", "ask", "allow", "permit", "mandate", "entrust",
+    "charge", "oblige", "require", "urge", "invite", "empower", "direct", "commission", "enable",
+}
 # Predicates whose passive subject is the fact's subject ("troops were stationed in X").
 PATIENT_SUBJECT = {"DEPLOYED_TO", "LOCATED_IN", "PART_OF", "CONNECTS", "OCCURRED_IN", "MEMBER_OF"}
 OBLIGATION_CUES = {"shall", "will", "must", "pledge", "undertake", "commit", "agree", "guarantee", "oblige", "would"}
@@ -272,7 +277,7 @@ class RelationExtractor:
                         subj += self._entities_of(res, p)
             elif c.dep_ == "nsubj":
                 subj += self._entities_of(res, c)
-        if not subj and verb.dep_ == "xcomp":
+        if not subj and verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_.lower() in OBJECT_CONTROL_VERBS:
             # "the statement assigns X to control Y": the object of the governing verb acts
             subj = [m for c in verb.head.children if c.dep_ in {"dobj", "dative"} for m in self._entities_of(res, c)]
         if not subj and not passive:
@@ -306,11 +311,7 @@ class RelationExtractor:
         for c in verb.children:
             if c.dep_ in {"dobj", "attr", "oprd", "dative"} or (passive and c.dep_ == "nsubjpass"):
                 objs += self._entities_of(res, c)
-            elif c.dep_ == "prep" and c.lower_ in _ARG_PREPS:
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        objs += self._entities_of(res, p)
-            elif c.dep_ == "prt":
+            elif c.dep_ == "prep" and c.lower_ in _ARG_PREPS or c.dep_ == "prt":
                 for p in c.children:
                     if p.dep_ == "pobj":
                         objs += self._entities_of(res, p)
@@ -330,6 +331,13 @@ class RelationExtractor:
         ]
 
     def _date_of(self, verb: Any, published: date | None) -> str | None:
+        for c in verb.subtree:  # "signed the statement on 9 November": the date may hang off the object
+            if c.dep_ == "pobj" and c.head.lower_ in _DATE_PREPS and c.head.head.i in {
+                verb.i, *(x.i for x in verb.children)
+            }:
+                when = resolve_date(verb.doc[c.left_edge.i : c.right_edge.i + 1].text, published)
+                if when:
+                    return when
         for c in verb.children:
             if c.dep_ == "prep" and c.lower_ in _DATE_PREPS:
                 for p in c.children:
@@ -445,14 +453,13 @@ class RelationExtractor:
             if c.dep_ == "poss":
                 owners += self._entities_of(res, c)
             elif c.dep_ in {"amod", "compound"} and res.mention_at(c.i) is None:
-                eid = self.lexicon.adjective_index.get(fold(c.text))
-                if eid and eid in res.entities:
-                    owners.append(ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adjective"))
+                adj = self._adjective(res, c)
+                if adj:
+                    owners.append(adj)
         first = res.doc[m.token_start]
-        eid = self.lexicon.adjective_index.get(fold(first.text))
-        if eid and eid in res.entities and m.token_end - m.token_start > 1:
-            owners.append(ResolvedMention(eid, first.idx, first.idx + len(first.text), first.text, first.i,
-                                          first.i + 1, "adjective"))
+        adj = self._adjective(res, first) if m.token_end - m.token_start > 1 else None
+        if adj:
+            owners.append(adj)
         if label == EVENT:
             pred = "PARTICIPATED_IN"
         else:
@@ -462,6 +469,19 @@ class RelationExtractor:
             for o in owners
             if self._fits(res, pred, o.entity_id, m.entity_id)
         ]
+
+    def _adjective(self, res: Resolved, tok: Any) -> ResolvedMention | None:
+        """An adjective naming an actor ("Russian", "Azerbaijani"), registered as a mention of it."""
+        eid = self.lexicon.adjective_index.get(fold(tok.text))
+        lex = self.lexicon.by_id.get(eid) if eid else None
+        if lex is None:
+            return None
+        res.entities.setdefault(lex.id, Entity(id=lex.id, label=lex.label, kind=lex.kind, name=lex.name,
+                                               aliases=list(lex.aliases)))
+        mention = ResolvedMention(lex.id, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
+                                  f"adjective:{tok.text}")
+        res.adjective_mentions.append(mention)
+        return mention
 
     def _title_facts(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
         doc = res.doc
@@ -485,9 +505,9 @@ class RelationExtractor:
             if other is not None and other.entity_id != m.entity_id:
                 org = other
                 break
-            eid = self.lexicon.adjective_index.get(key)
-            if eid and eid in res.entities:
-                org = ResolvedMention(eid, t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1, "adjective")
+            adj = self._adjective(res, t)
+            if adj:
+                org = adj
                 break
         if org is None:  # "Vladimir Putin, the President of Russia"
             for c in doc[m.token_end - 1].children:
@@ -520,22 +540,24 @@ class RelationExtractor:
                     if owner and self._label(res, owner.entity_id)[1] == "State":
                         return owner
                 if c.dep_ == "amod":
-                    eid = self.lexicon.adjective_index.get(fold(c.text))
-                    if eid and eid in res.entities and self._label(res, eid)[1] == "State":
-                        return ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adjective")
+                    adj = self._adjective(res, c)
+                    if adj and self._label(res, adj.entity_id)[1] == "State":
+                        return adj
         first = doc[m.token_start]
         if head.lower_ in _ADMIN_NOUNS and first.dep_ in {"amod", "compound"}:
-            eid = self.lexicon.adjective_index.get(fold(first.text))
-            if eid and eid in res.entities and eid != m.entity_id and self._label(res, eid)[1] == "State":
-                return ResolvedMention(eid, first.idx, first.idx + len(first.text), first.text, first.i,
-                                       first.i + 1, "adjective")
+            adj = self._adjective(res, first)
+            if adj and adj.entity_id != m.entity_id and self._label(res, adj.entity_id)[1] == "State":
+                return adj
         return None
 
     def _hyphen_rules(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:
         """`X-controlled Y` and `X-brokered Y`: the adjective names the actor, the noun the object."""
         facts: list[Fact] = []
         doc = res.doc
-        for c in list(head.children):
+        modifiers = list(head.children)
+        if head.dep_ == "pobj" and head.head.lower_ == "of":  # "the Azerbaijani-controlled town of Shusha"
+            modifiers += list(head.head.head.children)
+        for c in modifiers:
             if c.dep_ not in {"amod", "compound", "npadvmod"} or c.i + 1 >= len(doc):
                 continue
             verb = c if c.lemma_.lower() in {"control", "hold", "occupy", "broker", "mediate", "sponsor", "impose",
@@ -545,11 +567,7 @@ class RelationExtractor:
             actor_tok = doc[verb.i - 2] if verb.i >= 2 and doc[verb.i - 1].text == "-" else None
             if actor_tok is None:
                 continue
-            eid = self.lexicon.adjective_index.get(fold(actor_tok.text))
-            actor = res.mention_at(actor_tok.i)
-            if actor is None and eid and eid in res.entities:
-                actor = ResolvedMention(eid, actor_tok.idx, actor_tok.idx + len(actor_tok.text), actor_tok.text,
-                                        actor_tok.i, actor_tok.i + 1, "adjective")
+            actor = res.mention_at(actor_tok.i) or self._adjective(res, actor_tok)
             if actor is None:
                 continue
             lemma = verb.lemma_.lower()
@@ -569,12 +587,9 @@ class RelationExtractor:
             actors: list[ResolvedMention] = []
             for c in tok.children:
                 if c.dep_ in {"poss", "amod", "compound"}:
-                    m = res.mention_at(c.i)
-                    eid = self.lexicon.adjective_index.get(fold(c.text))
+                    m = res.mention_at(c.i) or self._adjective(res, c)
                     if m:
                         actors.append(m)
-                    elif eid and eid in res.entities:
-                        actors.append(ResolvedMention(eid, c.idx, c.idx + len(c.text), c.text, c.i, c.i + 1, "adj"))
                 if c.dep_ == "prep" and c.lower_ == "of":
                     actors += [m for p in c.children if p.dep_ == "pobj" for m in self._entities_of(res, p)]
             anchor = tok.head.head

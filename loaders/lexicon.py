@@ -6,9 +6,9 @@ A lexicon is data, not code: another conflict gets its own YAML file, passed wit
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-import datetime as dt
 from functools import cached_property
 from importlib import resources
 from pathlib import Path

@@ -91,7 +91,7 @@ class DocumentProcessor:
             ExtractionInput(resolved, raw.id, raw.text, meta.published, norm.span_to_original)
         )
         mentions = []
-        for m in resolved.mentions:
+        for m in [*resolved.mentions, *resolved.adjective_mentions]:
             if not m.explicit:
                 continue
             start, end = norm.span_to_original(m.start, m.end)

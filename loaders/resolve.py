@@ -11,8 +11,8 @@ focus.
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -90,6 +90,7 @@ class Resolved:
     doc: Any
     mentions: list[ResolvedMention] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
+    adjective_mentions: list[ResolvedMention] = field(default_factory=list)  # "Russian" in "Russian-brokered"
 
     def mention_at(self, token_index: int) -> ResolvedMention | None:
         return self._by_token().get(token_index)
