@@ -126,6 +126,7 @@ class ExtractionInput:
     original_text: str
     published: date | None
     to_original: Any  # callable (start, end) -> (start, end) in the original text
+    text: str  # the normalised text the parse was made from (doc.text, computed once)
 
 
 @dataclass
@@ -758,7 +759,7 @@ class RelationExtractor:
             antecedents = [a.antecedent for a in anchors if a.antecedent is not None]
             if antecedents:
                 start = min(start, min(a.start for a in antecedents))
-        text = sent.doc.text
+        text = inp.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -29,37 +29,27 @@ def _is_acronym(alias: str) -> bool:
     return bool(letters) and (all(c.isupper() for c in letters) or len(alias) <= 3)
 
 
-def ruler_patterns(lexicon: Lexicon, nlp: Any) -> list[dict[str, Any]]:
-    """One pattern per alias: exact case for acronyms ("US" is not "us"), case-insensitive otherwise."""
+def ruler_patterns(lexicon: Lexicon) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Phrase patterns per alias: (case-insensitive ones, exact-case acronyms such as "US" that "us" must not hit)."""
     from anyascii import anyascii
 
-    patterns: list[dict[str, Any]] = []
-    ambiguous = {a for a in _all_aliases(lexicon) if a not in lexicon.alias_index}
+    from .lexicon import fold
+
+    ambiguous = {fold(n) for e in lexicon.entities for n in e.names} - set(lexicon.alias_index)
+    folded: list[dict[str, Any]] = []
+    exact: list[dict[str, Any]] = []
     for ent in lexicon.entities:
         forms = set()
         for alias in ent.names:
-            forms.add(alias)
-            forms.add(anyascii(alias))
+            forms |= {alias, anyascii(alias)}
             if alias.lower().startswith("the "):
                 forms.add(alias[4:])
         for form in sorted(forms):
-            from .lexicon import fold
-
             if not form.strip() or fold(form) in ambiguous:
                 continue
-            tokens = [t.text for t in nlp.make_doc(form)]
-            if _is_acronym(form):
-                pattern: Any = [{"ORTH": t} for t in tokens]
-            else:
-                pattern = [{"LOWER": t.lower()} for t in tokens]
-            patterns.append({"label": ent.label, "pattern": pattern, "id": ent.id})
-    return patterns
-
-
-def _all_aliases(lexicon: Lexicon) -> set[str]:
-    from .lexicon import fold
-
-    return {fold(n) for e in lexicon.entities for n in e.names}
+            target = exact if _is_acronym(form) else folded
+            target.append({"label": ent.label, "pattern": form, "id": ent.id})
+    return folded, exact
 
 
 @Language.component("line_breaks")
@@ -76,6 +66,13 @@ def build_nlp(lexicon: Lexicon) -> Any:
     """The model plus an EntityRuler holding every lexicon alias, placed before the statistical NER."""
     nlp = load_model()
     nlp.add_pipe("line_breaks", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": False, "overwrite_ents": True})
-    ruler.add_patterns(ruler_patterns(lexicon, nlp))
+    folded, exact = ruler_patterns(lexicon)
+    # PhraseMatcher-backed rulers: one case-insensitive, one exact for acronyms; both ahead of the NER.
+    lower = nlp.add_pipe(
+        "entity_ruler", name="lexicon_ruler", before="ner",
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+    )
+    lower.add_patterns(folded)
+    acronyms = nlp.add_pipe("entity_ruler", name="acronym_ruler", after="lexicon_ruler", config={"overwrite_ents": False})
+    acronyms.add_patterns(exact)
     return nlp

@@ -88,7 +88,7 @@ class DocumentProcessor:
         recognised = Recogniser(self.nlp, self.lexicon).from_doc(doc)
         resolved = self.resolver.run(recognised, meta.published)
         result = self.extractor.run(
-            ExtractionInput(resolved, raw.id, raw.text, meta.published, norm.span_to_original)
+            ExtractionInput(resolved, raw.id, raw.text, meta.published, norm.span_to_original, norm.text)
         )
         mentions = []
         for m in [*resolved.mentions, *resolved.adjective_mentions]:
