@@ -41,7 +41,7 @@ def ruler_patterns(lexicon: Lexicon) -> tuple[list[dict[str, Any]], list[dict[st
     for ent in lexicon.entities:
         forms = set()
         for alias in ent.names:
-            forms |= {alias, anyascii(alias)}
+            forms |= {alias, anyascii(alias), alias.replace("'", "\u2019")}  # typographic apostrophes too
             if alias.lower().startswith("the "):
                 forms.add(alias[4:])
         for form in sorted(forms):

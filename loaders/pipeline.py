@@ -98,12 +98,17 @@ class DocumentProcessor:
             mentions.append(Mention(entity_id=m.entity_id, surface=raw.text[start:end], start=start, end=end,
                                     rule=m.rule))
         mentioned = {m.entity_id for m in mentions}
+        # a fact is written only when every entity it names is a node of this document
+        relations = [r for r in result.relations if {r.subject, r.object} <= mentioned]
+        provisions = [
+            p for p in result.provisions if {p.agreement, *p.obliges, *p.concerns, *p.benefits} <= mentioned
+        ]
         return Extraction(
             document=meta,
             entities=[e for e in result.entities if e.id in mentioned],
             mentions=mentions,
-            relations=result.relations,
-            provisions=result.provisions,
+            relations=relations,
+            provisions=provisions,
         )
 
     def process(self, raws: Sequence[RawDocument]) -> Iterator[tuple[RawDocument, Extraction | KGError]]:

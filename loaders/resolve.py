@@ -58,6 +58,7 @@ ANAPHORS: dict[str, frozenset[str]] = {
     "blockade": frozenset({"Blockade"}),
 }
 _DETERMINERS = {"the", "this", "that"}
+_BARE_FORCES = {"peacekeepers"}
 # Generic event nouns that a place ("a summit in Sochi") can tie to one lexicon event.
 _EVENT_NOUNS: dict[str, frozenset[str]] = {
     "summit": frozenset({"Meeting"}), "meeting": frozenset({"Meeting"}), "talks": frozenset({"Meeting"}),
@@ -259,6 +260,14 @@ class Resolver:
             kinds = ANAPHORS.get(word)
             if not kinds or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
+            if word in _BARE_FORCES and (tok.i == 0 or doc[tok.i - 1].pos_ not in {"ADJ", "PROPN", "DET"}):
+                force = self._bare_force(word, explicit, kind_of)
+                if force is not None:
+                    lex = self.lexicon.by_id[force]
+                    out.entities.setdefault(force, self._lexicon_entity(lex))
+                    found.append(ResolvedMention(force, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
+                                                 f"generic-name:{tok.text}->{lex.name}"))
+                continue
             left = doc[tok.i - 1] if tok.i > 0 else None
             determiners = _DETERMINERS | ({"a", "an"} if kinds & _AGREEMENT_KINDS else set())
             if left is None or left.lower_ not in determiners and not (
@@ -275,6 +284,17 @@ class Resolver:
                 span = doc[left.i : tok.i + 1] if left.lower_ in determiners else doc[left.i - 1 : tok.i + 1]
                 found.append(self._anaphor(span, ante, f"coref:{span.text}"))
         return found
+
+    def _bare_force(self, word: str, explicit: list[ResolvedMention], kind_of: dict[str, str]) -> str | None:
+        """Bare "peacekeepers": the force of that name the document names, else the lexicon's only one."""
+        named = [m.entity_id for m in explicit if kind_of.get(m.entity_id) == "ArmedForce"
+                 and m.entity_id in self.lexicon.by_id
+                 and any(fold(n).endswith(word) for n in self.lexicon.by_id[m.entity_id].names)]
+        if named:
+            return named[0]
+        pool = [e.id for e in self.lexicon.entities
+                if e.kind == "ArmedForce" and any(fold(n).split()[-1:] == [word] for n in e.names)]
+        return pool[0] if len(pool) == 1 else None
 
     @staticmethod
     def _latter_former(explicit: list[ResolvedMention], tok: Any, latter: bool) -> ResolvedMention | None:
