@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -118,13 +119,26 @@ class EmbeddedServer:
         if pid is None or not _pid_alive(pid):
             self._clean_stale()
             return
-        os.kill(pid, signal.SIGTERM)
+        if not self._shutdown_command():
+            os.kill(pid, signal.SIGTERM)  # acted on at the server's next tick (up to 100 ms)
         deadline = time.monotonic() + 15
         while _pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.01)
         if _pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
         self._clean_stale()
+
+    def _shutdown_command(self) -> bool:
+        """Ask the server to shut down now (it fsyncs the append-only file first); False if it did not listen."""
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                conn.settimeout(10)
+                conn.connect(str(self.socket_path))
+                conn.sendall(b"*1\r\n$8\r\nSHUTDOWN\r\n")
+                reply = conn.recv(256)  # nothing: the server closed the connection on its way out
+        except OSError:
+            return False
+        return reply == b""
 
     def server_pid(self) -> int | None:
         """The pid of a running server for this directory, if any (for tests and `kg stats`)."""
@@ -207,7 +221,7 @@ class EmbeddedServer:
         while time.monotonic() < deadline:
             if self._server_pid() is not None and self._answers():
                 return
-            time.sleep(0.05)
+            time.sleep(0.01)
         log = self.data_dir / "falkordb.log"
         tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
         raise StoreError(

@@ -169,7 +169,7 @@ def test_remove_of_an_unknown_document_fails_and_names_it(base: tuple[KG, str, d
 def test_cypher_refuses_writes(base: tuple[KG, str, dict[str, int]]) -> None:
     kg, before, stats = base
     result = kg("cypher", "CREATE (n:X {name: 'intruder'})")
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     assert "read-only" in flat(result.stderr)
     assert kg.export() == before and kg.stats() == stats
     assert json.loads(kg("cypher", "MATCH (n:X) RETURN count(n) AS n").stdout) == {"n": 0}
@@ -215,7 +215,7 @@ def test_ingest_refuses_a_bad_published_date(kg: KG, tmp_path: Path) -> None:
     assert not kg.data_dir.exists()  # refused before the store was even opened
 
 
-def test_published_date_is_used_for_documents_without_one(kg: KG, tmp_path: Path) -> None:
+def test_published_sets_the_document_date(kg: KG, tmp_path: Path) -> None:
     doc = tmp_path / "undated.txt"
     doc.write_text("Russian peacekeepers will guard the Lachin corridor, Azerbaijan said.\n", encoding="utf-8")
     assert kg.ingest(doc, published="2020-11-10").exit_code == 0
@@ -445,3 +445,29 @@ def test_the_acceptance_command_line(tmp_path: Path, seeds_dir: Path) -> None:
     # every command stopped the server it started
     assert not (tmp_path / "kg-data" / "falkordb.pid").exists()
     assert not (tmp_path / "kg-data" / "falkordb.sock").exists()
+
+
+def test_a_command_shares_a_server_another_user_holds(base: tuple[KG, str, dict[str, int]]) -> None:
+    from conflictkg.graph.falkor import FalkorStore
+
+    kg, before, _ = base
+    holder = FalkorStore(kg.data_dir)  # e.g. a long-running API process on the same data directory
+    try:
+        holder.read("RETURN 1 AS one")
+        pid = holder.server.server_pid()
+        assert kg.export() == before
+        assert kg("stats").exit_code == 0
+        assert holder.server.server_pid() == pid, "a command stopped or replaced a server someone else uses"
+        assert holder.stats()["documents"] == 1
+    finally:
+        holder.close()
+    assert not (kg.data_dir / "falkordb.pid").exists()
+
+
+def test_an_unusable_store_path_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "kg"
+    not_a_dir.write_text("a file, not a folder")
+    result = KG(not_a_dir)("stats")
+    assert result.exit_code == 1
+    assert f"cannot use {not_a_dir} as the data directory" in flat(result.stderr)
+    assert not_a_dir.read_text() == "a file, not a folder"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -45,8 +46,8 @@ def evidence(doc: str, text: str, quote: str, confidence: float = 0.9) -> Eviden
                     confidence=confidence)
 
 
-def extraction(doc: str, text: str, relations: list[tuple[str, str, str, str]],
-               provisions: list[tuple[str, str, list[str], list[str], str]] = ()) -> Extraction:  # type: ignore[assignment]
+def extraction(doc: str, text: str, relations: Sequence[tuple[str, str, str, str]],
+               provisions: Sequence[tuple[str, str, list[str], list[str], str]] = ()) -> Extraction:
     """An Extraction as the pipeline would build it: every entity it uses is mentioned in the text."""
     used: set[str] = set()
     rels = []
