@@ -30,6 +30,10 @@ def commit() -> str:
 def record(title: str, body: str) -> None:
     """Append one run to RESULTS.md under a dated heading."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    header = "" if RESULTS.exists() else "# Benchmark results\n\nEach section is one run, appended by the script named in it.\n"
+    header = (
+        ""
+        if RESULTS.exists()
+        else "# Benchmark results\n\nEach section is one run, appended by the script named in it.\n"
+    )
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write(f"{header}\n## {title} ({stamp}, commit {commit()})\n\n{body.rstrip()}\n")

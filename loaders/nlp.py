@@ -73,6 +73,8 @@ def build_nlp(lexicon: Lexicon) -> Any:
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
     )
     lower.add_patterns(folded)
-    acronyms = nlp.add_pipe("entity_ruler", name="acronym_ruler", after="lexicon_ruler", config={"overwrite_ents": False})
+    acronyms = nlp.add_pipe(
+        "entity_ruler", name="acronym_ruler", after="lexicon_ruler", config={"overwrite_ents": False}
+    )
     acronyms.add_patterns(exact)
     return nlp
