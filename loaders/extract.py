@@ -67,6 +67,18 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative",
 }
+# Who typically carries out each kind of provision, used when the grammar names no one.
+PROVISION_ACTOR_KINDS: dict[str, frozenset[str]] = {
+    "DEPLOY_FORCES": frozenset({"ArmedForce"}),
+    "SECURE_CORRIDOR": frozenset({"ArmedForce", "Organization"}),
+    "WITHDRAW_FORCES": frozenset({"ArmedForce", "Polity"}),
+    "MONITOR_CEASEFIRE": frozenset({"ArmedForce", "Organization"}),
+    "GUARANTEE_PASSAGE": frozenset({"State"}),
+    "TRANSFER_TERRITORY": frozenset({"State"}),
+    "UNBLOCK_TRANSPORT": frozenset({"State"}),
+    "BUILD_ROUTE": frozenset({"State"}),
+    "CEASEFIRE": frozenset({"State", "ArmedForce"}),
+}
 # "assign X to do Y": verbs whose object is the doer of the infinitive.
 OBJECT_CONTROL_VERBS = {
     "assign", "task", "order", "authorize", "authorise", "instruct", "ask", "allow", "permit", "mandate", "entrust",
@@ -160,8 +172,14 @@ class _Triggers:
         return found
 
     def in_text(self, text: str) -> set[str]:
+        return {key for _, key in self.hits(text)}
+
+    def hits(self, text: str) -> list[tuple[int, str]]:
+        """(offset, key) of every multi-word trigger found in the text."""
         low = text.lower()
-        return {key for phrase, key in self.phrases if re.search(r"\b" + re.escape(phrase) + r"\b", low)}
+        return [
+            (m.start(), key) for phrase, key in self.phrases for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", low)
+        ]
 
 
 class RelationExtractor:
@@ -257,7 +275,7 @@ class RelationExtractor:
             return True
         head = verb
         for _ in range(3):
-            if head.dep_ in {"xcomp", "ccomp"} and head.head is not head:
+            if head.dep_ in {"xcomp", "ccomp"} and head.head.i != head.i:
                 head = head.head
                 if head.lemma_.lower() in self.negation_verbs or any(c.dep_ == "neg" for c in head.children):
                     return True
@@ -282,7 +300,7 @@ class RelationExtractor:
         if not subj and not passive:
             head = verb
             for _ in range(3):  # "X pledges not to interfere", "X agreed to deploy", coordinated verbs
-                if head.dep_ in {"xcomp", "conj", "advcl"} and head.head is not head:
+                if head.dep_ in {"xcomp", "conj", "advcl"} and head.head.i != head.i:
                     head = head.head
                     found = [m for c in head.children if c.dep_ == "nsubj" for m in self._entities_of(res, c)]
                     if found:
@@ -665,62 +683,106 @@ class RelationExtractor:
     def _provision_rules(
         self, res: Resolved, sent: Any, mentions: list[ResolvedMention], focus: str | None, published: date | None
     ) -> list[ProvisionFact]:
+        """A term of an agreement: one provision per trigger, with the trigger's own actor and places."""
         text = sent.text
-        types = set(self.provisions.in_text(text))
-        trigger_toks = []
+        triggers: dict[int, set[str]] = {}
         for tok in sent:
-            keys = self.provisions.keys_for(tok) if tok.pos_ in {"VERB", "NOUN"} else set()
-            if keys:
-                types |= keys
-                trigger_toks.append(tok)
-        if not types:
+            if tok.pos_ in {"VERB", "NOUN"}:
+                keys = self.provisions.keys_for(tok)
+                if keys:
+                    triggers.setdefault(tok.i, set()).update(keys)
+        for offset, key in self.provisions.hits(text):
+            tok = next((t for t in sent if t.idx >= sent.start_char + offset), None)
+            if tok is not None:
+                triggers.setdefault(tok.i, set()).add(key)
+        if not triggers:
             return []
         lemmas = {t.lemma_.lower() for t in sent}
         obligation = bool(lemmas & OBLIGATION_CUES) or bool(re.search(r"\b(is|are) set at\b|\bto be\b", text))
         agreements = [m for m in mentions if self._label(res, m.entity_id)[0] == AGR]
-        agreement = agreements[0].entity_id if agreements else None
-        if agreement is None:
-            if not obligation or focus is None:
-                return []
+        if agreements:
+            agreement = agreements[0].entity_id
+        elif obligation and focus is not None:
             agreement = focus
-        elif not obligation and not agreements:
+        else:
             return []
         actors = [m for m in mentions if self._label(res, m.entity_id)[0] == ACTOR]
         places = [m for m in mentions if self._label(res, m.entity_id)[0] == TERR]
         if not actors or not places:
             return []
         benefits = self._beneficiaries(res, sent)
-        subjects: list[ResolvedMention] = []
-        for tok in trigger_toks or [t for t in sent if t.dep_ == "ROOT"]:
-            s, _ = self._subjects(res, tok)
-            subjects += s
-        obliged = [m for m in subjects if self._label(res, m.entity_id)[0] == ACTOR] or [
-            m for m in actors if m.entity_id not in {b.entity_id for b in benefits}
-        ]
-        obliges = list(dict.fromkeys(m.entity_id for m in obliged))[:2]
-        concerns = list(dict.fromkeys(m.entity_id for m in places if m.entity_id not in obliges))[:3]
-        if not obliges or not concerns:
-            return []
+        quals = self._provision_qualifiers(sent, published)
+        found: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ProvisionFact] = {}
+        for index, types in sorted(triggers.items()):
+            tok = sent.doc[index]
+            for ptype in sorted(types):
+                obliged = self._obliged(res, tok, ptype, actors, benefits)
+                concerns = self._concerned(res, tok, places, obliged)
+                if not obliged or not concerns:
+                    continue
+                key = (ptype, tuple(obliged), tuple(concerns))
+                if key in found:
+                    continue
+                anchors = [m for m in mentions if m.entity_id in set(obliged) | set(concerns)]
+                found[key] = ProvisionFact(
+                    ptype, agreement, obliged, concerns, [b.entity_id for b in benefits], "rule:provision",
+                    0.7 if obligation else 0.55, sent, anchors, dict(quals),
+                )
+        return list(found.values())
+
+    def _obliged(
+        self, res: Resolved, tok: Any, ptype: str, actors: list[ResolvedMention], benefits: list[ResolvedMention]
+    ) -> list[str]:
+        """Who must act: the trigger verb's subject or agent, a nominal trigger's "of X"/"X's", else the clause's actors."""
+        found: list[ResolvedMention] = []
+        if tok.pos_ == "VERB":
+            found, _ = self._subjects(res, tok)
+        else:
+            for c in tok.children:
+                if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in {"of", "by"}):
+                    targets = [c] if c.dep_ == "poss" else [p for p in c.children if p.dep_ == "pobj"]
+                    for t in targets:
+                        found += self._entities_of(res, t)
+                elif c.dep_ in {"amod", "compound"}:
+                    adj = res.mention_at(c.i) or self._adjective(res, c)
+                    if adj:
+                        found.append(adj)
+            verb = tok.head
+            while not found and verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+                verb = verb.head
+            if not found and verb.pos_ in {"VERB", "AUX"}:
+                found, _ = self._subjects(res, verb)
+        beneficiaries = {b.entity_id for b in benefits}
+        preferred = PROVISION_ACTOR_KINDS.get(ptype)
+        ids = [m.entity_id for m in found if self._label(res, m.entity_id)[0] == ACTOR]
+        if not ids:
+            ids = [m.entity_id for m in actors if m.entity_id not in beneficiaries]
+            if preferred:
+                ids = [i for i in ids if self._label(res, i)[1] in preferred] or ids
+        return list(dict.fromkeys(ids))[:2]
+
+    def _concerned(self, res: Resolved, tok: Any, places: list[ResolvedMention], obliged: list[str]) -> list[str]:
+        """Where: places inside the trigger's phrase (or its verb's), else every place of the sentence."""
+        scope = tok if tok.pos_ == "VERB" or tok.head.i == tok.i else tok.head
+        inside = {t.i for t in scope.subtree}
+        near = [m for m in places if m.token_start in inside]
+        chosen = near or places
+        return list(dict.fromkeys(m.entity_id for m in chosen if m.entity_id not in obliged))[:3]
+
+    def _provision_qualifiers(self, sent: Any, published: date | None) -> dict[str, Any]:
         quals: dict[str, Any] = {}
         for e in sent.ents:
             if e.label_ == "DATE":
                 iso = resolve_date(e.text, published)
                 if iso:
                     quals.setdefault("deadline", iso)
-        size = _SIZE.search(text)
+        size = _SIZE.search(sent.text)
         if size:
             quals["size"] = size.group(0)
-        duration = _DURATION.search(text)
+        duration = _DURATION.search(sent.text)
         if duration:
             quals["duration"] = duration.group(0)
-        anchors = [m for m in mentions if m.entity_id in set(obliges) | set(concerns)]
-        out = []
-        for ptype in sorted(types):
-            out.append(
-                ProvisionFact(ptype, agreement, obliges, concerns, [b.entity_id for b in benefits],
-                              "rule:provision", 0.7 if obligation else 0.55, sent, anchors, dict(quals))
-            )
-        return out
+        return quals
 
     def _beneficiaries(self, res: Resolved, sent: Any) -> list[ResolvedMention]:
         out = []
