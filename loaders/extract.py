@@ -67,6 +67,12 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative",
 }
+# Nouns for people or bodies acting for an actor named beside them.
+INSTITUTIONAL_NOUNS = {
+    "officials", "official", "leaders", "leader", "leadership", "authorities", "government", "diplomats",
+    "representatives", "delegation", "delegations", "side", "military", "negotiators", "envoys", "spokesman",
+    "spokesperson", "spokeswoman", "administration", "president", "minister", "ministry",
+}
 # Who typically carries out each kind of provision, used when the grammar names no one.
 PROVISION_ACTOR_KINDS: dict[str, frozenset[str]] = {
     "DEPLOY_FORCES": frozenset({"ArmedForce"}),
@@ -154,6 +160,7 @@ class _Triggers:
     def __init__(self, table: dict[str, list[str]]) -> None:
         self.lemma: dict[str, set[str]] = {}
         self.phrases: list[tuple[str, str]] = []
+        self.by_phrase: dict[str, set[str]] = {}
         for key, words in table.items():
             for w in words:
                 w = w.strip().lower()
@@ -161,14 +168,21 @@ class _Triggers:
                     continue
                 if " " in w:
                     self.phrases.append((w, key))
+                    self.by_phrase.setdefault(w, set()).add(key)
                 else:
                     self.lemma.setdefault(w, set()).add(key)
 
     def keys_for(self, tok: Any) -> set[str]:
-        found = set(self.lemma.get(tok.lemma_.lower(), ())) | set(self.lemma.get(tok.lower_, ()))
-        prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
-        for p in prt:
-            found |= self.lemma.get(f"{tok.lemma_.lower()}_{p}", set())
+        lemma = tok.lemma_.lower()
+        found = set(self.lemma.get(lemma, ())) | set(self.lemma.get(tok.lower_, ()))
+        # phrasal verbs: "pull out of", "take part in", "hand over", "withdraw from"
+        particles = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+        preps = [c.lower_ for c in tok.children if c.dep_ == "prep"]
+        objects = [c.lower_ for c in tok.children if c.dep_ == "dobj"]
+        combos = {f"{lemma} {x}" for x in particles + preps + objects}
+        combos |= {f"{lemma} {p} {q}" for p in particles + objects for q in preps}
+        for combo in combos:
+            found |= self.by_phrase.get(combo, set())
         return found
 
     def in_text(self, text: str) -> set[str]:
@@ -178,7 +192,9 @@ class _Triggers:
         """(offset, key) of every multi-word trigger found in the text."""
         low = text.lower()
         return [
-            (m.start(), key) for phrase, key in self.phrases for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", low)
+            (m.start(), key)
+            for phrase, key in self.phrases
+            for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", low)
         ]
 
 
@@ -241,6 +257,8 @@ class RelationExtractor:
         out: list[ResolvedMention] = []
         for t in self._conjuncts(tok):
             m = res.mention_at(t.i)
+            if m is None and t.lower_ in INSTITUTIONAL_NOUNS:
+                m = self._institution_owner(res, t)
             if m is None:
                 for child in t.children:
                     if child.dep_ in {"compound", "poss", "nmod", "amod"} and res.mention_at(child.i):
@@ -258,6 +276,20 @@ class RelationExtractor:
                     if am and all(am.entity_id != o.entity_id for o in out):
                         out.append(am)
         return out
+
+    def _institution_owner(self, res: Resolved, tok: Any) -> ResolvedMention | None:
+        """`Azerbaijani officials`, `officials in Washington`, `the leaders of Armenia` speak for the actor."""
+        for c in tok.children:
+            if c.dep_ in {"amod", "compound", "poss"}:
+                found = res.mention_at(c.i) or self._adjective(res, c)
+                if found and self._label(res, found.entity_id)[0] == ACTOR:
+                    return found
+            if c.dep_ == "prep" and c.lower_ in {"of", "from", "in"}:
+                for p in c.children:
+                    found = res.mention_at(p.i) if p.dep_ == "pobj" else None
+                    if found and self._label(res, found.entity_id)[1] in {"State", "Organization", "Polity"}:
+                        return found
+        return None
 
     @staticmethod
     def _conjuncts(tok: Any) -> list[Any]:
@@ -733,7 +765,7 @@ class RelationExtractor:
     def _obliged(
         self, res: Resolved, tok: Any, ptype: str, actors: list[ResolvedMention], benefits: list[ResolvedMention]
     ) -> list[str]:
-        """Who must act: the trigger verb's subject or agent, a nominal trigger's "of X"/"X's", else the clause's actors."""
+        """Who must act: the trigger verb's subject or agent, a nominal trigger's "of X"/"X's", else the clause's."""
         found: list[ResolvedMention] = []
         if tok.pos_ == "VERB":
             found, _ = self._subjects(res, tok)
