@@ -129,31 +129,49 @@ def ingest(
 @app.command()
 def export(
     format: Annotated[
-        str, typer.Option("--format", "-f", help="jsonl (ttl, trig, nquads, jsonld: RDF issue).")
+        str, typer.Option("--format", "-f", help="jsonl (the export contract), or RDF: trig, nquads, jsonld, ttl.")
     ] = "jsonl",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
     min_confidence: Annotated[float, typer.Option(help="Leave out evidence below this confidence.")] = 0.0,
+    base_iri: Annotated[
+        str, typer.Option(help="RDF: the namespace of entity, document, fact and evidence IRIs.")
+    ] = "https://conflictkg.example/id/",
     store: StoreOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Export the graph; jsonl follows the contract read by score_extraction.py."""
+    """Export the graph; jsonl follows the contract read by score_extraction.py, RDF formats carry PROV-O."""
+    rdf: Any = None
     if format != "jsonl":
-        err.print(f"[red]error:[/red] export format {escape(repr(format))} is not available yet; use --format jsonl")
-        raise typer.Exit(1)
+        if format not in {"trig", "nquads", "jsonld", "ttl"}:
+            err.print(f"[red]error:[/red] unknown export format {escape(repr(format))}: "
+                      "use jsonl, trig, nquads, jsonld or ttl")
+            raise typer.Exit(1)
+        try:
+            from conflictkg.graph import rdf
+        except ImportError as exc:
+            err.print("[red]error:[/red] RDF export needs rdflib: pip install 'conflictkg[rdf]'")
+            raise typer.Exit(1) from exc
     with _session(store, verbose) as handle:
-        lines = []
+        records = []
         for record in handle.export_records():
             if "evidence" in record and min_confidence > 0:
                 record["evidence"] = [e for e in record["evidence"] if e["confidence"] >= min_confidence]
                 if not record["evidence"]:
                     continue
-            lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
-        text = "\n".join(lines) + ("\n" if lines else "")
+            records.append(record)
+        if rdf is None:
+            text = "".join(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n" for record in records)
+        else:
+            try:
+                text = rdf.serialize(rdf.build_dataset(records, base_iri), format)
+            except ValueError as exc:
+                err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+                raise typer.Exit(1) from exc
         if out_file:
             tmp = out_file.with_name(out_file.name + ".partial")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(out_file)
-            err.print(f"wrote {len(lines)} records to {escape(str(out_file))}", highlight=False)
+            err.print(f"wrote {len(records)} records to {escape(str(out_file))}", highlight=False)
         else:
             sys.stdout.write(text)
 
@@ -174,18 +192,24 @@ def stats(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
 def cypher(
     query: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
     params: Annotated[str | None, typer.Option(help="Query parameters as a JSON object.")] = None,
-    limit: Annotated[int, typer.Option(help="Print at most this many rows.")] = 1000,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Row cap: print at most this many rows.")] = 1000,
+    timeout: Annotated[
+        float, typer.Option(min=0.001, max=600, help="Stop the query after this many seconds.")
+    ] = 10.0,
     store: StoreOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Run a read-only Cypher query and print the rows as JSON lines; writes are refused."""
+    """Run a read-only Cypher query and print the rows as JSON lines; writes and LOAD CSV are refused."""
     try:
         values = json.loads(params) if params else {}
     except json.JSONDecodeError as exc:
         err.print(f"[red]error:[/red] --params is not valid JSON: {escape(exc.msg)}")
         raise typer.Exit(1) from exc
+    if not isinstance(values, dict):
+        err.print("[red]error:[/red] --params must be a JSON object, e.g. '{\"id\": \"shusha\"}'")
+        raise typer.Exit(1)
     with _session(store, verbose) as handle:
-        rows = handle.read(query, values)
+        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)))
         for row in rows[:limit]:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         if len(rows) > limit:
@@ -206,6 +230,25 @@ def remove(
             )
             raise typer.Exit(1)
         err.print(f"removed {escape(document_id)}", highlight=False)
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    lexicon: Annotated[
+        list[str] | None, typer.Option("--lexicon", "-l", help="Lexicon for the ingest mutation; repeat to merge.")
+    ] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Serve the GraphQL API and its playground at http://HOST:PORT/graphql (env: KG_API_KEY, KG_PRODUCTION)."""
+    from conflictkg.api.app import serve as run_server
+    from conflictkg.loaders.lexicon import DEFAULT_LEXICON
+
+    with _session(store, verbose) as handle:
+        err.print(f"GraphQL API and playground at http://{host}:{port}/graphql (Ctrl-C stops)", highlight=False)
+        run_server(handle, host=host, port=port, lexicons=lexicon or [DEFAULT_LEXICON])
 
 
 GUARANTEES = (

@@ -12,6 +12,7 @@ from conflictkg.errors import ReadOnlyViolation, StoreError
 
 from .cypher import CypherGraphStore
 from .embedded import EmbeddedServer
+from .readonly import check_read_only
 
 GRAPH_NAME = "kg"
 _INDEXES = (
@@ -86,6 +87,7 @@ class FalkorStore(CypherGraphStore):
     ) -> list[dict[str, Any]]:
         import redis
 
+        check_read_only(cypher)
         try:
             try:
                 return self._rows(self._connect().ro_query(cypher, dict(params or {}), timeout=timeout_ms))
@@ -98,6 +100,8 @@ class FalkorStore(CypherGraphStore):
         except redis.exceptions.ResponseError as exc:
             if "read-only" in str(exc):
                 raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc
+            if "timed out" in str(exc):
+                raise StoreError(f"query timed out after {timeout_ms} ms") from exc
             raise StoreError(f"query failed: {exc}") from exc
         except redis.exceptions.ConnectionError as exc:
             self._reset()

@@ -12,6 +12,10 @@ from typing import Any
 from conflictkg.errors import ReadOnlyViolation, StoreError
 
 from .cypher import CypherGraphStore
+from .readonly import check_read_only
+
+# ResultSummary.query_type of an EXPLAINed query; only "r" may run on the read path.
+_QUERY_TYPES = {"rw": "read-write", "w": "write", "s": "schema-changing"}
 
 _SCHEMA = (
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
@@ -62,10 +66,21 @@ class Neo4jStore(CypherGraphStore):
     ) -> list[dict[str, Any]]:
         import neo4j
 
-        query = neo4j.Query(cypher, timeout=timeout_ms / 1000)
+        check_read_only(cypher)
+        values = dict(params or {})
         try:
+            # the planner's verdict catches writes a token scan can miss; check_read_only catches what plans as a
+            # read yet leaves the graph (LOAD CSV, dbms.* procedures)
+            _, plan, _ = self._connect().execute_query(
+                neo4j.Query(f"EXPLAIN {cypher}", timeout=timeout_ms / 1000), values,
+                routing_=neo4j.RoutingControl.READ, database_=self.database,
+            )
+            if plan.query_type != "r":
+                kind = _QUERY_TYPES.get(plan.query_type, repr(plan.query_type))
+                raise ReadOnlyViolation(f"read-only query refused: Neo4j plans it as a {kind} query")
             records, _, _ = self._connect().execute_query(
-                query, dict(params or {}), routing_=neo4j.RoutingControl.READ, database_=self.database
+                neo4j.Query(cypher, timeout=timeout_ms / 1000), values,
+                routing_=neo4j.RoutingControl.READ, database_=self.database,
             )
         except neo4j.exceptions.ClientError as exc:
             if "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():

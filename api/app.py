@@ -1,0 +1,184 @@
+"""The ASGI app: GraphQL (and the GraphiQL playground) at /graphql, a request body cap, API-key auth.
+
+`create_app(store)` serves a store you opened; `create_app()` reads the
+configuration from the environment (KG_STORE, KG_API_KEY, KG_PRODUCTION). The
+app is a Starlette app, so it can be mounted in another Starlette/FastAPI app.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from conflictkg.graph.store import GraphStore
+from conflictkg.loaders.lexicon import DEFAULT_LEXICON
+from conflictkg.schema.graphql import build_schema
+
+from .context import Context
+from .service import GraphService
+
+MAX_BODY_BYTES = 1_000_000
+
+EXAMPLE_QUERY = """\
+# Who guarantees which corridor under which agreement, and says who?
+# Run it with the play button or Ctrl-Enter; then try corridor: "Nakhchivan".
+{
+  guarantees(corridor: "Lachin corridor") {
+    guarantor { name }
+    corridor { name }
+    agreement { name }
+    provisionType
+    evidence {
+      quote
+      document { id title published }
+    }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The API's configuration; `from_env` is the only place that reads it from the environment."""
+
+    api_key: str | None = None
+    production: bool = False
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(api_key=env.get("KG_API_KEY") or None, production=env.get("KG_PRODUCTION", "") == "1")
+
+    def write_refusal(self, authorization: str | None) -> str | None:
+        """Why a request may not run mutations, or None when its bearer token is the API key."""
+        if not self.api_key:
+            return "mutations are disabled: the server was started without KG_API_KEY"
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return "this mutation needs the API key: send the header `Authorization: Bearer <KG_API_KEY>`"
+        if not hmac.compare_digest(token.strip().encode(), self.api_key.encode()):
+            return "the API key sent in the Authorization header is not the server's KG_API_KEY"
+        return None
+
+
+def _playground_html(html: str) -> str:
+    """Strawberry's GraphiQL page with the corridor question as the query it opens with."""
+    literal = EXAMPLE_QUERY.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+    return re.sub(r"const EXAMPLE_QUERY = `.*?`;", lambda _: f"const EXAMPLE_QUERY = `{literal}`;", html,
+                  count=1, flags=re.DOTALL)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI GraphQL view with our context (loaders, write permission) and example query."""
+
+    def __init__(self, service: GraphService, settings: Settings) -> None:
+        super().__init__(build_schema(production=settings.production),
+                         graphql_ide=None if settings.production else "graphiql")
+        self.service = service
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(self.service, write_refusal=self.settings.write_refusal(request.headers.get("authorization")))
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return _playground_html(super().graphql_ide_html)
+
+
+class BodySizeLimit:
+    """Answer 413 to a request whose body is larger than the cap, before anything parses it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"the request body is larger than {self.max_bytes:,} bytes; send fewer or smaller documents"
+        response = Response(json.dumps({"errors": [{"message": message}]}), status_code=413,
+                            media_type="application/json")
+        await response(scope, receive, send)
+
+
+def create_app(store: GraphStore | None = None, *, settings: Settings | None = None,
+               lexicons: Sequence[str | Path] = (DEFAULT_LEXICON,)) -> Starlette:
+    """The API over `store`; without one, the store KG_STORE names (closed when the app shuts down)."""
+    settings = settings or Settings.from_env()
+    owned = store is None
+    if store is None:
+        from conflictkg.cli import open_configured_store
+
+        store = open_configured_store(None)
+    service = GraphService(store, lexicons=lexicons)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        if owned:
+            service.close()
+
+    async def home(_: Request) -> Response:
+        return RedirectResponse("graphql")
+
+    app = Starlette(
+        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings))],
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    return app
+
+
+def serve(store: GraphStore, *, host: str = "127.0.0.1", port: int = 8000,
+          lexicons: Sequence[str | Path] = (DEFAULT_LEXICON,)) -> None:
+    """Run the API with uvicorn until interrupted (what `kg serve` does)."""
+    import uvicorn
+
+    uvicorn.run(create_app(store, lexicons=lexicons), host=host, port=port, log_level="info")

@@ -1,0 +1,811 @@
+"""The GraphQL schema, code-first with strawberry; `schema/schema.graphql` is exported from it.
+
+Types mirror the ontology (Actor, Territory, Agreement, Event implement `Entity`;
+Provision, Document, Evidence). Every hop to another entity, to evidence or to a
+document goes through the request's DataLoaders (`info.context.loaders`), so a
+level of the answer costs one store round trip however many items it has.
+Expected failures are `APIError`s (shown to the client) or typed results
+(`EntityNotFound`, `NoPath`); anything else is masked as "Unexpected error.".
+
+Run `python -m conflictkg.schema.graphql > schema/schema.graphql` after changing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from enum import Enum
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from conflictkg.errors import KGError
+from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PREDICATES, PROVISION_TYPES
+
+if TYPE_CHECKING:
+    from conflictkg.api.context import Context, NameIndex
+    from conflictkg.api.queries import GraphReader
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+MAX_HOPS = 6
+GUARANTEE_TYPES = ("GUARANTEE_PASSAGE", "SECURE_CORRIDOR")
+DATE_QUALIFIERS = ("date", "valid_from", "start", "deadline", "valid_to", "end")
+ALL_KINDS = frozenset().union(*LABEL_KINDS.values())
+
+Row = dict[str, Any]
+T = TypeVar("T")
+
+
+def _api_error(message: str) -> Exception:
+    from conflictkg.api.errors import APIError
+
+    return APIError(message)
+
+
+def _ctx(info: Info) -> Context:
+    return info.context
+
+
+# -- entities ------------------------------------------------------------------------------------------------------
+@strawberry.enum(description="Which way a relation points from the entity asked about.")
+class Direction(Enum):
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@strawberry.interface(description="An actor, territory, agreement or event of the ontology.")
+class Entity:
+    id: strawberry.ID
+    name: str
+    label: str = strawberry.field(description="Actor, Territory, Agreement or Event.")
+    kind: str = strawberry.field(description="The sub-kind, e.g. State, Corridor, Statement, War.")
+    aliases: list[str] = strawberry.field(description="Lexicon aliases and every surface form seen in documents.")
+
+    @classmethod
+    def from_domain(cls, row: Row) -> Entity:
+        """The concrete type for the row's label."""
+        concrete = _ENTITY_TYPES[row["label"]]
+        return concrete(id=strawberry.ID(row["id"]), name=row["name"], label=row["label"], kind=row["kind"],
+                        aliases=list(row.get("aliases") or []))
+
+    @strawberry.field(description="Relations with this entity as subject (OUT), object (IN) or either.")
+    async def relations(self, info: Info, predicate: str | None = None,
+                        direction: Direction = Direction.BOTH) -> list[Relation]:
+        wanted = _predicate(predicate)
+        rows = await _ctx(info).loaders.relations_of.load(str(self.id))
+        keep = [
+            r for r in rows
+            if (wanted is None or r["p"] == wanted)
+            and (direction is Direction.BOTH or (r["s"] == self.id) == (direction is Direction.OUT))
+        ]
+        return [Relation.from_domain(r) for r in _unique(keep, "key")]
+
+    @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity.")
+    async def provisions(self, info: Info) -> list[Provision]:
+        rows = await _ctx(info).loaders.provisions_of.load(str(self.id))
+        return [Provision.from_domain(r) for r in _unique(rows, "id")]
+
+    @strawberry.field(description="The documents that mention this entity.")
+    async def documents(self, info: Info) -> list[Document]:
+        return [Document.from_domain(r) for r in await _ctx(info).loaders.documents_of.load(str(self.id))]
+
+
+@strawberry.type(description="A state, person, organisation, armed force, polity or group.")
+class Actor(Entity):
+    pass
+
+
+@strawberry.type(description="A country, region, district, settlement, exclave, province, corridor, road or border.")
+class Territory(Entity):
+    pass
+
+
+@strawberry.type(description="A ceasefire, statement, treaty, peace proposal, set of principles or declaration.")
+class Agreement(Entity):
+    pass
+
+
+@strawberry.type(description="A war, operation, meeting, blockade, attack, displacement, dissolution or ruling.")
+class Event(Entity):
+    pass
+
+
+_ENTITY_TYPES: dict[str, type[Entity]] = {"Actor": Actor, "Territory": Territory, "Agreement": Agreement,
+                                          "Event": Event}
+
+
+async def _entity(info: Info, entity_id: str | None) -> Entity | None:
+    if entity_id is None:
+        return None
+    row = await _ctx(info).loaders.entity.load(entity_id)
+    return Entity.from_domain(row) if row else None
+
+
+async def _entities(info: Info, ids: Sequence[str]) -> list[Entity]:
+    rows = await _ctx(info).loaders.entity.load_many(list(ids))
+    return [Entity.from_domain(r) for r in rows if r]
+
+
+# -- provenance ------------------------------------------------------------------------------------------------------
+@strawberry.type(description="One ingested source text.")
+class Document:
+    id: strawberry.ID
+    title: str | None
+    authors: list[str]
+    publisher: str | None
+    published: date | None
+    url: str | None
+    sha256: str
+    ingested_at: str | None
+
+    @classmethod
+    def from_domain(cls, row: Row) -> Document:
+        published = row.get("published")
+        return cls(id=strawberry.ID(row["id"]), title=row.get("title"), authors=list(row.get("authors") or []),
+                   publisher=row.get("publisher"), published=date.fromisoformat(published) if published else None,
+                   url=row.get("url"), sha256=row["sha256"], ingested_at=row.get("ingested_at"))
+
+    @strawberry.field(description="The relations this document states.")
+    async def relations(self, info: Info) -> list[Relation]:
+        rows = await _ctx(info).loaders.document_relations.load(str(self.id))
+        return [Relation.from_domain(r) for r in rows]
+
+    @strawberry.field(description="The provisions this document states.")
+    async def provisions(self, info: Info) -> list[Provision]:
+        rows = await _ctx(info).loaders.document_provisions.load(str(self.id))
+        return [Provision.from_domain(r) for r in rows]
+
+    @strawberry.field(description="The entities this document mentions.")
+    async def entities(self, info: Info) -> list[Entity]:
+        rows = await _ctx(info).loaders.document_entities.load(str(self.id))
+        return await _entities(info, [r["entity"] for r in rows])
+
+
+@strawberry.type(description="Where a fact was read: the quote and its character offsets in the document.")
+class Evidence:
+    quote: str
+    start: int
+    end: int
+    extractor: str
+    confidence: float
+    qualifiers: JSON
+    document_id: strawberry.Private[str]
+    attributed_to_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, row: Row) -> Evidence:
+        return cls(quote=row["quote"], start=row["start"], end=row["end"], extractor=row["extractor"],
+                   confidence=row["confidence"], qualifiers=JSON(row.get("qualifiers") or {}),
+                   document_id=row["document"], attributed_to_id=row.get("attributed_to"))
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        row = await _ctx(info).loaders.document.load(self.document_id)
+        return Document.from_domain(row) if row else None
+
+    @strawberry.field(description="Whose claim the sentence reports, when it reports one.")
+    async def attributed_to(self, info: Info) -> Entity | None:
+        return await _entity(info, self.attributed_to_id)
+
+
+async def _evidence(info: Info, fact: str) -> list[Evidence]:
+    return [Evidence.from_domain(r) for r in await _ctx(info).loaders.evidence.load(fact)]
+
+
+# -- facts -----------------------------------------------------------------------------------------------------------
+@strawberry.type(description="subject -[predicate]-> object, one edge however many documents state it.")
+class Relation:
+    id: strawberry.ID
+    predicate: str
+    qualifiers: JSON = strawberry.field(description="Dates, role, size ... as read from the sources.")
+    confidence: float | None
+    subject_id: strawberry.Private[str]
+    object_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, row: Row) -> Relation:
+        return cls(id=strawberry.ID(row["key"]), predicate=row["p"], qualifiers=JSON(row.get("qualifiers") or {}),
+                   confidence=row.get("confidence"), subject_id=row["s"], object_id=row["o"])
+
+    @strawberry.field
+    async def subject(self, info: Info) -> Entity | None:
+        return await _entity(info, self.subject_id)
+
+    @strawberry.field(name="object")
+    async def object_(self, info: Info) -> Entity | None:
+        return await _entity(info, self.object_id)
+
+    @strawberry.field
+    async def evidence(self, info: Info) -> list[Evidence]:
+        return await _evidence(info, str(self.id))
+
+
+@strawberry.type(description="One provision of an agreement: who must do what, where, for whom.")
+class Provision:
+    id: strawberry.ID
+    type: str
+    text: str | None
+    qualifiers: JSON = strawberry.field(description="Deadline, size, term ... as read from the sources.")
+    agreement_id: strawberry.Private[str]
+    obliges_ids: strawberry.Private[list[str]]
+    concerns_ids: strawberry.Private[list[str]]
+    benefits_ids: strawberry.Private[list[str]]
+
+    @classmethod
+    def from_domain(cls, row: Row) -> Provision:
+        return cls(id=strawberry.ID(row["id"]), type=row["type"], text=row.get("text"),
+                   qualifiers=JSON(row.get("qualifiers") or {}), agreement_id=row["agreement"],
+                   obliges_ids=row["obliges"], concerns_ids=row["concerns"], benefits_ids=row["benefits"])
+
+    @strawberry.field
+    async def agreement(self, info: Info) -> Entity | None:
+        return await _entity(info, self.agreement_id)
+
+    @strawberry.field
+    async def obliges(self, info: Info) -> list[Entity]:
+        return await _entities(info, self.obliges_ids)
+
+    @strawberry.field
+    async def concerns(self, info: Info) -> list[Entity]:
+        return await _entities(info, self.concerns_ids)
+
+    @strawberry.field
+    async def benefits(self, info: Info) -> list[Entity]:
+        return await _entities(info, self.benefits_ids)
+
+    @strawberry.field(description="The highest confidence of its evidence.")
+    async def confidence(self, info: Info) -> float | None:
+        rows = await _ctx(info).loaders.evidence.load(str(self.id))
+        return max((r["confidence"] for r in rows), default=None)
+
+    @strawberry.field
+    async def evidence(self, info: Info) -> list[Evidence]:
+        return await _evidence(info, str(self.id))
+
+
+@strawberry.type(description="Who guarantees (or secures) which corridor under which agreement.")
+class Guarantee:
+    provision_type: str
+    guarantor_id: strawberry.Private[str]
+    corridor_id: strawberry.Private[str]
+    provision_row: strawberry.Private[Row]
+
+    @strawberry.field
+    async def guarantor(self, info: Info) -> Entity | None:
+        return await _entity(info, self.guarantor_id)
+
+    @strawberry.field(description="The territory the provision concerns: a corridor, a route or a place.")
+    async def corridor(self, info: Info) -> Entity | None:
+        return await _entity(info, self.corridor_id)
+
+    @strawberry.field
+    async def agreement(self, info: Info) -> Entity | None:
+        return await _entity(info, self.provision_row["agreement"])
+
+    @strawberry.field
+    def provision(self) -> Provision:
+        return Provision.from_domain(self.provision_row)
+
+    @strawberry.field
+    async def evidence(self, info: Info) -> list[Evidence]:
+        return await _evidence(info, self.provision_row["id"])
+
+
+# -- connections -----------------------------------------------------------------------------------------------------
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type(description="A page of results (Relay-style): pass pageInfo.endCursor as `after` for the next.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+
+def _cursor(key: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def _uncursor(cursor: str) -> list[Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as exc:
+        raise _api_error(f"after: {cursor[:40]!r} is not a cursor this API gave out") from exc
+    if not isinstance(key, list):
+        raise _api_error(f"after: {cursor[:40]!r} is not a cursor this API gave out")
+    return key
+
+
+def _page_size(first: int | None) -> int:
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 <= size <= MAX_PAGE:
+        raise _api_error(f"first must be between 0 and {MAX_PAGE}; page through more with `after`")
+    return size
+
+
+def paginate(items: Iterable[tuple[list[Any], T]], first: int | None, after: str | None) -> Connection[T]:
+    """Keyset pagination over items sorted by their key (a list of strings)."""
+    size = _page_size(first)
+    ordered = sorted(items, key=lambda item: item[0])
+    start = 0
+    if after:
+        mark = _uncursor(after)
+        start = next((i for i, (key, _) in enumerate(ordered) if key > mark), len(ordered))
+    page = ordered[start : start + size]
+    edges = [Edge(node=node, cursor=_cursor(key)) for key, node in page]
+    return Connection(
+        edges=edges, total_count=len(ordered),
+        page_info=PageInfo(has_next_page=start + size < len(ordered), has_previous_page=start > 0,
+                           start_cursor=edges[0].cursor if edges else None,
+                           end_cursor=edges[-1].cursor if edges else None),
+    )
+
+
+# -- timeline and path -----------------------------------------------------------------------------------------------
+@strawberry.type(description="No entity has this name, id or alias.")
+class EntityNotFound:
+    message: str
+    name: str
+    suggestions: list[Entity] = strawberry.field(description="Entities whose names contain the text.")
+
+
+@strawberry.type(description="One dated fact about the entity.")
+class TimelineEntry:
+    date: str = strawberry.field(description="ISO date (possibly only year or year-month).")
+    date_source: str = strawberry.field(
+        description="The qualifier the date comes from (date, valid_from, deadline ...), or `reported`: "
+        "the earliest publication date of the documents stating an undated fact."
+    )
+    summary: str
+    relation: Relation | None
+    provision: Provision | None
+
+
+@strawberry.type
+class Timeline:
+    entity: Entity
+    entries: list[TimelineEntry]
+
+
+@strawberry.type(description="One step of a path: a relation, or a provision both entities take part in.")
+class Hop:
+    forward: bool = strawberry.field(
+        description="For a relation: walked from subject to object. For a provision: walked from the agreement "
+        "or an obliged party to another participant."
+    )
+    relation: Relation | None
+    provision: Provision | None
+    from_id: strawberry.Private[str]
+    to_id: strawberry.Private[str]
+
+    @strawberry.field(name="from")
+    async def from_(self, info: Info) -> Entity | None:
+        return await _entity(info, self.from_id)
+
+    @strawberry.field
+    async def to(self, info: Info) -> Entity | None:
+        return await _entity(info, self.to_id)
+
+    @strawberry.field(description="The evidence of this step.")
+    async def evidence(self, info: Info) -> list[Evidence]:
+        fact = self.relation.id if self.relation else self.provision.id if self.provision else ""
+        return await _evidence(info, str(fact))
+
+
+@strawberry.type(description="A shortest connection between two entities, relation by relation.")
+class Path:
+    length: int
+    hops: list[Hop]
+    from_entity: strawberry.Private[str]
+    to_entity: strawberry.Private[str]
+
+    @strawberry.field(name="from")
+    async def from_(self, info: Info) -> Entity | None:
+        return await _entity(info, self.from_entity)
+
+    @strawberry.field
+    async def to(self, info: Info) -> Entity | None:
+        return await _entity(info, self.to_entity)
+
+
+@strawberry.type(description="The two entities are not connected within maxHops hops.")
+class NoPath:
+    message: str
+    max_hops: int
+
+
+TimelineResult = Annotated[Timeline | EntityNotFound, strawberry.union("TimelineResult")]
+PathResult = Annotated[Path | EntityNotFound | NoPath, strawberry.union("PathResult")]
+
+
+def _not_found(names: NameIndex, text: str) -> EntityNotFound:
+    hits = names.search(text)[:5] if text.strip() else []
+    return EntityNotFound(
+        message=f"no entity is called {text!r} (by id, name or alias); try `entities(search: ...)`",
+        name=text, suggestions=[Entity.from_domain(names.rows[eid]) for eid in hits],
+    )
+
+
+def _unique(rows: Iterable[Row], field: str) -> list[Row]:
+    seen: dict[str, Row] = {}
+    for row in rows:
+        seen.setdefault(row[field], row)
+    return list(seen.values())
+
+
+def _dates(qualifiers: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(qualifiers[k]), k) for k in DATE_QUALIFIERS if qualifiers.get(k)]
+
+
+def _in_range(day: str, start: date | None, end: date | None) -> bool:
+    return (start is None or day >= start.isoformat()[: len(day)]) and (end is None or day <= end.isoformat())
+
+
+# -- arguments -------------------------------------------------------------------------------------------------------
+def _choice(value: str | None, allowed: Iterable[str], what: str) -> str | None:
+    if value is None:
+        return None
+    options = sorted(allowed)
+    by_fold = {o.casefold(): o for o in options}
+    found = by_fold.get(value.strip().casefold())
+    if found is None:
+        raise _api_error(f"unknown {what} {value!r}; one of: {', '.join(options)}")
+    return found
+
+
+def _predicate(value: str | None) -> str | None:
+    return _choice(value, PREDICATES, "predicate")
+
+
+def _ids(names: NameIndex, value: str | None) -> set[str] | None:
+    """The entities a filter names (by id, name or alias); None when there is no filter."""
+    return None if value is None else set(names.lookup(value))
+
+
+# -- root ------------------------------------------------------------------------------------------------------------
+@strawberry.type
+class Query:
+    @strawberry.field(description="One entity by id, or by name or any alias (case- and diacritic-insensitive).")
+    async def entity(self, info: Info, id: strawberry.ID | None = None, name: str | None = None) -> Entity | None:
+        if (id is None) == (name is None):
+            raise _api_error("entity needs exactly one of `id` or `name`")
+        if id is not None:
+            return await _entity(info, str(id))
+        hits = _ctx(info).names().lookup(name or "")
+        return await _entity(info, hits[0]) if hits else None
+
+    @strawberry.field(description="Entities, optionally those whose names or aliases contain `search`.")
+    def entities(self, info: Info, search: str | None = None, label: str | None = None, kind: str | None = None,
+                 first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Entity]:
+        label = _choice(label, ENTITY_LABELS, "label")
+        kind = _choice(kind, ALL_KINDS, "kind")
+        _page_size(first)
+        names = _ctx(info).names()
+        ids = names.search(search) if search else list(names.rows)
+        rows = [names.rows[i] for i in ids]
+        rows = [r for r in rows if (label is None or r["label"] == label) and (kind is None or r["kind"] == kind)]
+        return paginate((([r["name"].casefold(), r["id"]], Entity.from_domain(r)) for r in rows), first, after)
+
+    @strawberry.field(description="Relations filtered by subject/object (id, name or alias), predicate and date.")
+    def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,
+                  object: str | None = None, valid_on: date | None = None,
+                  first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Relation]:
+        wanted = _predicate(predicate)
+        _page_size(first)
+        ctx = _ctx(info)
+        names = ctx.names() if subject is not None or object is not None else None
+        subjects = _ids(names, subject) if names else None
+        objects = _ids(names, object) if names else None
+        if subjects == set() or objects == set():
+            rows: list[Row] = []
+        else:
+            rows = ctx.reader.relations(
+                sorted(subjects) if subjects is not None else None, wanted,
+                sorted(objects) if objects is not None else None,
+            )
+        if valid_on is not None:
+            rows = [r for r in rows if _holds_on(r["qualifiers"], valid_on)]
+        return paginate((([r["s"], r["p"], r["o"], r["key"]], Relation.from_domain(r)) for r in rows), first, after)
+
+    @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
+    def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
+                   obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
+        wanted = _choice(type, PROVISION_TYPES, "provision type")
+        ctx = _ctx(info)
+        names = ctx.names() if any(v is not None for v in (agreement, obliges, concerns)) else None
+        filters = {
+            field: _ids(names, value) if names else None
+            for field, value in (("agreement", agreement), ("obliges", obliges), ("concerns", concerns))
+        }
+        rows = ctx.reader.provisions([wanted] if wanted else None)
+        keep = []
+        for row in rows:
+            related = {"agreement": {row["agreement"]}, "obliges": set(row["obliges"]),
+                       "concerns": set(row["concerns"])}
+            if all(ids is None or related[f] & ids for f, ids in filters.items()):
+                keep.append(row)
+        keep.sort(key=lambda r: (r["agreement"], r["type"], r["id"]))
+        return [Provision.from_domain(r) for r in keep]
+
+    @strawberry.field(
+        description="Who guarantees which corridor under which agreement (GUARANTEE_PASSAGE and SECURE_CORRIDOR "
+        "provisions). `corridor` matches the concerned territory by name or alias, or a place a concerned "
+        "corridor connects or is named after (\"Nakhchivan\" finds the route to Nakhchivan)."
+    )
+    async def guarantees(self, info: Info, corridor: str | None = None, guarantor: str | None = None,
+                         agreement: str | None = None) -> list[Guarantee]:
+        ctx = _ctx(info)
+        names = ctx.names() if any(v is not None for v in (corridor, guarantor, agreement)) else None
+        guarantors = _ids(names, guarantor) if names else None
+        agreements = _ids(names, agreement) if names else None
+        places: set[str] | None = None
+        if names is not None and corridor is not None:
+            places = set(names.lookup(corridor))
+            places.update(names.routes_named_after(corridor))
+            if places:
+                places.update(r["corridor"] for r in ctx.reader.corridors_connecting(sorted(places)))
+        items = []
+        for row in ctx.reader.provisions(GUARANTEE_TYPES):
+            if agreements is not None and row["agreement"] not in agreements:
+                continue
+            for g in row["obliges"]:
+                if guarantors is not None and g not in guarantors:
+                    continue
+                for c in row["concerns"]:
+                    if places is None or c in places:
+                        items.append(Guarantee(provision_type=row["type"], guarantor_id=g, corridor_id=c,
+                                               provision_row=row))
+        entities = await ctx.loaders.entity.load_many(
+            sorted({i for g in items for i in (g.guarantor_id, g.corridor_id, g.provision_row["agreement"])})
+        )
+        name = {r["id"]: r["name"] for r in entities if r}
+
+        def order(g: Guarantee) -> tuple[str, ...]:
+            return (name.get(g.guarantor_id, ""), name.get(g.corridor_id, ""), g.provision_row["id"])
+
+        return sorted(items, key=order)
+
+    @strawberry.field(description="Dated relations and provisions of an entity, oldest first.")
+    async def timeline(self, info: Info, entity: str, from_: Annotated[date | None, strawberry.argument(
+        name="from")] = None, to: date | None = None) -> TimelineResult:
+        ctx = _ctx(info)
+        names = ctx.names()
+        hits = names.lookup(entity)
+        if not hits:
+            return _not_found(names, entity)
+        eid = hits[0]
+        relation_rows, provision_rows = await asyncio.gather(ctx.loaders.relations_of.load(eid),
+                                                             ctx.loaders.provisions_of.load(eid))
+        relations, provisions = _unique(relation_rows, "key"), _unique(provision_rows, "id")
+        facts: list[tuple[Row, str]] = [(r, r["key"]) for r in relations] + [(p, p["id"]) for p in provisions]
+        undated = [key for row, key in facts if not _dates(row["qualifiers"])]
+        evidence = await ctx.loaders.evidence.load_many(undated)
+        reported = {
+            key: min((e["published"] for e in evs if e.get("published")), default=None)
+            for key, evs in zip(undated, evidence, strict=True)
+        }
+
+        def label(eid: str) -> str:
+            row = names.rows.get(eid)
+            return row["name"] if row else eid
+
+        entries = []
+        for row, key in facts:
+            first_report = reported.get(key)
+            dated = _dates(row["qualifiers"]) or ([(first_report, "reported")] if first_report else [])
+            is_relation = "key" in row
+            if is_relation:
+                summary = f"{label(row['s'])} {row['p']} {label(row['o'])}"
+            else:
+                parties = ", ".join(label(e) for e in row["obliges"]) or "-"
+                places = ", ".join(label(e) for e in row["concerns"]) or "-"
+                summary = f"{label(row['agreement'])}: {row['type']} ({parties}; {places})"
+            for day, source in dated:
+                if _in_range(day, from_, to):
+                    entries.append(TimelineEntry(
+                        date=day, date_source=source, summary=summary,
+                        relation=Relation.from_domain(row) if is_relation else None,
+                        provision=None if is_relation else Provision.from_domain(row),
+                    ))
+        entries.sort(key=lambda e: (e.date, e.summary))
+        return Timeline(entity=Entity.from_domain(names.rows[eid]), entries=entries)
+
+    @strawberry.field(description="A shortest chain of relations and shared provisions between two entities "
+                      "(either direction), with the evidence of each hop.")
+    def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str,
+             max_hops: int = 4) -> PathResult:
+        if not 1 <= max_hops <= MAX_HOPS:
+            raise _api_error(f"maxHops must be between 1 and {MAX_HOPS}")
+        ctx = _ctx(info)
+        names = ctx.names()
+        ends = []
+        for text in (from_, to):
+            hits = names.lookup(text)
+            if not hits:
+                return _not_found(names, text)
+            ends.append(hits[0])
+        hops = _shortest_path(ctx.reader, ends[0], ends[1], max_hops)
+        if hops is None:
+            return NoPath(message=f"{from_!r} and {to!r} are not connected within {max_hops} hops; "
+                          "raise maxHops (at most 6)", max_hops=max_hops)
+        return Path(length=len(hops), hops=hops, from_entity=ends[0], to_entity=ends[1])
+
+    @strawberry.field(description="The complete documents, by id.")
+    def documents(self, info: Info, first: int | None = DEFAULT_PAGE,
+                  after: str | None = None) -> Connection[Document]:
+        _page_size(first)
+        rows = _ctx(info).reader.all_documents()
+        return paginate((([r["id"]], Document.from_domain(r)) for r in rows), first, after)
+
+    @strawberry.field(description="One document with the facts drawn from it.")
+    async def document(self, info: Info, id: strawberry.ID) -> Document | None:
+        row = await _ctx(info).loaders.document.load(str(id))
+        return Document.from_domain(row) if row else None
+
+
+def _holds_on(qualifiers: dict[str, Any], day: date) -> bool:
+    """A relation holds on a day unless its qualifiers start it later or end it earlier."""
+    iso = day.isoformat()
+    begin = qualifiers.get("valid_from") or qualifiers.get("date") or qualifiers.get("start")
+    finish = qualifiers.get("valid_to") or qualifiers.get("end")
+    return (not begin or str(begin) <= iso) and (not finish or iso[: len(str(finish))] <= str(finish))
+
+
+def _links(reader: GraphReader, ids: Sequence[str]) -> list[tuple[str, str, Row, bool]]:
+    """(from, to, fact, is_relation) for every relation and provision touching the entities: two reads."""
+    links = []
+    for row in reader.relations_touching(ids):
+        other = row["o"] if row["anchor"] == row["s"] else row["s"]
+        links.append((row["anchor"], other, row, True))
+    for row in reader.provisions_touching(ids):
+        parties = [row["agreement"], *row["obliges"], *row["concerns"], *row["benefits"]]
+        links += [(row["anchor"], other, row, False) for other in dict.fromkeys(parties) if other != row["anchor"]]
+    return sorted(links, key=lambda link: (link[0], link[1], link[2].get("key") or link[2]["id"]))
+
+
+def _hop(source: str, target: str, row: Row, is_relation: bool) -> Hop:
+    if is_relation:
+        return Hop(forward=row["s"] == source, relation=Relation.from_domain(row), provision=None,
+                   from_id=source, to_id=target)
+    forward = source == row["agreement"] or source in row["obliges"]
+    return Hop(forward=forward, relation=None, provision=Provision.from_domain(row), from_id=source, to_id=target)
+
+
+def _shortest_path(reader: GraphReader, source: str, target: str, max_hops: int) -> list[Hop] | None:
+    """Breadth-first search over relations and provisions, one batch of neighbour reads per level."""
+    if source == target:
+        return []
+    parent: dict[str, tuple[str, Row, bool] | None] = {source: None}
+    frontier = [source]
+    for _ in range(max_hops):
+        found = []
+        for anchor, other, row, is_relation in _links(reader, frontier):
+            if other not in parent:
+                parent[other] = (anchor, row, is_relation)
+                found.append(other)
+        if target in parent or not found:
+            break
+        frontier = found
+    if target not in parent:
+        return None
+    hops = []
+    node = target
+    while (step := parent[node]) is not None:
+        prev, row, is_relation = step
+        hops.append(_hop(prev, node, row, is_relation))
+        node = prev
+    return hops[::-1]
+
+
+# -- mutations -------------------------------------------------------------------------------------------------------
+@strawberry.input(description="A document as text (plain or HTML); `id` names it like a file name.")
+class DocumentInput:
+    id: strawberry.ID
+    text: str
+    published: date | None = strawberry.field(
+        default=None, description="Publication date; relative dates in the text resolve against it."
+    )
+
+
+@strawberry.type(description="What happened to one document of an ingest request.")
+class IngestReport:
+    id: strawberry.ID
+    status: str = strawberry.field(description="ingested, unchanged or failed.")
+    message: str
+    entities: int
+    relations: int
+    provisions: int
+
+
+@strawberry.type
+class RemoveReport:
+    id: strawberry.ID
+    removed: bool
+    message: str
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Extract and write documents (needs `Authorization: Bearer <KG_API_KEY>`).")
+    async def ingest(self, info: Info, documents: list[DocumentInput]) -> list[IngestReport]:
+        from conflictkg.api.service import TextDocument
+
+        ctx = _ctx(info)
+        ctx.require_write()
+        texts = [TextDocument(id=str(d.id), text=d.text, published=d.published) for d in documents]
+        reports = await asyncio.to_thread(ctx.service.ingest, texts)
+        return [IngestReport(id=strawberry.ID(r.document), status=r.status, message=r.message, entities=r.entities,
+                             relations=r.relations, provisions=r.provisions) for r in reports]
+
+    @strawberry.mutation(description="Remove a document and every fact only it supports (needs the API key).")
+    async def remove_document(self, info: Info, id: strawberry.ID) -> RemoveReport:
+        ctx = _ctx(info)
+        ctx.require_write()
+        removed = await asyncio.to_thread(ctx.service.remove, str(id))
+        message = "removed" if removed else f"no document {str(id)!r} in the store"
+        return RemoveReport(id=id, removed=removed, message=message)
+
+
+# -- the schema ------------------------------------------------------------------------------------------------------
+def _should_mask(error: GraphQLError) -> bool:
+    """Mask unexpected exceptions only: expected failures (KGError) and validation errors keep their message."""
+    original = error.original_error
+    return original is not None and not isinstance(original, KGError | GraphQLError)
+
+
+class KGSchema(strawberry.Schema):
+    """Logs unexpected errors only (with their traceback); expected failures are answers, not incidents."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        super().process_errors([e for e in errors if _should_mask(e)], execution_context)
+
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    """The schema with its limits; `production` also switches introspection off."""
+    extensions: list[Any] = [  # factories: each request gets fresh extension instances
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(MaskErrors, should_mask_error=_should_mask),
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return KGSchema(query=Query, mutation=Mutation, types=[Actor, Territory, Agreement, Event],
+                    extensions=extensions)
+
+
+schema = build_schema()
+
+if __name__ == "__main__":  # pragma: no cover
+    print(schema.as_str())
