@@ -59,6 +59,12 @@ ANAPHORS: dict[str, frozenset[str]] = {
 }
 _DETERMINERS = {"the", "this", "that"}
 _BARE_FORCES = {"peacekeepers"}
+_PERSON = frozenset({"Person"})
+_BODY = frozenset({"State", "Organization", "Polity", "ArmedForce", "Statement", "Treaty", "Ceasefire", "Declaration"})
+_PRONOUNS: dict[str, frozenset[str]] = {
+    "he": _PERSON, "she": _PERSON, "his": _PERSON, "her": _PERSON,
+    "it": _BODY, "its": _BODY, "they": frozenset({"Group", "ArmedForce", "Organization"}),
+}
 # Generic event nouns that a place ("a summit in Sochi") can tie to one lexicon event.
 _EVENT_NOUNS: dict[str, frozenset[str]] = {
     "summit": frozenset({"Meeting"}), "meeting": frozenset({"Meeting"}), "talks": frozenset({"Meeting"}),
@@ -252,6 +258,11 @@ class Resolver:
             if tok.i in taken:
                 continue
             word = tok.lower_
+            if word in _PRONOUNS and tok.dep_ in {"nsubj", "nsubjpass", "poss"}:
+                ante = self._pronoun_antecedent(tok, explicit, kind_of)
+                if ante is not None:
+                    found.append(self._anaphor(doc[tok.i : tok.i + 1], ante, f"coref:pronoun {tok.text}"))
+                continue
             if word in {"latter", "former"} and tok.i > 0 and doc[tok.i - 1].lower_ == "the":
                 ante = self._latter_former(explicit, tok, word == "latter")
                 if ante:
@@ -295,6 +306,20 @@ class Resolver:
         pool = [e.id for e in self.lexicon.entities
                 if e.kind == "ArmedForce" and any(fold(n).split()[-1:] == [word] for n in e.names)]
         return pool[0] if len(pool) == 1 else None
+
+    @staticmethod
+    def _pronoun_antecedent(
+        tok: Any, explicit: list[ResolvedMention], kind_of: dict[str, str]
+    ) -> ResolvedMention | None:
+        """The closest earlier subject (this sentence or the one before) that the pronoun can stand for."""
+        kinds = _PRONOUNS[tok.lower_]
+        doc = tok.doc
+        window_start = doc[max(tok.sent.start - 1, 0)].sent.start
+        for m in reversed([m for m in explicit if window_start <= m.token_start and m.token_end <= tok.i]):
+            head = doc[m.token_end - 1]
+            if kind_of.get(m.entity_id) in kinds and head.dep_ in {"nsubj", "nsubjpass"}:
+                return m
+        return None
 
     @staticmethod
     def _latter_former(explicit: list[ResolvedMention], tok: Any, latter: bool) -> ResolvedMention | None:

@@ -151,3 +151,18 @@ def test_every_evidence_quote_matches_its_offsets(extract):
     for item in [*ex.relations, *ex.provisions]:
         for ev in item.evidence:
             assert text[ev.start : ev.end] == ev.quote
+
+
+def test_pronoun_subject_across_a_sentence_boundary(extract):
+    text = "Azerbaijan rejected the proposal from Yerevan on Monday. It then captured Shusha after heavy fighting."
+    ex = extract(text)
+    fact = next(r for r in ex.relations if (r.subject, r.predicate, r.object) == ("azerbaijan", "CONTROLS", "shusha"))
+    ev = fact.evidence[0]
+    assert text[ev.start : ev.end] == ev.quote
+    rules = {m.rule for m in ex.mentions if m.entity_id == "azerbaijan"}
+    assert rules == {"lexicon-alias:Azerbaijan"}  # the pronoun is not an alias of the state
+
+
+def test_institutional_noun_speaks_for_its_actor(extract):
+    ex = extract("Officials in Washington rejected the Madrid Principles at the time.")
+    assert ("united_states", "REJECTED", "madrid_principles") in triples(ex)
