@@ -65,7 +65,7 @@ MEMBER_TITLES = {
     "foreign minister", "defence minister", "defense minister", "minister", "spokesperson", "spokesman",
     "spokeswoman", "envoy", "ambassador", "adviser", "advisor", "aide", "official", "secretary", "commander",
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
-    "foreign affairs minister", "high representative", "special representative",
+    "foreign affairs minister", "high representative", "special representative", "assistant",
 }
 # Nouns for people or bodies acting for an actor named beside them.
 INSTITUTIONAL_NOUNS = {
@@ -536,44 +536,52 @@ class RelationExtractor:
         return mention
 
     def _title_facts(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
+        """`Russian President Vladimir Putin`, `Hikmat Hajiyev, assistant to the Azerbaijani president`."""
         doc = res.doc
-        left = doc[max(sent.start, m.token_start - 6) : m.token_start]
-        words = [t for t in left]
-        title_text = " ".join(t.lower_ for t in words if t.pos_ in {"PROPN", "NOUN", "ADJ", "ADP"})
-        role = None
-        for title in sorted(LEADER_TITLES | MEMBER_TITLES, key=len, reverse=True):
-            if re.search(r"\b" + re.escape(title) + r"$", title_text.replace(" of", "")) or re.search(
-                r"\b" + re.escape(title) + r"\b", title_text
-            ):
-                role = title
-                break
-        if role is None:
-            return []
-        predicate = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
-        org = None
-        for t in reversed(words):
+        left: list[Any] = []
+        for t in reversed(doc[max(sent.start, m.token_start - 6) : m.token_start]):
             other = res.mention_at(t.i)
-            if other is not None and other.entity_id != m.entity_id:
-                org = other
+            if t.text in {",", ";", "(", ")"} or t.pos_ == "CCONJ" or (
+                other is not None and self._label(res, other.entity_id)[1] == "Person"
+            ):
                 break
-            adj = self._adjective(res, t)
-            if adj:
-                org = adj
-                break
-        if org is None:  # "Vladimir Putin, the President of Russia"
+            left.insert(0, t)
+        found = self._role_and_body(res, m, left)
+        if found is None:
             for c in doc[m.token_end - 1].children:
                 if c.dep_ == "appos":
-                    for gc in c.subtree:
-                        other = res.mention_at(gc.i)
-                        if other is not None and other.entity_id != m.entity_id:
-                            org = other
-                            break
-        if org is None or not self._fits(res, predicate, m.entity_id, org.entity_id):
+                    found = self._role_and_body(res, m, list(c.subtree), head_title=c.lower_)
+                    if found:
+                        break
+        if found is None:
+            return []
+        role, org = found
+        predicate = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
+        if not self._fits(res, predicate, m.entity_id, org.entity_id):
             return []
         if predicate == "LEADS" and self._label(res, org.entity_id)[1] not in {"State", "Polity", "Organization"}:
             return []
         return [Fact(predicate, m.entity_id, org.entity_id, "rule:title-apposition", 0.85, sent, [m],
                      {"role": role.title()})]
+
+    def _role_and_body(
+        self, res: Resolved, m: ResolvedMention, words: list[Any], head_title: str | None = None
+    ) -> tuple[str, ResolvedMention] | None:
+        """A title among the words and the body it is a title of (a mention or a state adjective)."""
+        text = " ".join(t.lower_ for t in words if t.pos_ in {"PROPN", "NOUN", "ADJ", "ADP"})
+        titles = sorted(LEADER_TITLES | MEMBER_TITLES, key=len, reverse=True)
+        role = head_title if head_title in MEMBER_TITLES | LEADER_TITLES else None
+        role = role or next((t for t in titles if re.search(r"\b" + re.escape(t) + r"\b", text)), None)
+        if role is None:
+            return None
+        for t in reversed(words):
+            other = res.mention_at(t.i)
+            if other is not None and other.entity_id != m.entity_id:
+                return role, other
+            adj = self._adjective(res, t) if other is None else None
+            if adj:
+                return role, adj
+        return None
 
     def _owner(self, res: Resolved, head: Any, m: ResolvedMention) -> ResolvedMention | None:
         doc = res.doc
