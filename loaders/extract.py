@@ -225,6 +225,7 @@ class RelationExtractor:
             facts += self._nominal_rules(res, sent, mentions)
             facts += self._knowledge_rules(sent, mentions, ents, inp.published)
             provs += self._provision_rules(res, sent, mentions, focus_agreement, inp.published)
+        facts += self._implied_by_provisions(res, provs)
         relations = self._ground_relations(facts, inp)
         provisions = self._ground_provisions(provs, inp)
         entities = [ents[e] for e in sorted(ents)]
@@ -823,6 +824,17 @@ class RelationExtractor:
         if duration:
             quals["duration"] = duration.group(0)
         return quals
+
+    def _implied_by_provisions(self, res: Resolved, provs: list[ProvisionFact]) -> list[Fact]:
+        """A state a provision obliges is a party to the agreement the provision belongs to."""
+        facts: list[Fact] = []
+        for p in provs:
+            if p.confidence < 0.7:  # only terms stated as obligations ("shall", "pledges") name the parties
+                continue
+            for actor in p.obliges:
+                if self._label(res, actor)[1] in {"State", "Polity"} and self._fits(res, "PARTY_TO", actor, p.agreement):
+                    facts.append(Fact("PARTY_TO", actor, p.agreement, "rule:provision-party", 0.55, p.sent, p.anchors))
+        return facts
 
     def _beneficiaries(self, res: Resolved, sent: Any) -> list[ResolvedMention]:
         out = []

@@ -20,6 +20,7 @@ from conflictkg.schema.models import DocumentMeta, Extraction, Mention
 
 from .extract import ExtractionInput, RelationExtractor
 from .lexicon import DEFAULT_LEXICON, Lexicon
+from .llm_extract import FactExtractor, GroundedExtracted
 from .metadata import MetadataExtractor
 from .nlp import build_nlp
 from .normalise import NormalisedText, Normaliser
@@ -58,14 +59,17 @@ class IngestReport:
 class DocumentProcessor:
     """Everything between the raw text and the Extraction, with the NLP model loaded once."""
 
-    def __init__(self, lexicon: Lexicon, *, published: date | None = None, nlp: Any = None) -> None:
+    def __init__(
+        self, lexicon: Lexicon, *, published: date | None = None, nlp: Any = None,
+        extractor: FactExtractor | None = None,
+    ) -> None:
         self.lexicon = lexicon
         self.published = published
         self._nlp = nlp
         self.normaliser = Normaliser()
         self.metadata = MetadataExtractor()
         self.resolver = Resolver(lexicon)
-        self.extractor = RelationExtractor(lexicon)
+        self.extractor = extractor or RelationExtractor(lexicon)  # the rules, unless the LLM was asked for
 
     @property
     def nlp(self) -> Any:
@@ -97,6 +101,8 @@ class DocumentProcessor:
             start, end = norm.span_to_original(m.start, m.end)
             mentions.append(Mention(entity_id=m.entity_id, surface=raw.text[start:end], start=start, end=end,
                                     rule=m.rule))
+        if isinstance(result, GroundedExtracted):  # names only the LLM found, located in the text
+            mentions += result.mentions
         mentioned = {m.entity_id for m in mentions}
         # a fact is written only when every entity it names is a node of this document
         relations = [r for r in result.relations if {r.subject, r.object} <= mentioned]
@@ -123,7 +129,11 @@ class DocumentProcessor:
             prepared.append((raw, norm, meta))
         docs = self.nlp.pipe([norm.text for _, norm, _ in prepared], batch_size=8)
         for (raw, norm, meta), doc in zip(prepared, docs, strict=True):
-            yield raw, self.extract(raw, norm, meta, doc)
+            try:  # an extractor that fails (an unreachable LLM endpoint) fails this document only
+                result: Extraction | KGError = self.extract(raw, norm, meta, doc)
+            except KGError as exc:
+                result = exc
+            yield raw, result
 
 
 class Pipeline:
