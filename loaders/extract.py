@@ -67,6 +67,12 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative", "assistant",
 }
+# Verbs that judge, report or mention an event rather than take part in it.
+EVALUATIVE_VERBS = {
+    "condemn", "criticize", "criticise", "welcome", "praise", "denounce", "discuss", "mention", "recall", "remember",
+    "describe", "call", "deplore", "regret", "support", "oppose", "back", "fear", "expect", "predict", "study",
+    "analyse", "analyze", "follow", "watch", "monitor", "investigate", "commemorate", "mark", "blame", "justify",
+}
 # Nouns for people or bodies acting for an actor named beside them.
 INSTITUTIONAL_NOUNS = {
     "officials", "official", "leaders", "leader", "leadership", "authorities", "government", "diplomats",
@@ -376,6 +382,24 @@ class RelationExtractor:
             objs += self._entities_of(res, verb.head)
         return objs
 
+    def _acts_in_event(self, res: Resolved, sent: Any, verb: Any) -> list[Fact]:
+        """`Azerbaijan won the war`, `Russia conducted the operation`: an actor doing something to an event
+        takes part in it, unless the verb only judges or reports it."""
+        lemma = verb.lemma_.lower()
+        if lemma in EVALUATIVE_VERBS or lemma in self.attribution:
+            return []
+        subj, passive = self._subjects(res, verb)
+        if passive:
+            return []
+        events = [
+            m for c in verb.children if c.dep_ in {"dobj", "attr"}
+            for m in self._entities_of(res, c) if self._label(res, m.entity_id)[0] == EVENT
+        ]
+        return [
+            Fact("PARTICIPATED_IN", s.entity_id, e.entity_id, "rule:actor-acts-in-event", 0.6, sent, [s, e])
+            for s in subj for e in events if self._fits(res, "PARTICIPATED_IN", s.entity_id, e.entity_id)
+        ]
+
     def _prep_objects(self, res: Resolved, verb: Any) -> list[ResolvedMention]:
         return [
             m for c in verb.children if c.dep_ == "prep" and c.lower_ in _ARG_PREPS
@@ -407,7 +431,10 @@ class RelationExtractor:
             if tok.pos_ not in {"VERB", "AUX"} and not (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
                 continue
             keys = self.predicates.keys_for(tok) & set(SIGNATURES)
-            if not keys or self._negated(tok):
+            if self._negated(tok):
+                continue
+            if not keys:
+                facts += self._acts_in_event(res, sent, tok)
                 continue
             subj, passive = self._subjects(res, tok)
             objs = self._objects(res, tok, passive)
@@ -475,6 +502,9 @@ class RelationExtractor:
             # "Azerbaijan's offensive", "the Azerbaijani proposal": the owner took part / proposed
             if label in {EVENT, AGR}:
                 facts += self._owned_event(res, sent, m, head)
+            # "the Sochi summit", "the Second Karabakh War": the place in the event's name
+            if label == EVENT:
+                facts += self._place_in_name(res, sent, m)
             # corridors and roads: "a road connecting A with B", "the route from A to B"
             if kind in {"Corridor", "Road"}:
                 facts += self._connects(res, sent, m, head)
@@ -497,6 +527,25 @@ class RelationExtractor:
                     pred = "PARTY_TO" if label == AGR else "PARTICIPATED_IN"
                     if self._fits(res, pred, party.entity_id, m.entity_id):
                         facts.append(Fact(pred, party.entity_id, m.entity_id, "rule:between", 0.7, sent, [party, m]))
+        return facts
+
+    def _place_in_name(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
+        if not m.explicit:
+            return []
+        words = fold(m.text).split()  # only what the text itself says, not the canonical name
+        facts = []
+        seen: set[str] = set()
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                gram = " ".join(words[i : i + size])
+                eid = self.lexicon.alias_index.get(gram)
+                if eid is None or eid in seen:
+                    continue
+                lex = self.lexicon.by_id[eid]
+                if lex.label != TERR or lex.kind in {"Corridor", "Road", "Border"}:
+                    continue
+                seen.add(eid)
+                facts.append(Fact("OCCURRED_IN", m.entity_id, eid, "rule:place-in-event-name", 0.6, sent, [m]))
         return facts
 
     def _owned_event(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:
