@@ -102,7 +102,7 @@ OBLIGATION_CUES = {"shall", "will", "must", "pledge", "undertake", "commit", "ag
 _ARG_PREPS = {"to", "into", "in", "over", "along", "within", "across", "on", "at", "for", "with", "from", "near"}
 _ADMIN_NOUNS = {
     "district", "districts", "region", "province", "city", "town", "village", "villages", "exclave", "enclave",
-    "territory", "republic", "capital", "oblast", "municipality", "county", "area",
+    "territory", "republic", "capital", "oblast", "municipality", "county", "area", "center", "centre",
 }
 _DATE_PREPS = {"on", "by", "until", "till", "before", "since", "from", "in"}
 _SIZE = re.compile(
@@ -481,9 +481,9 @@ class RelationExtractor:
             # "Azerbaijan's Lachin district", "the Azerbaijani exclave of Nakhchivan"
             if label == TERR:
                 owner = self._owner(res, head, m)
-                if owner and self._fits(res, "PART_OF", m.entity_id, owner.entity_id):
-                    facts.append(Fact("PART_OF", m.entity_id, owner.entity_id, "rule:possessive", 0.7, sent,
-                                      [m, owner]))
+                pred = "PART_OF" if owner and self._label(res, owner.entity_id)[1] == "State" else "LOCATED_IN"
+                if owner and self._fits(res, pred, m.entity_id, owner.entity_id):
+                    facts.append(Fact(pred, m.entity_id, owner.entity_id, "rule:possessive", 0.7, sent, [m, owner]))
             # "X-controlled Y", "X-brokered Y"
             facts += self._hyphen_rules(res, sent, m, head)
             # "Y in Z": events in places, places in places
@@ -646,7 +646,9 @@ class RelationExtractor:
             for c in noun.children:
                 if c.dep_ == "poss" and res.mention_at(c.i):
                     owner = res.mention_at(c.i)
-                    if owner and self._label(res, owner.entity_id)[1] == "State":
+                    # "Armenia's province of Syunik", "Karabakh's administrative centre of Stepanakert"
+                    if owner and (self._label(res, owner.entity_id)[1] == "State"
+                                  or self._label(res, owner.entity_id)[1] in {"Region", "Province", "District"}):
                         return owner
                 if c.dep_ == "amod":
                     adj = self._adjective(res, c)
