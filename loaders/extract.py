@@ -463,7 +463,6 @@ class RelationExtractor:
     def _nominal_rules(self, res: Resolved, sent: Any, mentions: list[ResolvedMention]) -> list[Fact]:
         facts: list[Fact] = []
         doc = res.doc
-        adjectives = self.lexicon.adjective_index
         for m in mentions:
             if not m.explicit:
                 continue
@@ -474,10 +473,9 @@ class RelationExtractor:
                 facts += self._title_facts(res, sent, m)
             # "Russian peacekeepers", "Azerbaijani forces": a force or body of a state
             if kind in {"ArmedForce", "Organization"}:
-                first = fold(doc[m.token_start].text)
-                state = adjectives.get(first) or self.lexicon.alias_index.get(first)
-                if state and state in res.entities and state != m.entity_id:
-                    facts.append(Fact("PART_OF", m.entity_id, state, "rule:adjective-of-state", 0.7, sent, [m]))
+                state = self._state_in_name(res, m)
+                if state:
+                    facts.append(Fact("PART_OF", m.entity_id, state, "rule:state-in-name", 0.7, sent, [m]))
             # "Azerbaijan's Lachin district", "the Azerbaijani exclave of Nakhchivan"
             if label == TERR:
                 owner = self._owner(res, head, m)
@@ -489,8 +487,12 @@ class RelationExtractor:
             # "Y in Z": events in places, places in places
             if label in {AGR, EVENT}:
                 facts += self._between(res, sent, m, head, label)
-            for child in head.children:
-                if child.dep_ == "prep" and child.lower_ in {"in", "at", "near", "inside"}:
+            # the event's own prepositions, and those of a participle describing it ("a summit scheduled in X")
+            preps = [c for c in head.children if c.dep_ == "prep"]
+            if label == EVENT:
+                preps += [g for c in head.children if c.dep_ == "acl" for g in c.children if g.dep_ == "prep"]
+            for child in preps:
+                if child.lower_ in {"in", "at", "near", "inside", "on", "along", "across"}:
                     for p in child.children:
                         if p.dep_ != "pobj":
                             continue
@@ -508,6 +510,7 @@ class RelationExtractor:
             # corridors and roads: "a road connecting A with B", "the route from A to B"
             if kind in {"Corridor", "Road"}:
                 facts += self._connects(res, sent, m, head)
+                facts += self._route_endpoints_in_name(res, sent, m)
         facts += self._under_control(res, sent)
         return facts
 
@@ -527,6 +530,53 @@ class RelationExtractor:
                     pred = "PARTY_TO" if label == AGR else "PARTICIPATED_IN"
                     if self._fits(res, pred, party.entity_id, m.entity_id):
                         facts.append(Fact(pred, party.entity_id, m.entity_id, "rule:between", 0.7, sent, [party, m]))
+        return facts
+
+    def _state_in_name(self, res: Resolved, m: ResolvedMention) -> str | None:
+        """The one state or body a name starts with or ends on: "Azerbaijani Defence Ministry", "EU mission",
+        "Security Council of Armenia"."""
+        if m.entity_id not in self.lexicon.by_id:
+            return None  # statistical guesses are too noisy to hang facts on
+        states = set()
+        for tok in res.doc[m.token_start : m.token_end]:
+            if tok.i != m.token_start and res.doc[tok.i - 1].lower_ != "of":
+                continue  # "Azerbaijani ...", "... of Armenia", but not "mission in Armenia"
+            key = fold(tok.text)
+            eid = self.lexicon.adjective_index.get(key) or self.lexicon.alias_index.get(key)
+            if eid and eid != m.entity_id and eid in self.lexicon.by_id and self.lexicon.by_id[eid].kind in {
+                "State", "Organization"
+            }:
+                states.add(eid)
+        if len(states) != 1:
+            return None
+        state = states.pop()
+        lex = self.lexicon.by_id[state]
+        res.entities.setdefault(state, Entity(id=state, label=lex.label, kind=lex.kind, name=lex.name,
+                                              aliases=list(lex.aliases)))
+        return state
+
+    def _route_endpoints_in_name(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
+        """`the Fuzuli-Shusha road`: a route named after two places connects them (each a mention too)."""
+        pieces = [p for p in re.finditer(r"[^-–]+", m.text) if p.group().strip()]
+        if len(pieces) < 2:
+            return []
+        facts = []
+        for piece in pieces:
+            for word in re.finditer(r"[^\W\d_][\w'’]*", piece.group()):
+                lex = self.lexicon.by_id.get(self.lexicon.alias_index.get(fold(word.group()), ""))
+                if lex is None or lex.id == m.entity_id or not (lex.label == TERR or lex.kind == "State"):
+                    continue
+                start = m.start + piece.start() + word.start()
+                tok = next((t for t in res.doc[m.token_start : m.token_end] if t.idx == start), None)
+                if tok is None:
+                    continue
+                res.entities.setdefault(lex.id, Entity(id=lex.id, label=lex.label, kind=lex.kind, name=lex.name,
+                                                       aliases=list(lex.aliases)))
+                end = ResolvedMention(lex.id, start, start + len(word.group()), word.group(), tok.i, tok.i + 1,
+                                      f"route-name-part:{word.group()}")
+                res.extra_mentions.append(end)
+                facts.append(Fact("CONNECTS", m.entity_id, lex.id, "rule:route-named-after-ends", 0.65, sent, [m, end]))
+                break
         return facts
 
     def _place_in_name(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
@@ -582,14 +632,14 @@ class RelationExtractor:
                                                aliases=list(lex.aliases)))
         mention = ResolvedMention(lex.id, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
                                   f"adjective:{tok.text}")
-        res.adjective_mentions.append(mention)
+        res.extra_mentions.append(mention)
         return mention
 
     def _title_facts(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
         """`Russian President Vladimir Putin`, `Hikmat Hajiyev, assistant to the Azerbaijani president`."""
         doc = res.doc
         left: list[Any] = []
-        for t in reversed(doc[max(sent.start, m.token_start - 6) : m.token_start]):
+        for t in reversed(doc[max(sent.start, m.token_start - 8) : m.token_start]):
             other = res.mention_at(t.i)
             if t.text in {",", ";", "(", ")"} or t.pos_ == "CCONJ" or (
                 other is not None and self._label(res, other.entity_id)[1] == "Person"
@@ -883,7 +933,8 @@ class RelationExtractor:
             if p.confidence < 0.7:  # only terms stated as obligations ("shall", "pledges") name the parties
                 continue
             for actor in p.obliges:
-                if self._label(res, actor)[1] in {"State", "Polity"} and self._fits(res, "PARTY_TO", actor, p.agreement):
+                is_state = self._label(res, actor)[1] in {"State", "Polity"}
+                if is_state and self._fits(res, "PARTY_TO", actor, p.agreement):
                     facts.append(Fact("PARTY_TO", actor, p.agreement, "rule:provision-party", 0.55, p.sent, p.anchors))
         return facts
 

@@ -95,7 +95,7 @@ class DocumentProcessor:
             ExtractionInput(resolved, raw.id, raw.text, meta.published, norm.span_to_original, norm.text)
         )
         mentions = []
-        for m in [*resolved.mentions, *resolved.adjective_mentions]:
+        for m in [*resolved.mentions, *resolved.extra_mentions]:
             if not m.explicit:
                 continue
             start, end = norm.span_to_original(m.start, m.end)

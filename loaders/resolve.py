@@ -97,7 +97,7 @@ class Resolved:
     doc: Any
     mentions: list[ResolvedMention] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
-    adjective_mentions: list[ResolvedMention] = field(default_factory=list)  # "Russian" in "Russian-brokered"
+    extra_mentions: list[ResolvedMention] = field(default_factory=list)  # adjectives, parts of route names
 
     def mention_at(self, token_index: int) -> ResolvedMention | None:
         return self._by_token().get(token_index)
