@@ -433,8 +433,8 @@ class RelationExtractor:
             keys = self.predicates.keys_for(tok) & set(SIGNATURES)
             if self._negated(tok):
                 continue
+            facts += self._acts_in_event(res, sent, tok)
             if not keys:
-                facts += self._acts_in_event(res, sent, tok)
                 continue
             subj, passive = self._subjects(res, tok)
             objs = self._objects(res, tok, passive)
@@ -534,26 +534,27 @@ class RelationExtractor:
 
     def _state_in_name(self, res: Resolved, m: ResolvedMention) -> str | None:
         """The one state or body a name starts with or ends on: "Azerbaijani Defence Ministry", "EU mission",
-        "Security Council of Armenia"."""
+        "Security Council of Armenia"; the word becomes a mention of it."""
         if m.entity_id not in self.lexicon.by_id:
             return None  # statistical guesses are too noisy to hang facts on
-        states = set()
+        found: dict[str, Any] = {}
         for tok in res.doc[m.token_start : m.token_end]:
             if tok.i != m.token_start and res.doc[tok.i - 1].lower_ != "of":
                 continue  # "Azerbaijani ...", "... of Armenia", but not "mission in Armenia"
             key = fold(tok.text)
             eid = self.lexicon.adjective_index.get(key) or self.lexicon.alias_index.get(key)
-            if eid and eid != m.entity_id and eid in self.lexicon.by_id and self.lexicon.by_id[eid].kind in {
-                "State", "Organization"
-            }:
-                states.add(eid)
-        if len(states) != 1:
+            lex = self.lexicon.by_id.get(eid) if eid else None
+            if lex is not None and lex.id != m.entity_id and lex.kind in {"State", "Organization"}:
+                found[lex.id] = tok
+        if len(found) != 1:
             return None
-        state = states.pop()
-        lex = self.lexicon.by_id[state]
-        res.entities.setdefault(state, Entity(id=state, label=lex.label, kind=lex.kind, name=lex.name,
+        (owner, tok), = found.items()
+        lex = self.lexicon.by_id[owner]
+        res.entities.setdefault(owner, Entity(id=owner, label=lex.label, kind=lex.kind, name=lex.name,
                                               aliases=list(lex.aliases)))
-        return state
+        part = ResolvedMention(owner, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1, "name-part")
+        res.extra_mentions.append(part)
+        return owner
 
     def _route_endpoints_in_name(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
         """`the Fuzuli-Shusha road`: a route named after two places connects them (each a mention too)."""

@@ -166,3 +166,33 @@ def test_pronoun_subject_across_a_sentence_boundary(extract):
 def test_institutional_noun_speaks_for_its_actor(extract):
     ex = extract("Officials in Washington rejected the Madrid Principles at the time.")
     assert ("united_states", "REJECTED", "madrid_principles") in triples(ex)
+
+
+def test_actor_acting_on_an_event_takes_part_but_judging_it_does_not(extract):
+    acted = extract("Azerbaijan won the Second Karabakh War in 2020 after six weeks.")
+    judged = extract("France condemned the Second Karabakh War in a resolution in 2021.")
+    assert ("azerbaijan", "PARTICIPATED_IN", "second_karabakh_war") in triples(acted)
+    assert not any(r.predicate == "PARTICIPATED_IN" for r in judged.relations)
+
+
+def test_place_in_an_event_name_is_where_it_happened(extract):
+    ex = extract("Journalists gathered in Sochi, where the Sochi summit opened in the afternoon.")
+    assert ("sochi_summit", "OCCURRED_IN", "sochi") in triples(ex)
+
+
+def test_route_named_after_two_places_connects_them(extract):
+    ex = extract("Engineers repaired the Fuzuli-Shusha road during the spring.")
+    ends = {r.object for r in ex.relations if r.predicate == "CONNECTS" and r.subject == "fuzuli_shusha_road"}
+    assert ends == {"fizuli_district", "shusha"}
+
+
+def test_body_named_after_a_state_is_part_of_it(extract):
+    ex = extract("The Azerbaijani Defence Ministry published casualty figures on Friday.")
+    assert ("azerbaijani_defence_ministry", "PART_OF", "azerbaijan") in triples(ex)
+
+
+def test_a_state_bound_by_a_provision_is_party_to_the_agreement(extract):
+    ex = extract("Under the trilateral statement, Armenia shall return the Kelbajar district to Azerbaijan.")
+    transfer = [p for p in ex.provisions if p.provision_type == "TRANSFER_TERRITORY"]
+    assert transfer and transfer[0].obliges == ["armenia"] and transfer[0].benefits == ["azerbaijan"]
+    assert ("armenia", "PARTY_TO", "trilateral_statement_2020") in triples(ex)
