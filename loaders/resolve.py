@@ -103,14 +103,16 @@ class Resolved:
         return self._by_token().get(token_index)
 
     def _by_token(self) -> dict[int, ResolvedMention]:
-        cache: dict[int, ResolvedMention] | None = getattr(self, "_token_cache", None)
-        if cache is None:
-            cache = {}
+        # rebuilt whenever mentions were added since (resolution adds them in several passes)
+        cached: tuple[int, dict[int, ResolvedMention]] | None = getattr(self, "_token_cache", None)
+        if cached is None or cached[0] != len(self.mentions):
+            index: dict[int, ResolvedMention] = {}
             for m in self.mentions:
                 for i in range(m.token_start, m.token_end):
-                    cache.setdefault(i, m)
-            self._token_cache = cache
-        return cache
+                    index.setdefault(i, m)
+            cached = (len(self.mentions), index)
+            self._token_cache = cached
+        return cached[1]
 
 
 class Resolver:
