@@ -278,6 +278,8 @@ class RelationExtractor:
             if m is not None and all(m.entity_id != o.entity_id for o in out):
                 out.append(m)
             for child in t.children:
+                if child.dep_ == "appos" and any(g.dep_ == "case" for g in child.children):
+                    continue  # "Putin, Azerbaijan's President Aliyev": a possessor, not the same person
                 if child.dep_ == "appos" and res.mention_at(child.i):
                     am = res.mention_at(child.i)
                     if am and all(am.entity_id != o.entity_id for o in out):
@@ -341,7 +343,8 @@ class RelationExtractor:
             for _ in range(3):  # "X pledges not to interfere", "X agreed to deploy", coordinated verbs
                 if head.dep_ in {"xcomp", "conj", "advcl"} and head.head.i != head.i:
                     head = head.head
-                    found = [m for c in head.children if c.dep_ == "nsubj" for m in self._entities_of(res, c)]
+                    found = [m for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}
+                             for m in self._entities_of(res, c)]
                     if found:
                         subj = found
                         break
@@ -378,7 +381,9 @@ class RelationExtractor:
             objs += [
                 m for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} for m in self._entities_of(res, c)
             ]
-        if passive and verb.dep_ == "relcl":
+        relative_object = any(c.dep_ == "dobj" and c.tag_ in {"WDT", "WP"} for c in verb.children)
+        if verb.dep_ == "relcl" and (passive or relative_object):
+            # "districts that Armenian forces had occupied": the noun the clause describes is the object
             objs += self._entities_of(res, verb.head)
         return objs
 
