@@ -517,6 +517,7 @@ class RelationExtractor:
                 facts += self._connects(res, sent, m, head)
                 facts += self._route_endpoints_in_name(res, sent, m)
         facts += self._under_control(res, sent)
+        facts += self._control_over(res, sent)
         return facts
 
     def _between(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any, label: str) -> list[Fact]:
@@ -743,6 +744,27 @@ class RelationExtractor:
                     "impose": "MEDIATED", "back": "SUPPORTS", "led": "MEDIATED", "lead": "MEDIATED"}[lemma]
             if self._fits(res, pred, actor.entity_id, m.entity_id):
                 facts.append(Fact(pred, actor.entity_id, m.entity_id, "rule:hyphen-participle", 0.8, sent, [actor, m]))
+        return facts
+
+    def _control_over(self, res: Resolved, sent: Any) -> list[Fact]:
+        """`Azerbaijan's control over the seven districts`, `Russian control of the corridor`."""
+        facts: list[Fact] = []
+        for tok in sent:
+            if tok.lemma_.lower() not in {"control", "sovereignty", "jurisdiction"} or tok.pos_ != "NOUN":
+                continue
+            actors: list[ResolvedMention] = []
+            places: list[ResolvedMention] = []
+            for c in tok.children:
+                if c.dep_ in {"poss", "amod", "compound"}:
+                    found = res.mention_at(c.i) or self._adjective(res, c)
+                    if found:
+                        actors.append(found)
+                elif c.dep_ == "prep" and c.lower_ in {"over", "of"}:
+                    places += [m for p in c.children if p.dep_ == "pobj" for m in self._entities_of(res, p)]
+            for a in actors:
+                for p in places:
+                    if self._fits(res, "CONTROLS", a.entity_id, p.entity_id):
+                        facts.append(Fact("CONTROLS", a.entity_id, p.entity_id, "rule:control-over", 0.75, sent, [a, p]))
         return facts
 
     def _under_control(self, res: Resolved, sent: Any) -> list[Fact]:
