@@ -77,6 +77,35 @@ def _session(store: str | None, verbose: bool) -> Any:
             handle.close()
 
 
+def _check_extractor(mode: str) -> None:
+    """Refuse a bad --extractor, or the LLM without its endpoint, before the store is opened."""
+    problem = None
+    if mode not in {"rules", "llm", "both"}:
+        problem = f"--extractor {mode!r} is not one of rules, llm, both"
+    elif mode != "rules" and not (os.environ.get("KG_LLM_URL") and os.environ.get("KG_LLM_MODEL")):
+        problem = (f"--extractor {mode} needs KG_LLM_URL (an OpenAI-compatible base URL, e.g. "
+                   "http://127.0.0.1:8080/v1) and KG_LLM_MODEL; KG_LLM_API_KEY is optional")
+    if problem:
+        err.print(f"[red]error:[/red] {escape(problem)}", highlight=False)
+        raise typer.Exit(1)
+
+
+def _llm_processor(mode: str, sources: list[str], published: date | None) -> Any:
+    """A DocumentProcessor with the LLM extractor for `--extractor llm|both`; None keeps the rules."""
+    if mode == "rules":
+        return None
+    from conflictkg.loaders.extract import RelationExtractor
+    from conflictkg.loaders.lexicon import Lexicon
+    from conflictkg.loaders.llm_extract import LLMExtractor, MergedExtractor
+    from conflictkg.loaders.pipeline import DocumentProcessor
+
+    lex = Lexicon.merged(list(sources))
+    llm = LLMExtractor(lex, os.environ["KG_LLM_URL"], os.environ["KG_LLM_MODEL"],
+                       api_key=os.environ.get("KG_LLM_API_KEY") or None)
+    chosen = llm if mode == "llm" else MergedExtractor(RelationExtractor(lex), llm)
+    return DocumentProcessor(lex, published=published, extractor=chosen)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for standard input.")],
@@ -88,6 +117,11 @@ def ingest(
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) to resolve relative dates against.")
     ] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")] = 20_000_000,
+    extractor: Annotated[
+        str,
+        typer.Option(help="rules, llm (an OpenAI-compatible endpoint: KG_LLM_URL, KG_LLM_MODEL, KG_LLM_API_KEY) "
+                     "or both."),
+    ] = "rules",
     verbose: VerboseOpt = False,
 ) -> None:
     """Read documents, extract entities, relations and provisions with evidence, and write them to the store."""
@@ -99,8 +133,11 @@ def ingest(
     except ValueError as exc:
         err.print(f"[red]error:[/red] --published {escape(repr(published))} is not a date: use YYYY-MM-DD")
         raise typer.Exit(1) from exc
+    _check_extractor(extractor)
     with _session(store, verbose) as handle:
-        pipeline = Pipeline(handle, lexicon or [DEFAULT_LEXICON], published=when, max_bytes=max_bytes)
+        sources = lexicon or [DEFAULT_LEXICON]
+        pipeline = Pipeline(handle, sources, published=when, max_bytes=max_bytes,
+                            processor=_llm_processor(extractor, sources, when))
         progress = Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=err, transient=True,
@@ -140,17 +177,15 @@ def export(
     verbose: VerboseOpt = False,
 ) -> None:
     """Export the graph; jsonl follows the contract read by score_extraction.py, RDF formats carry PROV-O."""
-    rdf: Any = None
-    if format != "jsonl":
-        if format not in {"trig", "nquads", "jsonld", "ttl"}:
-            err.print(f"[red]error:[/red] unknown export format {escape(repr(format))}: "
-                      "use jsonl, trig, nquads, jsonld or ttl")
-            raise typer.Exit(1)
-        try:
-            from conflictkg.graph import rdf
-        except ImportError as exc:
-            err.print("[red]error:[/red] RDF export needs rdflib: pip install 'conflictkg[rdf]'")
-            raise typer.Exit(1) from exc
+    from importlib.util import find_spec
+
+    as_rdf = format != "jsonl"
+    if as_rdf and format not in {"trig", "nquads", "jsonld", "ttl"}:
+        err.print(f"[red]error:[/red] unknown export format {escape(repr(format))}: use jsonl, trig, nquads, jsonld or ttl")
+        raise typer.Exit(1)
+    if as_rdf and find_spec("rdflib") is None:
+        err.print("[red]error:[/red] RDF export needs rdflib: pip install 'conflictkg[rdf]'")
+        raise typer.Exit(1)
     with _session(store, verbose) as handle:
         records = []
         for record in handle.export_records():
@@ -159,11 +194,13 @@ def export(
                 if not record["evidence"]:
                     continue
             records.append(record)
-        if rdf is None:
+        if not as_rdf:
             text = "".join(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n" for record in records)
         else:
+            from conflictkg.graph.rdf import build_dataset, serialize
+
             try:
-                text = rdf.serialize(rdf.build_dataset(records, base_iri), format)
+                text = serialize(build_dataset(records, base_iri), format)
             except ValueError as exc:
                 err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
                 raise typer.Exit(1) from exc

@@ -47,7 +47,7 @@ def predicate_term(predicate: str) -> URIRef:
 
 
 def provision_class(provision_type: str) -> URIRef:
-    """The RDF class of a provision type, a subclass of ckg:Provision (suffixed: CEASEFIRE is also an agreement kind)."""
+    """The class of a provision type, under ckg:Provision; suffixed because CEASEFIRE is also an agreement kind."""
     return CKG[_camel(provision_type, upper=True) + "Provision"]
 
 
@@ -185,7 +185,7 @@ def build_dataset(
             agreement = iri("entity", record["agreement"])
             default.add((prov, DCTERMS.identifier, Literal(record["id"])))
             default.add((prov, CKG.confidence, _literal(record["confidence"])))
-            triples = [(prov, RDF.type, CKG.Provision), (prov, RDF.type, provision_class(record["provision_type"])),
+            triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = [(prov, RDF.type, CKG.Provision), (prov, RDF.type, provision_class(record["provision_type"])),
                        (prov, CKG.agreement, agreement), (agreement, CKG.hasProvision, prov)]
             triples += [(prov, CKG[role], iri("entity", e)) for role in PROVISION_ROLES for e in record.get(role) or []]
             triples += [(prov, CKG[_camel(k)], _literal(v)) for k, v in sorted(record.get("qualifiers", {}).items())]

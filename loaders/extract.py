@@ -764,7 +764,9 @@ class RelationExtractor:
             for a in actors:
                 for p in places:
                     if self._fits(res, "CONTROLS", a.entity_id, p.entity_id):
-                        facts.append(Fact("CONTROLS", a.entity_id, p.entity_id, "rule:control-over", 0.75, sent, [a, p]))
+                        facts.append(
+                            Fact("CONTROLS", a.entity_id, p.entity_id, "rule:control-over", 0.75, sent, [a, p])
+                        )
         return facts
 
     def _under_control(self, res: Resolved, sent: Any) -> list[Fact]:
@@ -955,11 +957,18 @@ class RelationExtractor:
         return quals
 
     def _implied_by_provisions(self, res: Resolved, provs: list[ProvisionFact]) -> list[Fact]:
-        """A state a provision obliges is a party to the agreement the provision belongs to."""
+        """A state a provision obliges is a party to its agreement; a force that must guard a route controls it."""
         facts: list[Fact] = []
         for p in provs:
             if p.confidence < 0.7:  # only terms stated as obligations ("shall", "pledges") name the parties
                 continue
+            if p.provision_type == "SECURE_CORRIDOR":  # a force that must guard a route controls it
+                for actor in p.obliges:
+                    for place in p.concerns:
+                        route = self._label(res, place)[1] in {"Corridor", "Road"}
+                        if route and self._fits(res, "CONTROLS", actor, place):
+                            facts.append(Fact("CONTROLS", actor, place, "rule:provision-guard", 0.55, p.sent,
+                                              p.anchors))
             for actor in p.obliges:
                 is_state = self._label(res, actor)[1] in {"State", "Polity"}
                 if is_state and self._fits(res, "PARTY_TO", actor, p.agreement):

@@ -18,6 +18,12 @@ def resolve_date(phrase: str, published: date | None) -> str | None:
     """ISO date (or year) of a date phrase; ranges ("November 10-12") resolve to their first day."""
     text = phrase.strip().rstrip(".,")
     text = re.sub(r"^(on|by|until|till|since|from|before|after|in)\s+", "", text, flags=re.IGNORECASE)
+    iso = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", text)
+    if iso:  # already ISO: day-first parsing would swap month and day
+        try:
+            return date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+        except ValueError:
+            return None
     year = _YEAR.match(text)
     if year:
         return year.group(1)

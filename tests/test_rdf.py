@@ -119,11 +119,11 @@ def test_round_trip_keeps_every_fact_and_piece_of_evidence(
     assert (URIRef(f"{BASE}entity/{aliased['id']}"), RDF.type, CKG[aliased["kind"]]) in g
 
     if fmt != "ttl":  # the quad formats keep one named graph per document with the facts it supports
-        default = ds.default_graph.identifier
-        per_document = {(str(c.identifier).removeprefix(f"{BASE}graph/"), s, p, o)
-                        for s, p, o, c in ds.quads((None, None, None, None))
-                        if c.identifier != default and str(s).startswith(f"{BASE}entity/")
-                        and str(o).startswith(f"{BASE}entity/") and p != CKG.hasProvision}
+        per_document = {(str(graph.identifier).removeprefix(f"{BASE}graph/"), s, p, o)
+                        for graph in ds.graphs() if graph.identifier != ds.default_graph.identifier
+                        for s, p, o in graph
+                        if str(s).startswith(f"{BASE}entity/") and str(o).startswith(f"{BASE}entity/")
+                        and p != CKG.hasProvision}
         want_per_document = {(e["document"], URIRef(f"{BASE}entity/{r['subject']}"), predicate_term(r["predicate"]),
                               URIRef(f"{BASE}entity/{r['object']}"))
                              for r in records if r["type"] == "relation" for e in r["evidence"]}
