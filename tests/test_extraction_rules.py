@@ -196,3 +196,9 @@ def test_a_state_bound_by_a_provision_is_party_to_the_agreement(extract):
     transfer = [p for p in ex.provisions if p.provision_type == "TRANSFER_TERRITORY"]
     assert transfer and transfer[0].obliges == ["armenia"] and transfer[0].benefits == ["azerbaijan"]
     assert ("armenia", "PARTY_TO", "trilateral_statement_2020") in triples(ex)
+
+
+def test_alias_written_with_scare_quotes_is_recognised(extract):
+    ex = extract("Moscow sent a Russian “peacekeeping” contingent to the region within hours.")
+    forms = {m.surface for m in ex.mentions if m.entity_id == "russian_peacekeepers"}
+    assert forms == {"Russian “peacekeeping” contingent"}
