@@ -2,13 +2,20 @@
 
 `DocumentProcessor` turns one raw document into an Extraction (a pure function of
 the text and the lexicon, so it can run in worker processes); `Pipeline` feeds it
-documents and writes each result through the store interface.
+documents and writes each result through the store interface. With `workers > 1`
+the extraction runs in a process pool while this process stays the only writer,
+writing the results batch by batch in input order, so the graph is the same as
+with one worker.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +37,9 @@ from .resolve import Resolver
 from .write import Writer
 
 MAX_NLP_CHARS = 2_000_000
+
+Outcome = list[tuple[int, Extraction | KGError]]
+"""A batch's results as (position in the batch, extraction or the error that failed it)."""
 
 
 @dataclass
@@ -135,6 +145,25 @@ class DocumentProcessor:
                 result = exc
             yield raw, result
 
+    def indexed(self, raws: Sequence[RawDocument]) -> Outcome:
+        """`process` with each result tagged by its position in `raws` (results travel without their text)."""
+        position = {id(raw): i for i, raw in enumerate(raws)}
+        return [(position[id(raw)], result) for raw, result in self.process(raws)]
+
+
+_worker: DocumentProcessor | None = None
+
+
+def _init_worker(lexicon: Lexicon, published: date | None) -> None:
+    """Build the worker's processor once; its model loads on the first batch, so a failure reaches the parent."""
+    global _worker
+    _worker = DocumentProcessor(lexicon, published=published)
+
+
+def _extract_in_worker(raws: list[RawDocument]) -> Outcome:
+    assert _worker is not None, "the pool initializer did not run"
+    return _worker.indexed(raws)
+
 
 class Pipeline:
     """Ingest documents into a store: skip unchanged ones, replace changed ones, report bad ones."""
@@ -148,13 +177,17 @@ class Pipeline:
         max_bytes: int | None = None,
         batch_size: int = 16,
         processor: DocumentProcessor | None = None,
+        workers: int = 1,
     ) -> None:
+        if workers > 1 and processor is not None:
+            raise ValueError("workers > 1 builds a rules processor in each worker; a given processor cannot be used")
         self.store = store
         self.lexicon_sources = list(lexicons)
         self.published = published
         self.max_bytes = max_bytes
         self.batch_size = batch_size
         self._processor = processor
+        self.workers = max(1, workers)
 
     @property
     def processor(self) -> DocumentProcessor:
@@ -176,18 +209,15 @@ class Pipeline:
             if progress:
                 progress(item)
 
-        for batch in self._batches(reader.run(paths)):
-            todo: list[RawDocument] = []
-            for item in batch:
-                if isinstance(item, ReadFailure):
-                    emit(DocumentReport(item.source, "failed", item.reason))
-                elif self.store.document_sha(item.id) == item.sha256:
-                    emit(DocumentReport(item.id, "unchanged", "already ingested with the same content"))
-                else:
-                    todo.append(item)
-            if not todo:
-                continue
-            for raw, result in self.processor.process(todo):
+        # a batch's reports for unreadable and unchanged documents, its documents to write, and their results
+        pending: deque[tuple[list[DocumentReport], list[RawDocument], Callable[[], Outcome]]] = deque()
+
+        def settle() -> None:
+            early, todo, results = pending.popleft()
+            for item in early:
+                emit(item)
+            for i, result in results():
+                raw = todo[i]
                 if isinstance(result, KGError):
                     emit(DocumentReport(raw.id, "failed", str(result)))
                     continue
@@ -195,8 +225,45 @@ class Pipeline:
                 report.words += len(raw.text.split())
                 emit(DocumentReport(raw.id, "ingested", "", len(result.entities), len(result.relations),
                                     len(result.provisions)))
+
+        with self._extraction() as submit:
+            window = 2 * self.workers if self.workers > 1 else 0
+            for batch in self._batches(reader.run(paths)):
+                in_flight = {raw.id for _, todo, _ in pending for raw in todo}
+                if any(isinstance(item, RawDocument) and item.id in in_flight for item in batch):
+                    while pending:  # a document given twice: its first copy must be written before it is compared
+                        settle()
+                early: list[DocumentReport] = []
+                todo: list[RawDocument] = []
+                for item in batch:
+                    if isinstance(item, ReadFailure):
+                        early.append(DocumentReport(item.source, "failed", item.reason))
+                    elif self.store.document_sha(item.id) == item.sha256:
+                        early.append(DocumentReport(item.id, "unchanged", "already ingested with the same content"))
+                    else:
+                        todo.append(item)
+                pending.append((early, todo, submit(todo) if todo else lambda: []))
+                while len(pending) > window:
+                    settle()
+            while pending:
+                settle()
         report.seconds = time.perf_counter() - started
         return report
+
+    @contextmanager
+    def _extraction(self) -> Iterator[Callable[[list[RawDocument]], Callable[[], Outcome]]]:
+        """`submit(raws)` starts extracting a batch and returns how to wait for its results."""
+        if self.workers == 1:
+            yield lambda raws: lambda: self.processor.indexed(raws)
+            return
+        lexicon = Lexicon.merged(self.lexicon_sources)  # a bad lexicon fails here, not in every worker
+        spawn = multiprocessing.get_context("spawn")  # no forked copy of this process's store connection
+        pool = ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_init_worker,
+                                   initargs=(lexicon, self.published))
+        try:
+            yield lambda raws: pool.submit(_extract_in_worker, raws).result
+        finally:  # after a failure, batches not started yet are dropped rather than extracted for nothing
+            pool.shutdown(cancel_futures=True)
 
     def _batches(self, items: Iterable[RawDocument | ReadFailure]) -> Iterator[list[RawDocument | ReadFailure]]:
         batch: list[RawDocument | ReadFailure] = []

@@ -59,6 +59,7 @@ ANAPHORS: dict[str, frozenset[str]] = {
 }
 _DETERMINERS = {"the", "this", "that"}
 _BARE_FORCES = {"peacekeepers"}
+_FORCE_NOUNS = {"troops", "forces", "soldiers", "servicemen", "contingent", "peacekeepers", "units", "guards"}
 _PERSON = frozenset({"Person"})
 _BODY = frozenset({"State", "Organization", "Polity", "ArmedForce", "Statement", "Treaty", "Ceasefire", "Declaration"})
 _PRONOUNS: dict[str, frozenset[str]] = {
@@ -270,6 +271,12 @@ class Resolver:
                 if ante:
                     found.append(self._anaphor(doc[tok.i - 1 : tok.i + 1], ante, "coref:the " + word))
                 continue
+            if word in _FORCE_NOUNS and tok.i > 0:
+                force = self._national_force(doc[tok.i - 1], explicit, kind_of)
+                if force is not None:
+                    span = doc[tok.i - 1 : tok.i + 1]
+                    found.append(self._anaphor(span, force, f"coref:{span.text}"))
+                    continue
             kinds = ANAPHORS.get(word)
             if not kinds or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
@@ -297,6 +304,23 @@ class Resolver:
                 span = doc[left.i : tok.i + 1] if left.lower_ in determiners else doc[left.i - 1 : tok.i + 1]
                 found.append(self._anaphor(span, ante, f"coref:{span.text}"))
         return found
+
+    def _national_force(
+        self, adj: Any, explicit: list[ResolvedMention], kind_of: dict[str, str]
+    ) -> ResolvedMention | None:
+        """`Russian troops` -> the Russian armed force the document has named (the latest before, else the first)."""
+        state = self.lexicon.adjective_index.get(fold(adj.text))
+        if state is None or adj.i in {i for m in explicit for i in range(m.token_start, m.token_end)}:
+            return None
+        adjectives = {fold(a) for a in self.lexicon.by_id[state].adjectives}
+        forces = [
+            m for m in explicit if kind_of.get(m.entity_id) == "ArmedForce" and m.entity_id in self.lexicon.by_id
+            and any(fold(n).split()[:1] == [a] for n in self.lexicon.by_id[m.entity_id].names for a in adjectives)
+        ]
+        if not forces:
+            return None
+        before = [m for m in forces if m.token_end <= adj.i]
+        return before[-1] if before else forces[0]
 
     def _bare_force(self, word: str, explicit: list[ResolvedMention], kind_of: dict[str, str]) -> str | None:
         """Bare "peacekeepers": the force of that name the document names, else the lexicon's only one."""
