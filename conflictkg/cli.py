@@ -122,6 +122,9 @@ def ingest(
         typer.Option(help="rules, llm (an OpenAI-compatible endpoint: KG_LLM_URL, KG_LLM_MODEL, KG_LLM_API_KEY) "
                      "or both."),
     ] = "rules",
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Extraction processes (the rules extractor); one process writes.")
+    ] = 1,
     verbose: VerboseOpt = False,
 ) -> None:
     """Read documents, extract entities, relations and provisions with evidence, and write them to the store."""
@@ -134,10 +137,14 @@ def ingest(
         err.print(f"[red]error:[/red] --published {escape(repr(published))} is not a date: use YYYY-MM-DD")
         raise typer.Exit(1) from exc
     _check_extractor(extractor)
+    if workers > 1 and extractor != "rules":
+        err.print(f"[red]error:[/red] --workers {workers} runs the rules extractor only; the LLM extractor waits "
+                  "on its endpoint, not the CPU: leave --workers at 1")
+        raise typer.Exit(1)
     with _session(store, verbose) as handle:
         sources = lexicon or [DEFAULT_LEXICON]
         pipeline = Pipeline(handle, sources, published=when, max_bytes=max_bytes,
-                            processor=_llm_processor(extractor, sources, when))
+                            processor=_llm_processor(extractor, sources, when), workers=workers)
         progress = Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=err, transient=True,
@@ -181,7 +188,8 @@ def export(
 
     as_rdf = format != "jsonl"
     if as_rdf and format not in {"trig", "nquads", "jsonld", "ttl"}:
-        err.print(f"[red]error:[/red] unknown export format {escape(repr(format))}: use jsonl, trig, nquads, jsonld or ttl")
+        err.print(f"[red]error:[/red] unknown export format {escape(repr(format))}: "
+                  "use jsonl, trig, nquads, jsonld or ttl")
         raise typer.Exit(1)
     if as_rdf and find_spec("rdflib") is None:
         err.print("[red]error:[/red] RDF export needs rdflib: pip install 'conflictkg[rdf]'")

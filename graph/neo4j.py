@@ -71,12 +71,12 @@ class Neo4jStore(CypherGraphStore):
         try:
             # the planner's verdict catches writes a token scan can miss; check_read_only catches what plans as a
             # read yet leaves the graph (LOAD CSV, dbms.* procedures)
-            _, plan, _ = self._connect().execute_query(
+            _, planned, _ = self._connect().execute_query(
                 neo4j.Query(f"EXPLAIN {cypher}", timeout=timeout_ms / 1000), values,
                 routing_=neo4j.RoutingControl.READ, database_=self.database,
             )
-            if plan.query_type != "r":
-                kind = _QUERY_TYPES.get(plan.query_type, repr(plan.query_type))
+            if planned.query_type != "r":
+                kind = _QUERY_TYPES.get(planned.query_type, repr(planned.query_type))
                 raise ReadOnlyViolation(f"read-only query refused: Neo4j plans it as a {kind} query")
             records, _, _ = self._connect().execute_query(
                 neo4j.Query(cypher, timeout=timeout_ms / 1000), values,
@@ -85,6 +85,8 @@ class Neo4jStore(CypherGraphStore):
         except neo4j.exceptions.ClientError as exc:
             if "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():
                 raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise StoreError(f"query timed out after {timeout_ms} ms") from exc
             raise StoreError(f"query failed: {exc.message}") from exc
         except neo4j.exceptions.DriverError as exc:
             raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_ROLES, PROVISION_TYPES
+from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_ROLES, PROVISION_TYPES, kind_belongs
 
 CKG = Namespace("https://conflictkg.example/ontology#")
 DEFAULT_BASE_IRI = "https://conflictkg.example/id/"
@@ -37,7 +37,7 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 def _camel(name: str, *, upper: bool = False) -> str:
     """CONTROLS -> controls, DEPLOYED_TO -> deployedTo, valid_from -> validFrom (upper: GuaranteePassage)."""
-    first, *rest = name.lower().split("_")
+    first, *rest = re.split(r"[\W_]+", name.lower())
     return (first.capitalize() if upper else first) + "".join(p.capitalize() for p in rest)
 
 
@@ -102,12 +102,10 @@ def _ontology(g: Graph) -> None:
         g.add((CKG[field], RDF.type, RDF.Property))
 
 
-def build_dataset(
-    records: Iterable[Mapping[str, Any]], base_iri: str = DEFAULT_BASE_IRI, *, generated_at: datetime | None = None
-) -> Dataset:
-    """The export records as a Dataset; `generated_at` stamps each document graph (default: now)."""
+def build_dataset(records: Iterable[Mapping[str, Any]], base_iri: str = DEFAULT_BASE_IRI) -> Dataset:
+    """The export records as a Dataset; each document graph is stamped with the time of the export."""
     iri = _Iris(base_iri)
-    stamp = Literal((generated_at or datetime.now(UTC)).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    stamp = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
     ds = Dataset()
     for prefix, namespace in iri.prefixes().items():
         ds.bind(prefix, namespace)
@@ -161,7 +159,10 @@ def build_dataset(
         elif kind == "entity":
             ent = iri("entity", record["id"])
             default.add((ent, RDF.type, CKG[record["label"]]))
-            default.add((ent, RDF.type, CKG[record["kind"]]))
+            if kind_belongs(record["label"], record["kind"]):
+                default.add((ent, RDF.type, CKG[record["kind"]]))
+            else:  # a kind outside the ontology is no class of ours
+                default.add((ent, CKG.kind, Literal(record["kind"])))
             default.add((ent, DCTERMS.identifier, Literal(record["id"])))
             default.add((ent, RDFS.label, Literal(record["name"])))
             for alias in record.get("aliases") or []:
@@ -185,8 +186,10 @@ def build_dataset(
             agreement = iri("entity", record["agreement"])
             default.add((prov, DCTERMS.identifier, Literal(record["id"])))
             default.add((prov, CKG.confidence, _literal(record["confidence"])))
-            triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = [(prov, RDF.type, CKG.Provision), (prov, RDF.type, provision_class(record["provision_type"])),
-                       (prov, CKG.agreement, agreement), (agreement, CKG.hasProvision, prov)]
+            triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = [
+                (prov, RDF.type, CKG.Provision), (prov, RDF.type, provision_class(record["provision_type"])),
+                (prov, CKG.agreement, agreement), (agreement, CKG.hasProvision, prov),
+            ]
             triples += [(prov, CKG[role], iri("entity", e)) for role in PROVISION_ROLES for e in record.get(role) or []]
             triples += [(prov, CKG[_camel(k)], _literal(v)) for k, v in sorted(record.get("qualifiers", {}).items())]
             for document in evidence(prov, record["id"], record["evidence"]):

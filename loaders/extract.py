@@ -892,15 +892,28 @@ class RelationExtractor:
                 concerns = self._concerned(res, tok, places, obliged)
                 if not obliged or not concerns:
                     continue
-                key = (ptype, tuple(obliged), tuple(concerns))
-                if key in found:
-                    continue
-                anchors = [m for m in mentions if m.entity_id in set(obliged) | set(concerns)]
-                found[key] = ProvisionFact(
-                    ptype, agreement, obliged, concerns, [b.entity_id for b in benefits], "rule:provision",
-                    0.7 if obligation else 0.55, sent, anchors, dict(quals),
-                )
+                for part, part_quals in self._split_by_deadline(ptype, concerns, quals, sent, published):
+                    key = (ptype, tuple(obliged), tuple(part))
+                    if key in found:
+                        continue
+                    anchors = [m for m in mentions if m.entity_id in set(obliged) | set(part)]
+                    found[key] = ProvisionFact(
+                        ptype, agreement, obliged, part, [b.entity_id for b in benefits], "rule:provision",
+                        0.7 if obligation else 0.55, sent, anchors, part_quals,
+                    )
         return list(found.values())
+
+    @staticmethod
+    def _split_by_deadline(
+        ptype: str, concerns: list[str], quals: dict[str, Any], sent: Any, published: date | None
+    ) -> list[tuple[list[str], dict[str, Any]]]:
+        """`X and Y shall be returned by 15 and 20 November, respectively`: one transfer per place and date."""
+        if ptype != "TRANSFER_TERRITORY" or len(concerns) < 2:
+            return [(concerns, dict(quals))]
+        deadlines = _dates_in(sent, published)
+        if len(deadlines) != len(concerns):
+            return [(concerns, dict(quals))]
+        return [([place], {**quals, "deadline": when}) for place, when in zip(concerns, deadlines, strict=True)]
 
     def _obliged(
         self, res: Resolved, tok: Any, ptype: str, actors: list[ResolvedMention], benefits: list[ResolvedMention]
@@ -943,11 +956,9 @@ class RelationExtractor:
 
     def _provision_qualifiers(self, sent: Any, published: date | None) -> dict[str, Any]:
         quals: dict[str, Any] = {}
-        for e in sent.ents:
-            if e.label_ == "DATE":
-                iso = resolve_date(e.text, published)
-                if iso:
-                    quals.setdefault("deadline", iso)
+        dates = _dates_in(sent, published)
+        if dates:
+            quals["deadline"] = dates[0]
         size = _SIZE.search(sent.text)
         if size:
             quals["size"] = size.group(0)
@@ -1073,3 +1084,15 @@ class RelationExtractor:
                 out[prov.id] = prov
         return [out[k] for k in sorted(out)]
 
+
+def _dates_in(sent: Any, published: date | None) -> list[str]:
+    """ISO dates of a sentence in reading order; "November 15 and November 20" counts as two."""
+    found: list[str] = []
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        for phrase in re.split(r"\s*(?:,|\band\b|&)\s*", ent.text):
+            iso = resolve_date(phrase, published) if phrase else None
+            if iso and iso not in found:
+                found.append(iso)
+    return found

@@ -202,3 +202,14 @@ def test_alias_written_with_scare_quotes_is_recognised(extract):
     ex = extract("Moscow sent a Russian “peacekeeping” contingent to the region within hours.")
     forms = {m.surface for m in ex.mentions if m.entity_id == "russian_peacekeepers"}
     assert forms == {"Russian “peacekeeping” contingent"}
+
+
+def test_transfers_with_respective_deadlines_are_one_provision_per_place(extract):
+    text = (
+        "Under the trilateral statement, the Kelbajar and Aghdam districts shall be returned to Azerbaijan "
+        "by 15 November and 20 November respectively."
+    )
+    ex = extract(text, published=date(2020, 11, 12))
+    transfers = {p.concerns[0]: p.qualifiers.get("deadline") for p in ex.provisions
+                 if p.provision_type == "TRANSFER_TERRITORY" and len(p.concerns) == 1}
+    assert transfers == {"kelbajar_district": "2020-11-15", "aghdam_district": "2020-11-20"}
