@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ NER_LABELS: dict[str, tuple[str, str]] = {
 
 
 MAX_ALIAS_WORDS = 6
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+_INITIALS_SURNAME = re.compile(r"^((?:[A-Z]\.){1,3})([A-Z][a-z][\w'’-]+)$")
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,40 @@ class Recogniser:
                     Candidate(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, ent.label_, None, "ner")
                 )
         self._quoted_aliases(doc, out)
+        self._initialled_names(doc, out)
         return out
 
+    def _initialled_names(self, doc: Any, out: Recognised) -> None:
+        """`I.H. Aliyev`, `N.V.Pashinyan` (the style of official statements): a known person whose surname
+        and first initial agree."""
+        from .lexicon import fold
+
+        for tok in doc:
+            joined = _INITIALS_SURNAME.match(tok.text)
+            if joined:
+                initials, surname, first, last = joined.group(1), joined.group(2), tok.i, tok.i
+            elif _INITIALS.match(tok.text) and tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1].isupper():
+                initials, surname, first, last = tok.text, doc[tok.i + 1].text, tok.i, tok.i + 1
+            else:
+                continue
+            eid = self._person(fold(surname), initials[0].lower())
+            if eid is None:
+                continue
+            start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+            if any(c.source == "lexicon" and c.start < end and start < c.end for c in out.candidates):
+                continue
+            out.candidates = [c for c in out.candidates if c.end <= start or c.start >= end]
+            out.candidates.append(Candidate(start, end, doc.text[start:end], first, last + 1, "Actor", eid, "lexicon"))
+
+    def _person(self, surname: str, initial: str) -> str | None:
+        from .lexicon import fold
+
+        matches = {
+            e.id for e in self.lexicon.entities if e.kind == "Person"
+            for n in e.names if len(fold(n).split()) >= 2 and fold(n).split()[-1] == surname
+            and fold(n).split()[0].startswith(initial)
+        }
+        return matches.pop() if len(matches) == 1 else None
     def _quoted_aliases(self, doc: Any, out: Recognised) -> None:
         """Aliases written with scare quotes inside (`Russian “peacekeeping” contingent`), which the phrase
         ruler cannot see: match the words with the quote marks left out."""

@@ -213,3 +213,9 @@ def test_transfers_with_respective_deadlines_are_one_provision_per_place(extract
     transfers = {p.concerns[0]: p.qualifiers.get("deadline") for p in ex.provisions
                  if p.provision_type == "TRANSFER_TERRITORY" and len(p.concerns) == 1}
     assert transfers == {"kelbajar_district": "2020-11-15", "aghdam_district": "2020-11-20"}
+
+
+def test_initialled_names_of_official_texts(extract):
+    ex = extract("The talks were opened by the President of the Republic of Azerbaijan I.H. Aliyev on Friday.")
+    assert ("ilham_aliyev", "LEADS", "azerbaijan") in triples(ex)
+    assert {m.surface for m in ex.mentions if m.entity_id == "ilham_aliyev"} == {"I.H. Aliyev"}
