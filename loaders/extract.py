@@ -67,6 +67,8 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative", "assistant",
 }
+# Predicates a trigger noun can carry ("deployment", "mediation", "support", "occupation").
+NOMINAL_PREDICATES = frozenset({"DEPLOYED_TO", "MEDIATED", "SUPPORTS", "CONTROLS", "SUPPLIES_ARMS_TO"})
 # Verbs that judge, report or mention an event rather than take part in it.
 EVALUATIVE_VERBS = {
     "condemn", "criticize", "criticise", "welcome", "praise", "denounce", "discuss", "mention", "recall", "remember",
@@ -518,6 +520,7 @@ class RelationExtractor:
                 facts += self._route_endpoints_in_name(res, sent, m)
         facts += self._under_control(res, sent)
         facts += self._control_over(res, sent)
+        facts += self._nominalisations(res, sent)
         return facts
 
     def _between(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any, label: str) -> list[Fact]:
@@ -609,8 +612,9 @@ class RelationExtractor:
         label, kind = self._label(res, m.entity_id)
         owners: list[ResolvedMention] = []
         for c in head.children:
-            if c.dep_ == "poss":
-                owners += self._entities_of(res, c)
+            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "by" and label == EVENT):
+                targets = [c] if c.dep_ == "poss" else [p for p in c.children if p.dep_ == "pobj"]
+                owners += [o for t in targets for o in self._entities_of(res, t)]
             elif c.dep_ in {"amod", "compound"} and res.mention_at(c.i) is None:
                 adj = self._adjective(res, c)
                 if adj:
@@ -621,8 +625,10 @@ class RelationExtractor:
             owners.append(adj)
         if label == EVENT:
             pred = "PARTICIPATED_IN"
+        elif kind in {"PeaceProposal", "Principles"}:
+            pred = "PROPOSED"  # "the Azerbaijani proposal"; "the Russian-imposed ceasefire" names no party
         else:
-            pred = "PROPOSED" if kind in {"PeaceProposal", "Principles"} else "PARTY_TO"
+            return []
         return [
             Fact(pred, o.entity_id, m.entity_id, "rule:owner-of-event", 0.65, sent, [o, m])
             for o in owners
@@ -744,6 +750,47 @@ class RelationExtractor:
                     "impose": "MEDIATED", "back": "SUPPORTS", "led": "MEDIATED", "lead": "MEDIATED"}[lemma]
             if self._fits(res, pred, actor.entity_id, m.entity_id):
                 facts.append(Fact(pred, actor.entity_id, m.entity_id, "rule:hyphen-participle", 0.8, sent, [actor, m]))
+        return facts
+
+    def _nominalisations(self, res: Resolved, sent: Any) -> list[Fact]:
+        """`the deployment of peacekeepers to Karabakh`, `Russian mediation of the talks`, `support for X by Y`:
+        a trigger noun whose doer is its possessor, adjective, `by`- or (for forces) `of`-phrase."""
+        facts: list[Fact] = []
+        for tok in sent:
+            if tok.pos_ != "NOUN" or res.mention_at(tok.i) is not None:
+                continue
+            keys = self.predicates.keys_for(tok) & NOMINAL_PREDICATES
+            if not keys:
+                continue
+            doers: list[ResolvedMention] = []
+            targets: dict[str, list[ResolvedMention]] = {"of": [], "place": [], "for": []}
+            for c in tok.children:
+                if c.dep_ in {"poss", "amod", "compound"}:
+                    found = res.mention_at(c.i) or self._adjective(res, c)
+                    if found:
+                        doers.append(found)
+                elif c.dep_ == "prep":
+                    objs = [m for p in c.children if p.dep_ == "pobj" for m in self._entities_of(res, p)]
+                    if c.lower_ == "by":
+                        doers += objs
+                    elif c.lower_ == "of":
+                        targets["of"] += objs
+                    elif c.lower_ in {"to", "in", "into", "along", "within", "across"}:
+                        targets["place"] += objs
+                    elif c.lower_ in {"for", "to"}:
+                        targets["for"] += objs
+            for predicate in sorted(keys):
+                objects = {"DEPLOYED_TO": targets["place"], "SUPPORTS": targets["for"] + targets["of"]}.get(
+                    predicate, targets["of"]
+                )
+                subjects = doers
+                if predicate == "DEPLOYED_TO" and not subjects:  # "the deployment of peacekeepers"
+                    subjects = [m for m in targets["of"] if self._label(res, m.entity_id)[1] == "ArmedForce"]
+                for s_ in subjects:
+                    for o in objects:
+                        if s_.entity_id != o.entity_id and self._fits(res, predicate, s_.entity_id, o.entity_id):
+                            facts.append(Fact(predicate, s_.entity_id, o.entity_id, "rule:nominalisation", 0.65,
+                                              sent, [s_, o]))
         return facts
 
     def _control_over(self, res: Resolved, sent: Any) -> list[Fact]:

@@ -219,3 +219,8 @@ def test_initialled_names_of_official_texts(extract):
     ex = extract("The talks were opened by the President of the Republic of Azerbaijan I.H. Aliyev on Friday.")
     assert ("ilham_aliyev", "LEADS", "azerbaijan") in triples(ex)
     assert {m.surface for m in ex.mentions if m.entity_id == "ilham_aliyev"} == {"I.H. Aliyev"}
+
+
+def test_nominalised_trigger_with_its_doer_and_place(extract):
+    ex = extract("Critics questioned the deployment of Russian peacekeepers to Nagorno-Karabakh in 2020.")
+    assert ("russian_peacekeepers", "DEPLOYED_TO", "nagorno_karabakh") in triples(ex)
