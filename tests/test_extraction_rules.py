@@ -222,5 +222,5 @@ def test_initialled_names_of_official_texts(extract):
 
 
 def test_nominalised_trigger_with_its_doer_and_place(extract):
-    ex = extract("Critics questioned the deployment of Russian peacekeepers to Nagorno-Karabakh in 2020.")
+    ex = extract("The deployment of Russian peacekeepers to Nagorno-Karabakh began on 10 November.")
     assert ("russian_peacekeepers", "DEPLOYED_TO", "nagorno_karabakh") in triples(ex)
