@@ -67,6 +67,15 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative", "assistant",
 }
+# Verbs with which a text says what an agreement contains.
+PROVIDING_VERBS = {
+    "provide", "stipulate", "envisage", "include", "require", "oblige", "assign", "authorize", "authorise",
+    "establish", "foresee", "specify", "commit", "call", "mandate", "entrust", "allow",
+}
+ROUTE_WORDS = {
+    "corridor", "road", "route", "railway", "rail", "link", "communication", "traffic", "transit", "passage",
+    "highway", "movement", "transport", "connection",
+}
 # Predicates a trigger noun can carry ("deployment", "mediation", "support", "occupation").
 NOMINAL_PREDICATES = frozenset({"DEPLOYED_TO", "MEDIATED", "SUPPORTS", "CONTROLS", "SUPPLIES_ARMS_TO"})
 # Verbs that judge, report or mention an event rather than take part in it.
@@ -906,7 +915,7 @@ class RelationExtractor:
         text = sent.text
         triggers: dict[int, set[str]] = {}
         for tok in sent:
-            if tok.pos_ in {"VERB", "NOUN"}:
+            if tok.pos_ in {"VERB", "NOUN"} and not self._negated(tok):
                 keys = self.provisions.keys_for(tok)
                 if keys:
                     triggers.setdefault(tok.i, set()).update(keys)
@@ -919,12 +928,23 @@ class RelationExtractor:
         lemmas = {t.lemma_.lower() for t in sent}
         obligation = bool(lemmas & OBLIGATION_CUES) or bool(re.search(r"\b(is|are) set at\b|\bto be\b", text))
         agreements = [m for m in mentions if self._label(res, m.entity_id)[0] == AGR]
+        if not obligation and not (agreements and lemmas & PROVIDING_VERBS):
+            return []  # a term is stated as an obligation, or as what an agreement provides for
         if agreements:
             agreement = agreements[0].entity_id
-        elif obligation and focus is not None:
+        elif focus is not None:
             agreement = focus
         else:
             return []
+        routed = bool(lemmas & ROUTE_WORDS) or any(
+            self._label(res, m.entity_id)[1] in {"Corridor", "Road"} for m in mentions
+        )
+        all_types = set().union(*triggers.values())
+        for index in list(triggers):
+            if not routed:  # guarding or guaranteeing passage is about a route
+                triggers[index] -= {"SECURE_CORRIDOR", "GUARANTEE_PASSAGE"}
+            if "MONITOR_CEASEFIRE" in all_types:  # "to monitor the ceasefire" is not a ceasefire term
+                triggers[index] -= {"CEASEFIRE"}
         actors = [m for m in mentions if self._label(res, m.entity_id)[0] == ACTOR]
         places = [m for m in mentions if self._label(res, m.entity_id)[0] == TERR]
         if not actors or not places:

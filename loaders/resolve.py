@@ -136,7 +136,7 @@ class Resolver:
         out = Resolved(doc=recognised.doc)
         seen_people: dict[str, str] = {}
         for cand in sorted(recognised.candidates, key=lambda c: c.start):
-            resolved = self._resolve(cand, seen_people)
+            resolved = self._resolve(cand, seen_people, recognised.doc)
             if resolved is None:
                 continue
             entity, rule = resolved
@@ -157,10 +157,13 @@ class Resolver:
     def _lexicon_entity(self, e: LexiconEntity) -> Entity:
         return Entity(id=e.id, label=e.label, kind=e.kind, name=e.name, aliases=list(e.aliases))
 
-    def _resolve(self, cand: Candidate, seen_people: dict[str, str]) -> tuple[Entity, str] | None:
+    def _resolve(self, cand: Candidate, seen_people: dict[str, str], doc: Any) -> tuple[Entity, str] | None:
         lex = self.lexicon
         if cand.entity_id:
-            return self._lexicon_entity(lex.by_id[cand.entity_id]), f"lexicon-alias:{cand.text}"
+            entity = lex.by_id[cand.entity_id]
+            if entity.kind == "State" and cand.token_end < len(doc) and doc[cand.token_end].lower_ == "time":
+                return None  # "Moscow time" is a clock, not the Russian state
+            return self._lexicon_entity(entity), f"lexicon-alias:{cand.text}"
         if "\n" in cand.text:
             return None  # a statistical span across a line break is a headline artefact
         text = re.sub(r"^(the|The)\s+", "", cand.text.strip())
