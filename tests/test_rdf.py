@@ -188,3 +188,25 @@ def test_jsonld_keeps_the_default_graph_at_the_top_level(
     result = kg("export", "--format", "jsonld")
     doc = json.loads(result.stdout)
     assert all("@id" in item for item in doc["@graph"])
+
+
+def test_sparql_over_trig_answers_like_the_graphql_guarantees_field(
+    corpus: tuple[KG, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    from conflictkg import KnowledgeGraph
+
+    kg, _ = corpus
+    ds = export(kg, "trig", tmp_path)
+    from_rdf = {
+        (str(row.guarantor), str(row.corridor), str(row.agreement), str(row.provision)) for row in ds.query(sparql())
+    }
+    with KnowledgeGraph.open(kg.data_dir) as graph:
+        data = graph.query(
+            "{ guarantees { provisionType guarantor { name } corridor { name } agreement { name } } }"
+        )
+    from_graphql = {
+        (g["guarantor"]["name"], g["corridor"]["name"], g["agreement"]["name"], g["provisionType"])
+        for g in data["guarantees"]
+    }
+    assert len(from_graphql) >= 5
+    assert from_rdf == from_graphql
