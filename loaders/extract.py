@@ -449,8 +449,8 @@ class RelationExtractor:
             keys = self.predicates.keys_for(tok) & set(SIGNATURES)
             if self._negated(tok):
                 continue
-            facts += self._acts_in_event(res, sent, tok)
             if not keys:
+                facts += self._acts_in_event(res, sent, tok)
                 continue
             subj, passive = self._subjects(res, tok)
             objs = self._objects(res, tok, passive)
