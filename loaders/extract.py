@@ -67,6 +67,7 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative", "assistant",
 }
+MODALS = {"shall", "will", "must", "would", "should", "to"}
 # Verbs with which a text says what an agreement contains.
 PROVIDING_VERBS = {
     "provide", "stipulate", "envisage", "include", "require", "oblige", "assign", "authorize", "authorise",
@@ -952,8 +953,11 @@ class RelationExtractor:
         benefits = self._beneficiaries(res, sent)
         quals = self._provision_qualifiers(sent, published)
         found: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ProvisionFact] = {}
+        provided = bool(agreements and lemmas & PROVIDING_VERBS)
         for index, types in sorted(triggers.items()):
             tok = sent.doc[index]
+            if not provided and not self._obliging(tok, text):
+                continue  # the modal of another clause ("Russia will hold levers") binds nothing here
             for ptype in sorted(types):
                 obliged = self._obliged(res, tok, ptype, actors, benefits)
                 concerns = self._concerned(res, tok, places, obliged)
@@ -969,6 +973,20 @@ class RelationExtractor:
                         0.7 if obligation else 0.55, sent, anchors, part_quals,
                     )
         return list(found.values())
+
+    @staticmethod
+    def _obliging(tok: Any, text: str) -> bool:
+        """Whether the trigger's own clause states an obligation: a modal or a pledge-like verb governs it."""
+        node = tok
+        for _ in range(4):
+            if any(c.dep_ in {"aux", "auxpass"} and c.lemma_.lower() in MODALS for c in node.children):
+                return True
+            if node is not tok and node.lemma_.lower() in OBLIGATION_CUES:
+                return True
+            if node.head.i == node.i:
+                break
+            node = node.head
+        return bool(re.search(r"\b(is|are) set at\b", text))
 
     @staticmethod
     def _split_by_deadline(
