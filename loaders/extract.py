@@ -929,7 +929,12 @@ class RelationExtractor:
         lemmas = {t.lemma_.lower() for t in sent}
         obligation = bool(lemmas & OBLIGATION_CUES) or bool(re.search(r"\b(is|are) set at\b|\bto be\b", text))
         agreements = [m for m in mentions if self._label(res, m.entity_id)[0] == AGR]
-        if not obligation and not (agreements and lemmas & PROVIDING_VERBS):
+        framed = any(  # "under the statement, ...", "according to the agreement, ..."
+            res.doc[m.token_end - 1].dep_ == "pobj" and res.doc[m.token_end - 1].head.lower_ in {"under", "to", "with"}
+            for m in agreements
+        )
+        provided = bool(agreements and (lemmas & PROVIDING_VERBS or framed))
+        if not obligation and not provided:
             return []  # a term is stated as an obligation, or as what an agreement provides for
         if agreements:
             agreement = agreements[0].entity_id
@@ -953,7 +958,6 @@ class RelationExtractor:
         benefits = self._beneficiaries(res, sent)
         quals = self._provision_qualifiers(sent, published)
         found: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ProvisionFact] = {}
-        provided = bool(agreements and lemmas & PROVIDING_VERBS)
         for index, types in sorted(triggers.items()):
             tok = sent.doc[index]
             if not provided and not self._obliging(tok, text):
