@@ -1,4 +1,5 @@
-"""The ASGI app: GraphQL (and the GraphiQL playground) at /graphql, a request body cap, API-key auth.
+"""The ASGI app: GraphQL (and the GraphiQL playground) at /graphql, read-only Cypher at /cypher, a request
+body cap, API-key auth.
 
 `create_app(store)` serves a store you opened; `create_app()` reads the
 configuration from the environment (KG_STORE, KG_API_KEY, KG_PRODUCTION). The
@@ -18,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from conflictkg.errors import KGError, ReadOnlyViolation
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 from conflictkg.schema.graphql import build_schema
@@ -33,6 +36,8 @@ from .context import Context
 from .service import GraphService
 
 MAX_BODY_BYTES = 1_000_000
+MAX_CYPHER_ROWS = 1_000
+CYPHER_TIMEOUT_MS = 10_000
 
 EXAMPLE_QUERY = """\
 # Who guarantees which corridor under which agreement, and says who?
@@ -65,13 +70,13 @@ class Settings:
         env = os.environ if env is None else env
         return cls(api_key=env.get("KG_API_KEY") or None, production=env.get("KG_PRODUCTION", "") == "1")
 
-    def write_refusal(self, authorization: str | None) -> str | None:
-        """Why a request may not run mutations, or None when its bearer token is the API key."""
+    def write_refusal(self, authorization: str | None, what: str = "mutation") -> str | None:
+        """Why a request may not run mutations (or `what` needs the key), or None when its bearer token is the key."""
         if not self.api_key:
-            return "mutations are disabled: the server was started without KG_API_KEY"
+            return f"{what}s are disabled: the server was started without KG_API_KEY"
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return "this mutation needs the API key: send the header `Authorization: Bearer <KG_API_KEY>`"
+            return f"this {what} needs the API key: send the header `Authorization: Bearer <KG_API_KEY>`"
         if not hmac.compare_digest(token.strip().encode(), self.api_key.encode()):
             return "the API key sent in the Authorization header is not the server's KG_API_KEY"
         return None
@@ -167,13 +172,44 @@ def create_app(store: GraphStore | None = None, *, settings: Settings | None = N
     async def home(_: Request) -> Response:
         return RedirectResponse("graphql")
 
+    async def cypher(request: Request) -> Response:
+        return await run_cypher(request, service, settings)
+
     app = Starlette(
-        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings))],
+        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings)),
+                Route("/cypher", cypher, methods=["POST"])],
         middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
         lifespan=lifespan,
     )
     app.state.service = service
     return app
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def run_cypher(request: Request, service: GraphService, settings: Settings) -> Response:
+    """POST /cypher `{query, params}`: a read-only query for analysts, API key required, rows capped."""
+    refusal = settings.write_refusal(request.headers.get("authorization"), what="Cypher query")
+    if refusal:
+        return _error(401, refusal)
+    try:
+        payload = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(400, 'the body must be JSON: {"query": "MATCH ...", "params": {...}}')
+    query = payload.get("query") if isinstance(payload, dict) else None
+    params = payload.get("params") or {} if isinstance(payload, dict) else None
+    if not isinstance(query, str) or not query.strip() or not isinstance(params, dict):
+        return _error(400, 'send {"query": "<read-only Cypher>", "params": {<name>: <value>}}')
+    try:
+        rows = await run_in_threadpool(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS)
+    except ReadOnlyViolation as exc:
+        return _error(403, str(exc))
+    except KGError as exc:
+        return _error(400, str(exc))
+    body = {"rows": rows[:MAX_CYPHER_ROWS], "truncated": len(rows) > MAX_CYPHER_ROWS}
+    return Response(json.dumps(body, ensure_ascii=False, default=str), media_type="application/json")
 
 
 def serve(store: GraphStore, *, host: str = "127.0.0.1", port: int = 8000,

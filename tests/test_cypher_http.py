@@ -1,0 +1,76 @@
+"""POST /cypher: read-only Cypher over HTTP for analysts, with the API key, on the real embedded store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from test_api import AppClient, report, statement
+from test_cypher_readonly import REFUSED
+
+from conflictkg.api import Settings, create_app
+from conflictkg.graph.falkor import FalkorStore
+
+KEY = {"Authorization": "Bearer sesame"}
+
+
+@pytest.fixture(scope="module")
+def http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppClient, FalkorStore]]:
+    store = FalkorStore(tmp_path_factory.mktemp("cypher-http") / "kg")
+    store.ensure_schema()
+    store.write_extraction(statement())
+    store.write_extraction(report())
+    yield AppClient(create_app(store, settings=Settings(api_key="sesame"))), store
+    store.close()
+
+
+def test_a_read_query_answers_rows(http: tuple[AppClient, FalkorStore]) -> None:
+    client, _ = http
+    answer = client.post("/cypher", json={"query": "MATCH (d:Document) RETURN d.id AS id ORDER BY id"}, headers=KEY)
+    assert answer.status_code == 200
+    assert answer.json() == {"rows": [{"id": "report.txt"}, {"id": "statement.txt"}], "truncated": False}
+
+
+def test_parameters_carry_values_and_injection_stays_a_value(http: tuple[AppClient, FalkorStore]) -> None:
+    client, store = http
+    before = store.stats()
+    hostile = "') DETACH DELETE n //"
+    answer = client.post("/cypher", headers=KEY, json={
+        "query": "MATCH (n:Entity) WHERE n.name = $name RETURN n.id AS id", "params": {"name": hostile}})
+    assert answer.status_code == 200 and answer.json()["rows"] == []
+    assert store.stats() == before
+
+
+def test_the_api_key_is_required(http: tuple[AppClient, FalkorStore]) -> None:
+    client, _ = http
+    body = {"query": "MATCH (n) RETURN count(n) AS n"}
+    assert client.post("/cypher", json=body).status_code == 401
+    wrong = client.post("/cypher", json=body, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and "KG_API_KEY" in wrong.json()["error"]
+
+
+@pytest.mark.parametrize(("query", "message"), REFUSED, ids=[q.split()[0] + str(i) for i, (q, _) in enumerate(REFUSED)])
+def test_writes_are_refused_and_change_nothing(http: tuple[AppClient, FalkorStore], query: str, message: str) -> None:
+    client, store = http
+    before = store.stats()
+    answer = client.post("/cypher", json={"query": query}, headers=KEY)
+    assert answer.status_code == 403
+    assert message in answer.json()["error"]
+    assert store.stats() == before
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"query": 7}', b'{"query": "MATCH (n) RETURN n", "params": [1]}',
+                                  b'"just a string"', b"\xff\xfe"])
+def test_malformed_bodies_get_a_clear_400(http: tuple[AppClient, FalkorStore], body: bytes) -> None:
+    client, _ = http
+    answer = client.post("/cypher", content=body, headers={**KEY, "Content-Type": "application/json"})
+    assert answer.status_code == 400 and "query" in answer.json()["error"]
+
+
+def test_rows_are_capped(http: tuple[AppClient, FalkorStore], monkeypatch: pytest.MonkeyPatch) -> None:
+    import conflictkg.api.app as app_module
+
+    client, _ = http
+    monkeypatch.setattr(app_module, "MAX_CYPHER_ROWS", 1)
+    answer = client.post("/cypher", json={"query": "MATCH (d:Document) RETURN d.id AS id"}, headers=KEY).json()
+    assert len(answer["rows"]) == 1 and answer["truncated"] is True
