@@ -569,8 +569,7 @@ class RelationExtractor:
             return None
         (owner, tok), = found.items()
         lex = self.lexicon.by_id[owner]
-        res.entities.setdefault(owner, Entity(id=owner, label=lex.label, kind=lex.kind, name=lex.name,
-                                              aliases=list(lex.aliases)))
+        res.entities.setdefault(owner, lex.to_entity())
         part = ResolvedMention(owner, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1, "name-part")
         res.extra_mentions.append(part)
         return owner
@@ -590,8 +589,7 @@ class RelationExtractor:
                 tok = next((t for t in res.doc[m.token_start : m.token_end] if t.idx == start), None)
                 if tok is None:
                     continue
-                res.entities.setdefault(lex.id, Entity(id=lex.id, label=lex.label, kind=lex.kind, name=lex.name,
-                                                       aliases=list(lex.aliases)))
+                res.entities.setdefault(lex.id, lex.to_entity())
                 end = ResolvedMention(lex.id, start, start + len(word.group()), word.group(), tok.i, tok.i + 1,
                                       f"route-name-part:{word.group()}")
                 res.extra_mentions.append(end)
@@ -651,8 +649,7 @@ class RelationExtractor:
         lex = self.lexicon.by_id.get(eid) if eid else None
         if lex is None:
             return None
-        res.entities.setdefault(lex.id, Entity(id=lex.id, label=lex.label, kind=lex.kind, name=lex.name,
-                                               aliases=list(lex.aliases)))
+        res.entities.setdefault(lex.id, lex.to_entity())
         mention = ResolvedMention(lex.id, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
                                   f"adjective:{tok.text}")
         res.extra_mentions.append(mention)

@@ -19,6 +19,7 @@ from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from conflictkg.errors import KGError
+from conflictkg.schema.models import Entity
 from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_TYPES
 
 DEFAULT_LEXICON = "south_caucasus"
@@ -68,6 +69,10 @@ class LexiconEntity(BaseModel):
     @property
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
+
+    def to_entity(self) -> Entity:
+        """The graph entity this lexicon entry stands for."""
+        return Entity(id=self.id, label=self.label, kind=self.kind, name=self.name, aliases=list(self.aliases))
 
 
 class Triggers(BaseModel):

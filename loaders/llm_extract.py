@@ -232,7 +232,7 @@ class _Names:
         entity: Entity | None = None
         if key in self.lexicon.alias_index:
             lex = self.lexicon.by_id[self.lexicon.alias_index[key]]
-            entity = Entity(id=lex.id, label=lex.label, kind=lex.kind, name=lex.name, aliases=list(lex.aliases))
+            entity = lex.to_entity()
         elif key in self.known:
             entity = self.known[key]
         elif key and key in self.declared:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from conflictkg.schema.models import Entity
 
-from .lexicon import Lexicon, LexiconEntity, fold
+from .lexicon import Lexicon, fold
 from .recognise import NER_LABELS, Candidate, Recognised
 from .timeparse import resolve_date
 
@@ -154,16 +154,13 @@ class Resolver:
         return out
 
     # -- rules -------------------------------------------------------------------
-    def _lexicon_entity(self, e: LexiconEntity) -> Entity:
-        return Entity(id=e.id, label=e.label, kind=e.kind, name=e.name, aliases=list(e.aliases))
-
     def _resolve(self, cand: Candidate, seen_people: dict[str, str], doc: Any) -> tuple[Entity, str] | None:
         lex = self.lexicon
         if cand.entity_id:
             entity = lex.by_id[cand.entity_id]
             if entity.kind == "State" and cand.token_end < len(doc) and doc[cand.token_end].lower_ == "time":
                 return None  # "Moscow time" is a clock, not the Russian state
-            return self._lexicon_entity(entity), f"lexicon-alias:{cand.text}"
+            return entity.to_entity(), f"lexicon-alias:{cand.text}"
         if "\n" in cand.text:
             return None  # a statistical span across a line break is a headline artefact
         text = re.sub(r"^(the|The)\s+", "", cand.text.strip())
@@ -172,21 +169,21 @@ class Resolver:
         if not key or key in _MONTHS or key in lex.adjective_index or not re.search(r"[a-z]", key):
             return None
         if key in lex.alias_index:
-            return self._lexicon_entity(lex.by_id[lex.alias_index[key]]), f"folded-alias:{text}"
+            return lex.by_id[lex.alias_index[key]].to_entity(), f"folded-alias:{text}"
         if len(key) >= 5:
             hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
             if hit and hit[0][:1] == key[:1]:
                 target = lex.by_id[lex.alias_index[hit[0]]]
-                return self._lexicon_entity(target), f"fuzzy:{text}~{hit[0]}({hit[1]:.0f})"
+                return target.to_entity(), f"fuzzy:{text}~{hit[0]}({hit[1]:.0f})"
         words = key.split()
         if cand.label == "PERSON":
             last = words[-1]
             if last in seen_people:
                 eid = seen_people[last]
                 if eid in lex.by_id:
-                    return self._lexicon_entity(lex.by_id[eid]), f"partial-name:{text}"
+                    return lex.by_id[eid].to_entity(), f"partial-name:{text}"
             if last in self._surnames:
-                return self._lexicon_entity(lex.by_id[self._surnames[last]]), f"surname:{text}"
+                return lex.by_id[self._surnames[last]].to_entity(), f"surname:{text}"
             if len(words) < 2:
                 return None  # a lone unknown name is too weak to become a node
         label, kind = NER_LABELS[cand.label]
@@ -236,7 +233,7 @@ class Resolver:
             if len(candidates) != 1:
                 continue
             event = candidates[0]
-            out.entities.setdefault(event.id, self._lexicon_entity(event))
+            out.entities.setdefault(event.id, event.to_entity())
             span = doc[tok.left_edge.i : tok.i + 1]
             found.append(ResolvedMention(event.id, span.start_char, span.end_char, span.text, span.start, span.end,
                                          f"event-description:{span.text}"))
@@ -287,7 +284,7 @@ class Resolver:
                 force = self._bare_force(word, explicit, kind_of)
                 if force is not None:
                     lex = self.lexicon.by_id[force]
-                    out.entities.setdefault(force, self._lexicon_entity(lex))
+                    out.entities.setdefault(force, lex.to_entity())
                     found.append(ResolvedMention(force, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
                                                  f"generic-name:{tok.text}->{lex.name}"))
                 continue
