@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-from collections.abc import Mapping
+import re
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from conflictkg.errors import ReadOnlyViolation, StoreError
 
@@ -14,6 +16,7 @@ from .cypher import CypherGraphStore
 from .embedded import EmbeddedServer
 from .readonly import check_read_only
 
+T = TypeVar("T")
 GRAPH_NAME = "kg"
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
@@ -23,6 +26,29 @@ _INDEXES = (
     "CREATE INDEX FOR (ev:Evidence) ON (ev.fact)",
     "CREATE INDEX FOR (ev:Evidence) ON (ev.document)",
 )
+
+
+_UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _sendable(value: Any) -> bool:
+    """False if a string anywhere in `value` holds a NUL or a lone surrogate.
+
+    Parameters travel inside the query text: a NUL cuts the query short on the server, a lone surrogate is no text.
+    """
+    if isinstance(value, str):
+        return _UNSENDABLE.search(value) is None
+    if isinstance(value, Mapping):
+        return all(_sendable(k) and _sendable(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_sendable(v) for v in value)
+    return True
+
+
+def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    if params and not _sendable(params):
+        raise StoreError("a query parameter holds a NUL character or a lone surrogate, which the store cannot take")
+    return dict(params or {})
 
 
 def _plain(value: Any) -> Any:
@@ -45,7 +71,13 @@ def _plain(value: Any) -> Any:
 
 
 class FalkorStore(CypherGraphStore):
-    """FalkorDB in a data directory; the server starts on first use, not in the constructor."""
+    """FalkorDB in a data directory; the server starts on first use, not in the constructor.
+
+    When the server dies (killed, out of memory), a read starts it again, from its
+    append-only file, and runs once more. A write is never sent twice (it may have
+    been applied before the connection broke): it fails with a StoreError, and the
+    next call reconnects. One store object may be used from several threads.
+    """
 
     def __init__(self, uri: str | Path, *, graph_name: str = GRAPH_NAME) -> None:
         self.uri = str(uri)
@@ -53,20 +85,31 @@ class FalkorStore(CypherGraphStore):
         self.graph_name = graph_name
         self._graph: Any = None
         self._db: Any = None
+        self._lock = threading.RLock()  # one connect or reset at a time when many threads share the store
 
     def _connect(self) -> Any:
-        if self._graph is None:
-            from falkordb import FalkorDB
+        with self._lock:
+            if self._graph is None:
+                from falkordb import FalkorDB
+                from redis.backoff import NoBackoff
+                from redis.retry import Retry
 
-            socket = self.server.acquire()
-            atexit.register(self.close)
-            try:
-                self._db = FalkorDB(unix_socket_path=str(socket))
-                self._graph = self._db.select_graph(self.graph_name)
-            except Exception as exc:
-                self.server.release()
-                raise StoreError(f"cannot connect to the embedded store at {self.uri}: {exc}") from exc
-        return self._graph
+                socket = self.server.acquire()
+                atexit.register(self.close)
+                try:
+                    # no resending inside the client: a write resent after a broken connection could apply twice
+                    self._db = FalkorDB(unix_socket_path=str(socket), retry=Retry(NoBackoff(), 0))
+                    self._graph = self._db.select_graph(self.graph_name)
+                except Exception as exc:
+                    self.server.release()
+                    raise StoreError(f"cannot connect to the embedded store at {self.uri}: {exc}") from exc
+            return self._graph
+
+    def _drop(self, graph: Any) -> None:
+        """Forget a connection that broke, unless another thread has already replaced it."""
+        with self._lock:
+            if self._graph is graph:
+                self._reset()
 
     @staticmethod
     def _rows(result: Any) -> list[dict[str, Any]]:
@@ -76,41 +119,69 @@ class FalkorStore(CypherGraphStore):
     def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         import redis
 
+        values = _check_params(params)
+        graph = self._connect()
         try:
-            return self._rows(self._connect().query(cypher, dict(params or {})))
+            return self._rows(graph.query(cypher, values))
         except redis.exceptions.ConnectionError as exc:
-            self._reset()
-            raise StoreError(f"the embedded store at {self.uri} went away: {exc}") from exc
+            self._drop(graph)
+            raise StoreError(
+                f"the embedded store at {self.uri} went away during a write, which was not retried; "
+                f"run the command again: {exc}"
+            ) from exc
 
     def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
     ) -> list[dict[str, Any]]:
+        check_read_only(cypher)
+        values = _check_params(params)
+        return self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
+
+    def _twice(self, run: Callable[[Any], T]) -> T:
+        """Run `run(graph)`; if the server went away, start it again and run once more.
+
+        Only for work that changes nothing or may be repeated (reads, index creation), never for writes.
+        """
         import redis
 
-        check_read_only(cypher)
+        graph = self._connect()
+        try:
+            return run(graph)
+        except redis.exceptions.ConnectionError:
+            self._drop(graph)
+        graph = self._connect()  # a dead server is started again here, with everything its append-only file holds
+        try:
+            return run(graph)
+        except redis.exceptions.ConnectionError as exc:
+            self._drop(graph)
+            raise StoreError(f"the embedded store at {self.uri} went away and did not come back: {exc}") from exc
+
+    def _read_once(self, graph: Any, cypher: str, params: dict[str, Any], timeout_ms: int) -> list[dict[str, Any]]:
+        import redis
+
         try:
             try:
-                return self._rows(self._connect().ro_query(cypher, dict(params or {}), timeout=timeout_ms))
+                return self._rows(graph.ro_query(cypher, params, timeout=timeout_ms))
             except redis.exceptions.ResponseError as exc:
                 if "empty key" not in str(exc):
                     raise
                 # a store nothing was written to yet has no graph key: create the empty graph, then read it
-                self._connect().query("RETURN 1")
-                return self._rows(self._connect().ro_query(cypher, dict(params or {}), timeout=timeout_ms))
+                graph.query("RETURN 1")
+                return self._rows(graph.ro_query(cypher, params, timeout=timeout_ms))
         except redis.exceptions.ResponseError as exc:
             if "read-only" in str(exc):
                 raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc
             if "timed out" in str(exc):
                 raise StoreError(f"query timed out after {timeout_ms} ms") from exc
             raise StoreError(f"query failed: {exc}") from exc
-        except redis.exceptions.ConnectionError as exc:
-            self._reset()
-            raise StoreError(f"the embedded store at {self.uri} went away: {exc}") from exc
 
     def ensure_schema(self) -> None:
+        self._twice(self._create_indexes)
+
+    @staticmethod
+    def _create_indexes(graph: Any) -> None:
         import redis
 
-        graph = self._connect()
         for statement in _INDEXES:
             try:
                 graph.query(statement)
@@ -119,11 +190,12 @@ class FalkorStore(CypherGraphStore):
                     raise StoreError(f"could not create index ({statement}): {exc}") from exc
 
     def _reset(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(Exception):  # closing a dead connection may fail in many ways
-                self._db.connection.close()
-        self._graph = self._db = None
-        self.server.release()
+        with self._lock:
+            if self._db is not None:
+                with contextlib.suppress(Exception):  # closing a dead connection may fail in many ways
+                    self._db.connection.close()
+            self._graph = self._db = None
+            self.server.release()
 
     def close(self) -> None:
         atexit.unregister(self.close)

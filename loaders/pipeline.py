@@ -11,6 +11,9 @@ with one worker.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -154,10 +157,22 @@ class DocumentProcessor:
 _worker: DocumentProcessor | None = None
 
 
-def _init_worker(lexicon: Lexicon, published: date | None) -> None:
-    """Build the worker's processor once; its model loads on the first batch, so a failure reaches the parent."""
+def _init_worker(lexicon: Lexicon, published: date | None, parent: int) -> None:
+    """Build the worker's processor once; its model loads on the first batch, so a failure reaches the parent.
+
+    Ctrl-C is left to the parent, which lets running batches finish; a parent killed outright (SIGKILL) would
+    leave its workers waiting for work forever, so each worker exits when its parent is gone.
+    """
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True, name="parent-watch").start()
     _worker = DocumentProcessor(lexicon, published=published)
+
+
+def _exit_without(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _extract_in_worker(raws: list[RawDocument]) -> Outcome:
@@ -259,7 +274,7 @@ class Pipeline:
         lexicon = Lexicon.merged(self.lexicon_sources)  # a bad lexicon fails here, not in every worker
         spawn = multiprocessing.get_context("spawn")  # no forked copy of this process's store connection
         pool = ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_init_worker,
-                                   initargs=(lexicon, self.published))
+                                   initargs=(lexicon, self.published, os.getpid()))
         try:
             yield lambda raws: pool.submit(_extract_in_worker, raws).result
         finally:  # after a failure, batches not started yet are dropped rather than extracted for nothing

@@ -153,9 +153,7 @@ def test_a_killed_server_is_replaced_and_keeps_its_data(tmp_path: Path) -> None:
     assert gone(pid)
     assert store.server.pid_file.exists()
 
-    with pytest.raises(StoreError, match="went away"):
-        store.read("MATCH (d:Document) RETURN d.id AS id")
-    # the failed store released its registration; the next query starts a new server
+    # the read finds the connection broken, releases it, starts a new server and reads once more
     assert store.read("MATCH (d:Document) RETURN d.id AS id") == [{"id": "kept"}]
     new_pid = store.server.server_pid()
     assert new_pid is not None and new_pid != pid
