@@ -102,7 +102,7 @@ class GraphService:
                     if isinstance(result, Exception):
                         reports[raw.id] = DocumentReport(raw.id, "failed", str(result))
                         continue
-                    writer.run(result)
+                    writer.run([result])
                     reports[raw.id] = DocumentReport(raw.id, "ingested", "", len(result.entities),
                                                      len(result.relations), len(result.provisions))
         return [reports[d.id] for d in documents]

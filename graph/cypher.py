@@ -75,33 +75,53 @@ class CypherGraphStore(ABC):
         return rows[0]["sha"] if rows else None
 
     def write_extraction(self, extraction: Extraction) -> None:
-        doc = extraction.document
-        stale = self._detach_document(doc.id)
-        meta = {
-            "title": doc.title,
-            "authors": list(doc.authors),
-            "publisher": doc.publisher,
-            "published": doc.published.isoformat() if doc.published else None,
-            "url": doc.url,
-            "sha256": doc.sha256,
-            "source_path": doc.source_path,
-            "ingested_at": (doc.ingested_at or datetime.now(UTC)).isoformat(timespec="seconds"),
-        }
-        self._write(
-            "MERGE (d:Document {id: $id}) SET d += $meta, d.status = $writing",
-            {"id": doc.id, "meta": meta, "writing": WRITING},
-        )
-        self._write_entities(extraction)
-        self._write_relations(extraction)
-        self._write_provisions(extraction)
+        self.write_extractions([extraction])
+
+    def write_extractions(self, extractions: Sequence[Extraction]) -> None:
+        """Write several documents with one statement per kind of row, replacing what each contributed before.
+
+        The documents stay `writing` (invisible) until the last statement marks them all complete, so a
+        crash in between leaves nothing half-visible and `recover()` removes the remains.
+        """
+        latest = {ex.document.id: ex for ex in extractions}  # a document given twice: its last version
+        batch = list(latest.values())
+        if not batch:
+            return
+        ids = list(latest)
+        stale = self._detach_documents(ids)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        documents = [
+            {"id": ex.document.id, "meta": {
+                "title": ex.document.title,
+                "authors": list(ex.document.authors),
+                "publisher": ex.document.publisher,
+                "published": ex.document.published.isoformat() if ex.document.published else None,
+                "url": ex.document.url,
+                "sha256": ex.document.sha256,
+                "source_path": ex.document.source_path,
+                "ingested_at": ex.document.ingested_at.isoformat(timespec="seconds") if ex.document.ingested_at
+                else now,
+            }}
+            for ex in batch
+        ]
+        for rows in _batches(documents):
+            self._write(
+                "UNWIND $rows AS r MERGE (d:Document {id: r.id}) SET d += r.meta, d.status = $writing",
+                {"rows": rows, "writing": WRITING},
+            )
+        self._write_entities(batch)
+        self._write_relations(batch)
+        self._write_provisions(batch)
         self._collect_garbage(stale)
-        self._write("MATCH (d:Document {id: $id}) SET d.status = $done", {"id": doc.id, "done": COMPLETE})
+        self._write(
+            "UNWIND $ids AS id MATCH (d:Document {id: id}) SET d.status = $done", {"ids": ids, "done": COMPLETE}
+        )
 
     def remove_document(self, document_id: str) -> bool:
         exists = self.read("MATCH (d:Document {id: $id}) RETURN d.id AS id", {"id": document_id})
         if not exists:
             return False
-        stale = self._detach_document(document_id)
+        stale = self._detach_documents([document_id])
         self._write("MATCH (d:Document {id: $id}) DETACH DELETE d", {"id": document_id})
         self._collect_garbage(stale)
         return True
@@ -114,24 +134,27 @@ class CypherGraphStore(ABC):
         return ids
 
     # -- writing -----------------------------------------------------------------
-    def _detach_document(self, document_id: str) -> dict[str, list[Any]]:
-        """Delete a document's evidence and mentions; return what may now be unsupported."""
+    def _detach_documents(self, ids: list[str]) -> dict[str, list[Any]]:
+        """Delete these documents' evidence and mentions; return what may now be unsupported."""
+        if not self.read("UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id LIMIT 1", {"ids": ids}):
+            return {"relations": [], "provisions": [], "entities": []}  # all new: nothing to take back
         facts = self.read(
-            "MATCH (ev:Evidence {document: $id}) "
+            "UNWIND $ids AS id MATCH (ev:Evidence {document: id}) "
             "RETURN DISTINCT ev.fact AS fact, ev.kind AS kind, ev.s AS s, ev.o AS o",
-            {"id": document_id},
+            {"ids": ids},
         )
         entities = self.read(
-            "MATCH (n:Entity)-[:MENTIONED_IN]->(:Document {id: $id}) RETURN DISTINCT n.id AS id", {"id": document_id}
+            "UNWIND $ids AS id MATCH (n:Entity)-[:MENTIONED_IN]->(:Document {id: id}) RETURN DISTINCT n.id AS id",
+            {"ids": ids},
         )
-        self._write(
-            "MATCH (d:Document {id: $id}) SET d.status = $writing", {"id": document_id, "writing": WRITING}
-        )
-        self._write("MATCH (ev:Evidence {document: $id}) DETACH DELETE ev", {"id": document_id})
-        self._write("MATCH (:Entity)-[m:MENTIONED_IN]->(:Document {id: $id}) DELETE m", {"id": document_id})
+        self._write("UNWIND $ids AS id MATCH (d:Document {id: id}) SET d.status = $writing",
+                    {"ids": ids, "writing": WRITING})
+        self._write("UNWIND $ids AS id MATCH (ev:Evidence {document: id}) DETACH DELETE ev", {"ids": ids})
+        self._write("UNWIND $ids AS id MATCH (:Entity)-[m:MENTIONED_IN]->(:Document {id: id}) DELETE m",
+                    {"ids": ids})
         return {
             "relations": [f for f in facts if f["kind"] == "relation"],
-            "provisions": [f["fact"] for f in facts if f["kind"] == "provision"],
+            "provisions": sorted({f["fact"] for f in facts if f["kind"] == "provision"}),
             "entities": [e["id"] for e in entities],
         }
 
@@ -156,114 +179,123 @@ class CypherGraphStore(ABC):
                 {"rows": ids},
             )
 
-    def _write_entities(self, ex: Extraction) -> None:
+    def _write_entities(self, batch: Sequence[Extraction]) -> None:
+        entities: dict[str, dict[str, Any]] = {}
+        for ex in batch:
+            for ent in ex.entities:
+                row = entities.setdefault(ent.id, {"id": ent.id, "aliases": set()})
+                row.update(name=ent.name, kind=ent.kind, label=ent.label)
+                row["aliases"].update(ent.aliases)
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for ent in ex.entities:
-            by_label[ent.label].append(
-                {"id": ent.id, "name": ent.name, "kind": ent.kind, "label": ent.label,
-                 "aliases": sorted(set(ent.aliases))}
-            )
+        for row in entities.values():
+            by_label[row["label"]].append({**row, "aliases": sorted(row["aliases"])})
         for label, rows in sorted(by_label.items()):
             if label not in ENTITY_LABELS:
                 raise StoreError(f"refusing unknown entity label {label!r}")
-            for batch in _batches(rows):
+            for chunk in _batches(rows):
                 self._write(
                     f"UNWIND $rows AS r MERGE (n:Entity {{id: r.id}}) "
                     f"SET n:{label}, n.name = r.name, n.kind = r.kind, n.label = r.label, n.aliases = r.aliases",
-                    {"rows": batch},
+                    {"rows": chunk},
                 )
-        forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"forms": set(), "rules": set()})
-        counts: dict[str, int] = defaultdict(int)
-        for m in ex.mentions:
-            forms[m.entity_id]["forms"].add(m.surface)
-            forms[m.entity_id]["rules"].add(m.rule)
-            counts[m.entity_id] += 1
-        rows = [
-            {"id": eid, "forms": sorted(v["forms"]), "rules": sorted(v["rules"]), "count": counts[eid]}
-            for eid, v in sorted(forms.items())
-        ]
-        for batch in _batches(rows):
+        mentions = []
+        for ex in batch:
+            forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"forms": set(), "rules": set()})
+            counts: dict[str, int] = defaultdict(int)
+            for m in ex.mentions:
+                forms[m.entity_id]["forms"].add(m.surface)
+                forms[m.entity_id]["rules"].add(m.rule)
+                counts[m.entity_id] += 1
+            mentions += [
+                {"id": eid, "doc": ex.document.id, "forms": sorted(v["forms"]), "rules": sorted(v["rules"]),
+                 "count": counts[eid]}
+                for eid, v in sorted(forms.items())
+            ]
+        for chunk in _batches(mentions):
             self._write(
-                "UNWIND $rows AS r MATCH (n:Entity {id: r.id}), (d:Document {id: $doc}) "
+                "UNWIND $rows AS r MATCH (n:Entity {id: r.id}), (d:Document {id: r.doc}) "
                 "CREATE (n)-[:MENTIONED_IN {forms: r.forms, rules: r.rules, count: r.count}]->(d)",
-                {"rows": batch, "doc": ex.document.id},
+                {"rows": chunk},
             )
 
-    def _write_evidence(self, rows: list[dict[str, Any]], document_id: str) -> None:
-        for batch in _batches(rows):
+    def _write_evidence(self, rows: list[dict[str, Any]]) -> None:
+        for chunk in _batches(rows):
             self._write(
-                "UNWIND $rows AS r MATCH (d:Document {id: $doc}) "
+                "UNWIND $rows AS r MATCH (d:Document {id: r.document}) "
                 "CREATE (ev:Evidence {fact: r.fact, kind: r.kind, document: r.document, quote: r.quote, "
                 "start: r.start, end: r.end, extractor: r.extractor, confidence: r.confidence, "
                 "attributed_to: r.attributed_to, qualifiers: r.qualifiers, s: r.s, p: r.p, o: r.o})-[:IN]->(d)",
-                {"rows": batch, "doc": document_id},
+                {"rows": chunk},
             )
 
-    def _write_relations(self, ex: Extraction) -> None:
-        by_predicate: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    def _write_relations(self, batch: Sequence[Extraction]) -> None:
+        edges: dict[str, dict[str, Any]] = {}
         evidence: list[dict[str, Any]] = []
-        for rel in ex.relations:
+        for rel in (rel for ex in batch for rel in ex.relations):
             flat = {k: v for k, v in rel.qualifiers.items() if isinstance(v, str | int | float | bool)}
             conf = max(ev.confidence for ev in rel.evidence)
-            by_predicate[rel.predicate].append(
-                {"s": rel.subject, "o": rel.object, "key": rel.key, "props": flat, "confidence": conf}
-            )
+            row = edges.setdefault(rel.key, {"s": rel.subject, "o": rel.object, "key": rel.key, "props": {},
+                                             "confidence": conf, "predicate": rel.predicate})
+            row["props"] = {**flat, **row["props"]}
+            row["confidence"] = max(row["confidence"], conf)
             for ev in rel.evidence:
                 evidence.append(
                     _evidence_row(ev, rel.key, "relation", rel.qualifiers, s=rel.subject, p=rel.predicate, o=rel.object)
                 )
+        by_predicate: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in edges.values():
+            by_predicate[row.pop("predicate")].append(row)
         for predicate, rows in sorted(by_predicate.items()):
             if predicate not in PREDICATES:
                 raise StoreError(f"refusing unknown predicate {predicate!r}")
-            for batch in _batches(rows):
+            for chunk in _batches(rows):
                 self._write(
                     f"UNWIND $rows AS r MATCH (s:Entity {{id: r.s}}), (o:Entity {{id: r.o}}) "
                     f"MERGE (s)-[e:{predicate} {{key: r.key}}]->(o) SET e += r.props, "
                     "e.confidence = CASE WHEN e.confidence IS NULL OR r.confidence > e.confidence "
                     "THEN r.confidence ELSE e.confidence END",
-                    {"rows": batch},
+                    {"rows": chunk},
                 )
-        self._write_evidence(evidence, ex.document.id)
+        self._write_evidence(evidence)
 
-    def _write_provisions(self, ex: Extraction) -> None:
-        rows, roles, evidence = [], [], []
-        for prov in ex.provisions:
-            rows.append(
-                {
-                    "id": prov.id,
-                    "type": prov.provision_type,
-                    "agreement": prov.agreement,
-                    "obliges": sorted(prov.obliges),
-                    "concerns": sorted(prov.concerns),
-                    "benefits": sorted(prov.benefits),
-                    "text": prov.evidence[0].quote,
-                    "props": {k: v for k, v in prov.qualifiers.items() if isinstance(v, str | int | float | bool)},
-                }
-            )
+    def _write_provisions(self, batch: Sequence[Extraction]) -> None:
+        provisions: dict[str, dict[str, Any]] = {}
+        roles: set[tuple[str, str, str]] = set()
+        evidence = []
+        for prov in (prov for ex in batch for prov in ex.provisions):
+            provisions.setdefault(prov.id, {
+                "id": prov.id,
+                "type": prov.provision_type,
+                "agreement": prov.agreement,
+                "obliges": sorted(prov.obliges),
+                "concerns": sorted(prov.concerns),
+                "benefits": sorted(prov.benefits),
+                "text": prov.evidence[0].quote,
+                "props": {k: v for k, v in prov.qualifiers.items() if isinstance(v, str | int | float | bool)},
+            })
             for field, rel_type in PROVISION_ROLES.items():
-                for eid in getattr(prov, field):
-                    roles.append({"pid": prov.id, "eid": eid, "role": rel_type})
+                roles.update((prov.id, eid, rel_type) for eid in getattr(prov, field))
             for ev in prov.evidence:
                 evidence.append(
                     _evidence_row(ev, prov.id, "provision", prov.qualifiers, s=prov.agreement, p=None, o=None)
                 )
-        for batch in _batches(rows):
+        for chunk in _batches(list(provisions.values())):
             self._write(
                 "UNWIND $rows AS r MATCH (a:Entity {id: r.agreement}) MERGE (p:Provision {id: r.id}) "
                 "SET p += r.props, p.type = r.type, p.agreement = r.agreement, p.obliges = r.obliges, "
                 "p.concerns = r.concerns, p.benefits = r.benefits, p.text = coalesce(p.text, r.text) "
                 "MERGE (a)-[:HAS_PROVISION]->(p)",
-                {"rows": batch},
+                {"rows": chunk},
             )
         for rel_type in sorted(set(PROVISION_ROLES.values())):
-            typed = [r for r in roles if r["role"] == rel_type]
-            for batch in _batches(typed):
+            typed = [{"pid": pid, "eid": eid} for pid, eid, role in sorted(roles) if role == rel_type]
+            for chunk in _batches(typed):
                 self._write(
                     f"UNWIND $rows AS r MATCH (p:Provision {{id: r.pid}}), (n:Entity {{id: r.eid}}) "
                     f"MERGE (p)-[:{rel_type}]->(n)",
-                    {"rows": batch},
+                    {"rows": chunk},
                 )
-        self._write_evidence(evidence, ex.document.id)
+        self._write_evidence(evidence)
 
     # -- reading ---------------------------------------------------------------
     def stats(self) -> dict[str, int]:

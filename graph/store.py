@@ -7,7 +7,7 @@ directory; `neo4j://`, `neo4j+s://`, `bolt://` mean a Neo4j server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -31,6 +31,9 @@ class GraphStore(Protocol):
 
     def write_extraction(self, extraction: Extraction) -> None:
         """Write one document's facts, replacing whatever that document contributed before."""
+
+    def write_extractions(self, extractions: Sequence[Extraction]) -> None:
+        """Write several documents at once (fewer round trips), each replacing what it contributed before."""
 
     def remove_document(self, document_id: str) -> bool:
         """Remove a document, its evidence and every fact no other document supports."""

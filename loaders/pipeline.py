@@ -231,12 +231,14 @@ class Pipeline:
             early, todo, results = pending.popleft()
             for item in early:
                 emit(item)
+            written: list[tuple[RawDocument, Extraction]] = []
             for i, result in results():
-                raw = todo[i]
                 if isinstance(result, KGError):
-                    emit(DocumentReport(raw.id, "failed", str(result)))
-                    continue
-                writer.run(result)
+                    emit(DocumentReport(todo[i].id, "failed", str(result)))
+                else:
+                    written.append((todo[i], result))
+            writer.run([result for _, result in written])  # one batch: a handful of statements, not ~20 each
+            for raw, result in written:
                 report.words += len(raw.text.split())
                 emit(DocumentReport(raw.id, "ingested", "", len(result.entities), len(result.relations),
                                     len(result.provisions)))

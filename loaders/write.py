@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from conflictkg.graph.store import GraphStore
 from conflictkg.schema.models import Extraction
 
@@ -12,6 +14,7 @@ class Writer:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
-    def run(self, extraction: Extraction) -> Extraction:
-        self.store.write_extraction(extraction)
-        return extraction
+    def run(self, extractions: Sequence[Extraction]) -> Sequence[Extraction]:
+        """Write a batch of documents; each becomes visible only when the whole batch is written."""
+        self.store.write_extractions(extractions)
+        return extractions

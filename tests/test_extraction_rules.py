@@ -206,7 +206,8 @@ def test_alias_written_with_scare_quotes_is_recognised(extract):
 
 def test_transfers_with_respective_deadlines_are_one_provision_per_place(extract):
     text = (
-        "Under the trilateral statement, the Kelbajar and Aghdam districts shall be handed over by Armenia to Azerbaijan "
+        "Under the trilateral statement, the Kelbajar and Aghdam districts shall be handed over by Armenia "
+        "to Azerbaijan "
         "by 15 November and 20 November respectively."
     )
     ex = extract(text, published=date(2020, 11, 12))

@@ -164,6 +164,19 @@ def test_one_fact_from_two_documents_is_one_relation_with_two_evidence_items(sto
     assert entity["documents"] == ["a.txt", "b.txt"]
 
 
+def test_a_batch_writes_like_one_document_at_a_time(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory
+                                                    ) -> None:
+    one_by_one = FalkorStore(tmp_path_factory.mktemp("one-by-one") / "kg")
+    try:
+        for ex in (doc_a(), doc_b(), doc_a_changed()):
+            one_by_one.write_extraction(ex)
+        store.write_extractions([doc_a(), doc_b(), doc_a_changed()])  # a.txt twice: its last version counts
+        assert list(store.export_records()) == list(one_by_one.export_records())
+        assert count(store, "MATCH (:Entity)-[r:DEPLOYED_TO]->(:Entity) RETURN count(r) AS n") == 1
+    finally:
+        one_by_one.close()
+
+
 def test_a_changed_document_drops_facts_it_no_longer_supports(store: FalkorStore) -> None:
     store.write_extraction(doc_a())
     store.write_extraction(doc_b())
