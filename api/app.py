@@ -106,8 +106,26 @@ class GraphQLApp(GraphQL[Context, None]):
         return _playground_html(super().graphql_ide_html)
 
 
+def _json_body_problem(scope: Scope, body: bytes) -> str | None:
+    """Why a JSON POST to /graphql is unusable (not UTF-8, not a JSON object), before GraphQL parses it."""
+    headers = dict(scope.get("headers") or [])
+    is_json = headers.get(b"content-type", b"").split(b";")[0].strip() == b"application/json"
+    if scope.get("method") != "POST" or scope.get("path") != "/graphql" or not is_json:
+        return None
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"the request body is not UTF-8 (bad byte at offset {exc.start}); send UTF-8 JSON"
+    except json.JSONDecodeError as exc:
+        return f"the request body is not JSON ({exc.msg} at offset {exc.pos})"
+    if not isinstance(payload, dict):
+        return 'the request body must be a JSON object: {"query": "...", "variables": {...}}'
+    return None
+
+
 class BodySizeLimit:
-    """Answer 413 to a request whose body is larger than the cap, before anything parses it."""
+    """Answer 413 to a request whose body is larger than the cap, and 400 to an unusable GraphQL body,
+    before anything parses it."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -134,6 +152,12 @@ class BodySizeLimit:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        problem = _json_body_problem(scope, body)
+        if problem:
+            response = Response(json.dumps({"errors": [{"message": problem}]}), status_code=400,
+                                media_type="application/json")
+            await response(scope, receive, send)
+            return
         sent = False
 
         async def replay() -> Message:

@@ -81,7 +81,14 @@ class GraphService:
             self.store.ensure_schema()
             self.store.recover()
             for doc in documents:
-                data = doc.text.encode("utf-8")
+                try:
+                    data = doc.text.encode("utf-8")
+                except UnicodeEncodeError as exc:  # a lone surrogate from a JSON "\\ud800" escape
+                    reports[doc.id] = DocumentReport(
+                        doc.id, "failed", f"{doc.id}: the text is not valid Unicode (a lone surrogate at character "
+                        f"{exc.start}); send UTF-8 text",
+                    )
+                    continue
                 read = next(iter(Reader(max_bytes=self.max_bytes, stdin=io.BytesIO(data)).run(["-"])))
                 if isinstance(read, ReadFailure):
                     reason = read.reason.split(": ", 1)[-1]  # the reader names stdin; the client knows the id
