@@ -12,7 +12,7 @@ the fact with `attributed_to` and a lower confidence.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -212,6 +212,7 @@ class _Triggers:
         return [
             (m.start(), key)
             for phrase, key in self.phrases
+            if phrase in low  # a cheap test first; the word-boundary regex only where it can match
             for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", low)
         ]
 
@@ -235,8 +236,11 @@ class RelationExtractor:
         facts: list[Fact] = []
         provs: list[ProvisionFact] = []
         focus_agreement = self._dominant_agreement(res)
+        by_sentence: dict[int, list[ResolvedMention]] = defaultdict(list)
+        for m in res.mentions:
+            by_sentence[res.doc[m.token_start].sent.start].append(m)
         for sent in res.doc.sents:
-            mentions = [m for m in res.mentions if m.token_start >= sent.start and m.token_end <= sent.end]
+            mentions = [m for m in by_sentence.get(sent.start, []) if m.token_end <= sent.end]
             if not mentions:
                 continue
             facts += self._verb_rules(res, sent, inp.published)

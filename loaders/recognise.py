@@ -102,14 +102,27 @@ class Recogniser:
         }
         return matches.pop() if len(matches) == 1 else None
     def _quoted_aliases(self, doc: Any, out: Recognised) -> None:
-        """Aliases written with scare quotes inside (`Russian “peacekeeping” contingent`), which the phrase
-        ruler cannot see: match the words with the quote marks left out."""
+        """Aliases written with scare quotes (`Russian “peacekeeping” contingent`) or extra spaces inside, which
+        the phrase ruler cannot see: match the words with those left out."""
         from .lexicon import fold
 
+        # gaps the phrase ruler cannot bridge: quote marks, and runs of extra spaces inside a line
+        quotes = [t.i for t in doc if t.is_quote or (t.is_space and "\n" not in t.text)]
+        if not quotes:
+            return
         words = [t for t in doc if not (t.is_quote or t.is_space)]
+        position = {t.i: n for n, t in enumerate(words)}
+        near = set()  # only spans that can hold a quote mark between two of their words
+        for q in quotes:
+            after = next((position[j] for j in range(q + 1, len(doc)) if j in position), None)
+            if after is not None:
+                near.update(range(max(0, after - MAX_ALIAS_WORDS), after + 1))
         index = self.lexicon.alias_index
         i = 0
         while i < len(words):
+            if i not in near:
+                i += 1
+                continue
             for size in range(min(MAX_ALIAS_WORDS, len(words) - i), 1, -1):
                 span = words[i : i + size]
                 first, last = span[0].i, span[-1].i
