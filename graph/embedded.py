@@ -95,7 +95,7 @@ class EmbeddedServer:
         """Make sure the server runs and register this user (one file per object and process); returns the socket."""
         with self._locked():
             if not self._running():
-                self._clean_stale()
+                self.kill()  # a process that is alive but does not answer would hold the data directory
                 self._start()
             if self._registration is None:
                 self._clients_dir.mkdir(exist_ok=True)
@@ -126,6 +126,17 @@ class EmbeddedServer:
             time.sleep(0.01)
         if _pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
+        self._clean_stale()
+
+    def kill(self) -> None:
+        """End a server that stopped answering (a hung process cannot shut down cleanly); its append-only
+        file keeps everything it had acknowledged."""
+        pid = self._server_pid()
+        if pid is not None and _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
         self._clean_stale()
 
     def _shutdown_command(self) -> bool:

@@ -18,6 +18,7 @@ from .readonly import check_read_only
 
 T = TypeVar("T")
 GRAPH_NAME = "kg"
+SOCKET_TIMEOUT = 120.0  # seconds without an answer before the server counts as hung (queries time out sooner)
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (n:Entity) ON (n.name)",
@@ -86,6 +87,7 @@ class FalkorStore(CypherGraphStore):
         self._graph: Any = None
         self._db: Any = None
         self._lock = threading.RLock()  # one connect or reset at a time when many threads share the store
+        self.socket_timeout = SOCKET_TIMEOUT
 
     def _connect(self) -> Any:
         with self._lock:
@@ -98,7 +100,8 @@ class FalkorStore(CypherGraphStore):
                 atexit.register(self.close)
                 try:
                     # no resending inside the client: a write resent after a broken connection could apply twice
-                    self._db = FalkorDB(unix_socket_path=str(socket), retry=Retry(NoBackoff(), 0))
+                    self._db = FalkorDB(unix_socket_path=str(socket), retry=Retry(NoBackoff(), 0),
+                                        socket_timeout=self.socket_timeout)
                     self._graph = self._db.select_graph(self.graph_name)
                 except Exception as exc:
                     self.server.release()
@@ -123,6 +126,13 @@ class FalkorStore(CypherGraphStore):
         graph = self._connect()
         try:
             return self._rows(graph.query(cypher, values))
+        except redis.exceptions.TimeoutError as exc:
+            self.server.kill()
+            self._drop(graph)
+            raise StoreError(
+                f"the embedded store at {self.uri} stopped answering during a write and was restarted; the write "
+                f"was not retried: run the command again ({exc})"
+            ) from exc
         except redis.exceptions.ConnectionError as exc:
             self._drop(graph)
             raise StoreError(
@@ -147,6 +157,9 @@ class FalkorStore(CypherGraphStore):
         graph = self._connect()
         try:
             return run(graph)
+        except redis.exceptions.TimeoutError:
+            self.server.kill()  # it stopped answering (seen once: a deadlock inside CREATE INDEX)
+            self._drop(graph)
         except redis.exceptions.ConnectionError:
             self._drop(graph)
         graph = self._connect()  # a dead server is started again here, with everything its append-only file holds

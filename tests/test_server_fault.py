@@ -115,3 +115,22 @@ def test_a_write_to_a_killed_server_fails_clearly_and_is_not_resent(served: tupl
     [written] = ask(http, INGEST, {"docs": [{"id": "new.txt", "text": NEW_TEXT}]}, **AUTH)["ingest"]
     assert written["status"] == "ingested"
     assert store.stats()["documents"] == stats["documents"] + 1
+
+
+def test_a_server_that_stops_answering_is_replaced_and_reads_go_on(tmp_path: Path) -> None:
+    """A hung server (here: stopped with SIGSTOP) is killed and started again; committed data survives."""
+    from conflictkg.schema.models import DocumentMeta, Extraction
+
+    store = FalkorStore(tmp_path / "kg")
+    store.socket_timeout = 1.0  # seconds without an answer before the server counts as hung
+    try:
+        store.ensure_schema()
+        store.write_extraction(Extraction(document=DocumentMeta(id="kept.txt", sha256="1")))
+        pid = store.server.server_pid()
+        assert pid is not None
+        os.kill(pid, signal.SIGSTOP)
+        assert store.document_sha("kept.txt") == "1"
+        assert store.server.server_pid() not in {None, pid}
+        assert not _pid_alive(pid)
+    finally:
+        store.close()
