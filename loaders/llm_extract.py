@@ -18,10 +18,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from conflictkg.errors import KGError
-from conflictkg.schema.models import Entity, Evidence, Mention, Provision, Qualifiers, Relation
+from conflictkg.schema.models import (
+    Entity,
+    Evidence,
+    Mention,
+    PredicateName,
+    Provision,
+    ProvisionTypeName,
+    Qualifiers,
+    Relation,
+)
 from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PREDICATES, PROVISION_TYPES, kind_belongs
 
 from .extract import MAX_QUOTE, SIGNATURES, Extracted, ExtractionInput
@@ -127,34 +136,20 @@ class EntityItem(_Item):
 
 class RelationItem(_Item):
     subject: str = Field(min_length=1)
-    predicate: str
+    predicate: PredicateName
     object: str = Field(min_length=1)
     quote: str = Field(min_length=1)
     qualifiers: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
 
-    @field_validator("predicate")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if v not in PREDICATES:
-            raise ValueError(f"unknown predicate {v!r}")
-        return v
-
 
 class ProvisionItem(_Item):
-    type: str
+    type: ProvisionTypeName
     agreement: str = Field(min_length=1)
     obliges: list[str] = Field(default_factory=list)
     concerns: list[str] = Field(default_factory=list)
     benefits: list[str] = Field(default_factory=list)
     quote: str = Field(min_length=1)
     qualifiers: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
-
-    @field_validator("type")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if v not in PROVISION_TYPES:
-            raise ValueError(f"unknown provision type {v!r}")
-        return v
 
 
 class Reply(BaseModel):

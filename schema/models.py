@@ -8,14 +8,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from .ontology import ENTITY_LABELS, PREDICATES, PROVISION_TYPES
 
 Qualifiers = dict[str, str | int | float | bool]
+
+
+def _one_of(allowed: frozenset[str], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"unknown {what} {value!r}")
+        return value
+
+    return check
+
+
+# Ontology vocabulary as field types, so every model (and the LLM reply) checks it the same way.
+EntityLabel = Annotated[str, AfterValidator(_one_of(ENTITY_LABELS, "entity label"))]
+PredicateName = Annotated[str, AfterValidator(_one_of(PREDICATES, "predicate"))]
+ProvisionTypeName = Annotated[str, AfterValidator(_one_of(PROVISION_TYPES, "provision type"))]
 
 
 class Evidence(BaseModel):
@@ -40,17 +56,11 @@ class Evidence(BaseModel):
 
 class Entity(BaseModel):
     id: str
-    label: str
+    label: EntityLabel
     kind: str
     name: str
     aliases: list[str] = Field(default_factory=list)
 
-    @field_validator("label")
-    @classmethod
-    def _known_label(cls, v: str) -> str:
-        if v not in ENTITY_LABELS:
-            raise ValueError(f"unknown entity label {v!r}")
-        return v
 
 
 class Mention(BaseModel):
@@ -65,17 +75,11 @@ class Mention(BaseModel):
 
 class Relation(BaseModel):
     subject: str
-    predicate: str
+    predicate: PredicateName
     object: str
     qualifiers: Qualifiers = Field(default_factory=dict)
     evidence: list[Evidence] = Field(min_length=1)
 
-    @field_validator("predicate")
-    @classmethod
-    def _known_predicate(cls, v: str) -> str:
-        if v not in PREDICATES:
-            raise ValueError(f"unknown predicate {v!r}")
-        return v
 
     @property
     def key(self) -> str:
@@ -84,7 +88,7 @@ class Relation(BaseModel):
 
 
 class Provision(BaseModel):
-    provision_type: str
+    provision_type: ProvisionTypeName
     agreement: str
     obliges: list[str] = Field(default_factory=list)
     concerns: list[str] = Field(default_factory=list)
@@ -92,12 +96,6 @@ class Provision(BaseModel):
     qualifiers: Qualifiers = Field(default_factory=dict)
     evidence: list[Evidence] = Field(min_length=1)
 
-    @field_validator("provision_type")
-    @classmethod
-    def _known_type(cls, v: str) -> str:
-        if v not in PROVISION_TYPES:
-            raise ValueError(f"unknown provision type {v!r}")
-        return v
 
     @property
     def id(self) -> str:
