@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import KG, MINI_LEXICON, flat
-from test_api import INGEST, AppClient, report, statement
+from test_api import INGEST, AppClient, seeded_store
 
 from conflictkg.api import Settings, create_app
 from conflictkg.graph.falkor import FalkorStore
@@ -79,10 +79,7 @@ def fingerprint(store: FalkorStore) -> tuple[Any, ...]:
 
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
-    store = FalkorStore(tmp_path_factory.mktemp("abuse") / "kg")
-    store.ensure_schema()
-    store.write_extraction(statement())
-    store.write_extraction(report())
+    store = seeded_store(tmp_path_factory.mktemp("abuse") / "kg")
     yield store
     store.close()
 

@@ -152,12 +152,17 @@ class Counting:
         return self._read(*args, **kwargs)
 
 
+def seeded_store(data_dir: Path) -> FalkorStore:
+    """The small graph the API tests share: the statement and the report, written through the store."""
+    store = FalkorStore(data_dir)
+    store.ensure_schema()
+    store.write_extractions([statement(), report()])
+    return store
+
+
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
-    store = FalkorStore(tmp_path_factory.mktemp("api") / "kg")
-    store.ensure_schema()
-    store.write_extraction(statement())
-    store.write_extraction(report())
+    store = seeded_store(tmp_path_factory.mktemp("api") / "kg")
     yield store
     store.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_api import AppClient, report, statement
+from test_api import AppClient, seeded_store
 from test_cypher_readonly import REFUSED
 
 from conflictkg.api import Settings, create_app
@@ -16,10 +16,7 @@ KEY = {"Authorization": "Bearer sesame"}
 
 @pytest.fixture(scope="module")
 def http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppClient, FalkorStore]]:
-    store = FalkorStore(tmp_path_factory.mktemp("cypher-http") / "kg")
-    store.ensure_schema()
-    store.write_extraction(statement())
-    store.write_extraction(report())
+    store = seeded_store(tmp_path_factory.mktemp("cypher-http") / "kg")
     yield AppClient(create_app(store, settings=Settings(api_key="sesame"))), store
     store.close()
 

@@ -27,10 +27,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from test_api import report, statement
+from test_api import seeded_store
 
 from conflictkg.api import Settings, create_app
-from conflictkg.graph.falkor import FalkorStore
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NODE_MODULES = Path(os.environ.get("KG_BROWSER_NODE_MODULES", "/opt/kg-browser/node_modules"))
@@ -80,10 +79,7 @@ const TYPES = { '.js': 'application/javascript', '.css': 'text/css' };
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The API over a small graph, served by uvicorn on a free loopback port in a thread."""
-    store = FalkorStore(tmp_path / "kg")
-    store.ensure_schema()
-    store.write_extraction(statement())
-    store.write_extraction(report())
+    store = seeded_store(tmp_path / "kg")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

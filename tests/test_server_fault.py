@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import MINI_LEXICON
-from test_api import INGEST, NEW_TEXT, AppClient, report, statement
+from test_api import INGEST, NEW_TEXT, AppClient, seeded_store
 
 from conflictkg.api import Settings, create_app
 from conflictkg.errors import StoreError
@@ -60,10 +60,7 @@ def ask(http: AppClient, query: str, variables: dict[str, Any] | None = None, **
 
 @pytest.fixture
 def served(tmp_path: Path) -> Any:
-    store = FalkorStore(tmp_path / "kg")
-    store.ensure_schema()
-    store.write_extraction(statement())
-    store.write_extraction(report())
+    store = seeded_store(tmp_path / "kg")
     yield store, AppClient(create_app(store, settings=Settings(api_key="sesame"), lexicons=[MINI_LEXICON]))
     store.close()
 
