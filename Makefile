@@ -18,7 +18,7 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-all: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[api,neo4j,rdf,test]'
+	$(BIN)/python -m pip install -e '.[api,neo4j,rdf,scale,test]'
 	touch $@ $(VENV)/.installed-base
 
 demo: $(VENV)/.installed-base

@@ -22,10 +22,12 @@ from conflictkg.schema.models import Entity, Evidence, Provision, Relation
 
 from .lexicon import Lexicon, fold
 from .resolve import Resolved, ResolvedMention
+from .rules_structure import structure_facts
 from .timeparse import resolve_date
 
 VERSION = "0.3"
 MAX_QUOTE = 600
+KNOWLEDGE_WINDOW = 15  # tokens between a place and its lexicon container for the sentence to relate them
 
 ACTOR, TERR, AGR, EVENT = "Actor", "Territory", "Agreement", "Event"
 # predicate -> (allowed subject labels, allowed object labels); a State counts as a Territory too.
@@ -65,7 +67,7 @@ MEMBER_TITLES = {
     "foreign minister", "defence minister", "defense minister", "minister", "spokesperson", "spokesman",
     "spokeswoman", "envoy", "ambassador", "adviser", "advisor", "aide", "official", "secretary", "commander",
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
-    "foreign affairs minister", "high representative", "special representative", "assistant",
+    "foreign affairs minister", "high representative", "special representative", "assistant", "foreign policy chief",
 }
 MODALS = {"shall", "will", "must", "would", "should", "to"}
 # Verbs with which a text says what an agreement contains.
@@ -84,6 +86,9 @@ EVALUATIVE_VERBS = {
     "condemn", "criticize", "criticise", "welcome", "praise", "denounce", "discuss", "mention", "recall", "remember",
     "describe", "call", "deplore", "regret", "support", "oppose", "back", "fear", "expect", "predict", "study",
     "analyse", "analyze", "follow", "watch", "monitor", "investigate", "commemorate", "mark", "blame", "justify",
+    "document", "record", "cover", "witness", "observe", "survive", "compare", "liken", "term", "dub", "label",
+    "name", "cite", "ignore", "deny", "question", "dispute", "probe", "review", "assess", "see", "view",
+    "consider", "recognise", "recognize", "characterise", "characterize", "portray", "present",
 }
 # Nouns for people or bodies acting for an actor named beside them.
 INSTITUTIONAL_NOUNS = {
@@ -117,6 +122,10 @@ _ADMIN_NOUNS = {
     "territory", "republic", "capital", "oblast", "municipality", "county", "area", "center", "centre",
 }
 _DATE_PREPS = {"on", "by", "until", "till", "before", "since", "from", "in"}
+_PARTITIVE_NOUNS = {
+    "part", "portion", "half", "remainder", "rest", "rump", "section", "segment", "share", "third", "fraction",
+    "piece", "corner", "edge", "outskirts",
+}
 _SIZE = re.compile(
     r"\b\d[\d,.]*\s+(?:[\w()-]+\s+){0,3}?(?:troops|soldiers|servicemen|personnel|peacekeepers|infantry|"
     r"armou?red personnel carriers|vehicles|APCs|helicopters|monitors|observers)\b",
@@ -125,6 +134,16 @@ _SIZE = re.compile(
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|week|day)s?\b", re.IGNORECASE
 )
+
+
+def leading_role(role: str) -> bool:
+    """Whether an office heads its body ("President", "Chief of the General Staff"); a secretary, a deputy or a
+    vice-president serves it, which the ontology calls MEMBER_OF."""
+    low = role.lower()
+    if re.search(r"\b(vice|deputy|assistant|adviser|advisor|co)\b", low):
+        return False
+    heads = LEADER_TITLES | {"secretary-general", "secretary general", "speaker", "administrator", "director"}
+    return low.startswith(("chief", "commander")) or any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in heads)
 
 
 @dataclass
@@ -246,8 +265,10 @@ class RelationExtractor:
             facts += self._verb_rules(res, sent, inp.published)
             facts += self._nominal_rules(res, sent, mentions)
             facts += self._knowledge_rules(sent, mentions, ents, inp.published)
+            facts += structure_facts(self, res, sent, mentions, inp.published)
             provs += self._provision_rules(res, sent, mentions, focus_agreement, inp.published)
         facts += self._implied_by_provisions(res, provs)
+        facts += _event_rules(self, res, facts, inp.published)
         relations = self._ground_relations(facts, inp)
         provisions = self._ground_provisions(provs, inp)
         entities = [ents[e] for e in sorted(ents)]
@@ -282,6 +303,13 @@ class RelationExtractor:
             m = res.mention_at(t.i)
             if m is None and t.lower_ in INSTITUTIONAL_NOUNS:
                 m = self._institution_owner(res, t)
+            if m is None and t.lemma_.lower() in _ADMIN_NOUNS and depth < 1:
+                # "Karabakh's administrative centre of Stepanakert" stands for Stepanakert, not its possessor
+                named = [x for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for p in c.children if p.dep_ == "pobj" for x in self._entities_of(res, p, depth + 1)]
+                if named:
+                    out += [x for x in named if all(x.entity_id != o.entity_id for o in out)]
+                    continue
             if m is None:
                 for child in t.children:
                     if child.dep_ in {"compound", "poss", "nmod", "amod"} and res.mention_at(child.i):
@@ -354,6 +382,10 @@ class RelationExtractor:
         if not subj and verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_.lower() in OBJECT_CONTROL_VERBS:
             # "the statement assigns X to control Y": the object of the governing verb acts
             subj = [m for c in verb.head.children if c.dep_ in {"dobj", "dative"} for m in self._entities_of(res, c)]
+        if not subj and verb.dep_ == "acl" and verb.tag_ == "VB":
+            # "France's decision to sell arms", "Baku's plan to build a road": the noun's owner acts
+            subj = [m for c in verb.head.children if c.dep_ == "poss" and c.pos_ != "PRON"
+                    for m in self._entities_of(res, c)]
         if not subj and not passive:
             head = verb
             for _ in range(3):  # "X pledges not to interfere", "X agreed to deploy", coordinated verbs
@@ -384,7 +416,9 @@ class RelationExtractor:
         if passive and verb.dep_ == "conj" and not any(c.dep_ == "nsubjpass" for c in verb.children):
             objs += [m for c in verb.head.children if c.dep_ == "nsubjpass" for m in self._entities_of(res, c)]
         for c in verb.children:
-            if c.dep_ in {"dobj", "attr", "oprd", "dative"} or (passive and c.dep_ == "nsubjpass"):
+            if c.dep_ == "dative" and c.pos_ == "ADP":  # "sell arms to Armenia" parsed with a dative "to"
+                objs += [m for p in c.children if p.dep_ == "pobj" for m in self._entities_of(res, p)]
+            elif c.dep_ in {"dobj", "attr", "oprd", "dative"} or (passive and c.dep_ == "nsubjpass"):
                 objs += self._entities_of(res, c)
             elif c.dep_ == "prep" and c.lower_ in _ARG_PREPS or c.dep_ == "prt":
                 for p in c.children:
@@ -475,11 +509,28 @@ class RelationExtractor:
                         hosted = predicate == "MEDIATED" and "PARTICIPATED_IN" in keys
                         if hosted and self._label(res, o.entity_id)[0] == EVENT:
                             continue  # "X hosted the summit": a participant (host), not a mediator
+                        if predicate == "CONTROLS" and not self._whole_place(res, o, tok):
+                            continue  # "retain part of X", "control X's roads": not control of X itself
                         if self._fits(res, predicate, s.entity_id, o.entity_id):
                             rule = f"rule:verb-{'passive' if passive else 'active'}"
                             facts.append(Fact(predicate, s.entity_id, o.entity_id, rule, 0.8, sent, [s, o],
                                               dict(qualifiers)))
         return facts
+
+    @staticmethod
+    def _whole_place(res: Resolved, m: ResolvedMention, governor: Any) -> bool:
+        """Whether the phrase between a governing word and a place names the place itself, not a part of it
+        ("the southern part of X", "the rump of X") or a route of it ("X's overland connections")."""
+        tok = res.doc[m.token_end - 1]
+        for _ in range(6):
+            if tok.i == governor.i or tok.head.i == tok.i:
+                return True
+            tok = tok.head
+            if tok.i != governor.i and not m.token_start <= tok.i < m.token_end and (
+                tok.lemma_.lower() in _PARTITIVE_NOUNS or tok.lemma_.lower() in ROUTE_WORDS
+            ):
+                return False
+        return True
 
     def _nominal_rules(self, res: Resolved, sent: Any, mentions: list[ResolvedMention]) -> list[Fact]:
         facts: list[Fact] = []
@@ -602,22 +653,40 @@ class RelationExtractor:
         return facts
 
     def _place_in_name(self, res: Resolved, sent: Any, m: ResolvedMention) -> list[Fact]:
+        """`the Sochi summit`, `the summit in Tehran`, `the Fuzuli-Shusha road incident`: the place an event's
+        name gives (a state only after `in`/`on`/`into`: "the Armenia-Azerbaijan conflict" is not in Armenia, but
+        a summit in a state's capital is hosted by it); the place's words become a mention of it."""
         if not m.explicit:
             return []
-        words = fold(m.text).split()  # only what the text itself says, not the canonical name
+        # only what the text itself says, not the canonical name
+        toks = [t for t in res.doc[m.token_start : m.token_end] if fold(t.text)]
+        words = [fold(t.text) for t in toks]
         facts = []
-        seen: set[str] = set()
+        covered: set[int] = set()  # the longest name wins: "lachin road", not also "lachin"
         for size in (3, 2, 1):
             for i in range(len(words) - size + 1):
-                gram = " ".join(words[i : i + size])
-                eid = self.lexicon.alias_index.get(gram)
-                if eid is None or eid in seen:
+                if covered & set(range(i, i + size)):
+                    continue
+                eid = self.lexicon.alias_index.get(" ".join(words[i : i + size]))
+                if eid is None or eid == m.entity_id:
                     continue
                 lex = self.lexicon.by_id[eid]
-                if lex.label != TERR or lex.kind in {"Corridor", "Road", "Border"}:
+                state = lex.kind == "State" and i > 0 and words[i - 1] in {"in", "on", "into"}
+                if lex.label != TERR and not state:
                     continue
-                seen.add(eid)
-                facts.append(Fact("OCCURRED_IN", m.entity_id, eid, "rule:place-in-event-name", 0.6, sent, [m]))
+                covered |= set(range(i, i + size))
+                if lex.kind == "Border":
+                    continue
+                first, last = toks[i], toks[i + size - 1]
+                res.entities.setdefault(eid, lex.to_entity())
+                text = res.doc[first.i : last.i + 1].text
+                place = ResolvedMention(eid, first.idx, last.idx + len(last.text), text, first.i, last.i + 1,
+                                        f"event-name-part:{text}")
+                res.extra_mentions.append(place)
+                facts.append(Fact("OCCURRED_IN", m.entity_id, eid, "rule:place-in-event-name", 0.6, sent, [m, place]))
+                if state and self._label(res, m.entity_id)[1] == "Meeting":
+                    facts.append(Fact("PARTICIPATED_IN", eid, m.entity_id, "rule:place-in-event-name", 0.55, sent,
+                                      [place, m], {"role": "host"}))
         return facts
 
     def _owned_event(self, res: Resolved, sent: Any, m: ResolvedMention, head: Any) -> list[Fact]:
@@ -740,13 +809,13 @@ class RelationExtractor:
         facts: list[Fact] = []
         doc = res.doc
         modifiers = list(head.children)
-        if head.dep_ == "pobj" and head.head.lower_ == "of":  # "the Azerbaijani-controlled town of Shusha"
-            modifiers += list(head.head.head.children)
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() not in _PARTITIVE_NOUNS:
+            modifiers += list(head.head.head.children)  # "the Azerbaijani-controlled town of Shusha", not "rump of"
         for c in modifiers:
             if c.dep_ not in {"amod", "compound", "npadvmod"} or c.i + 1 >= len(doc):
                 continue
             verb = c if c.lemma_.lower() in {"control", "hold", "occupy", "broker", "mediate", "sponsor", "impose",
-                                              "run", "administer", "back", "led", "lead"} else None
+                                              "run", "administer", "back", "led", "lead", "dominate"} else None
             if verb is None:
                 continue
             actor_tok = doc[verb.i - 2] if verb.i >= 2 and doc[verb.i - 1].text == "-" else None
@@ -758,7 +827,10 @@ class RelationExtractor:
             lemma = verb.lemma_.lower()
             pred = {"control": "CONTROLS", "hold": "CONTROLS", "occupy": "CONTROLS", "run": "CONTROLS",
                     "administer": "CONTROLS", "broker": "MEDIATED", "mediate": "MEDIATED", "sponsor": "MEDIATED",
-                    "impose": "MEDIATED", "back": "SUPPORTS", "led": "MEDIATED", "lead": "MEDIATED"}[lemma]
+                    "impose": "MEDIATED", "back": "SUPPORTS", "led": "MEDIATED", "lead": "MEDIATED",
+                    "dominate": "MEMBER_OF"}[lemma]
+            if lemma in {"led", "lead"} and self._label(res, m.entity_id)[1] == "Organization":
+                pred = "MEMBER_OF"  # "the Russian-led alliance": the leading state belongs to it
             if self._fits(res, pred, actor.entity_id, m.entity_id):
                 facts.append(Fact(pred, actor.entity_id, m.entity_id, "rule:hyphen-participle", 0.8, sent, [actor, m]))
         return facts
@@ -791,9 +863,8 @@ class RelationExtractor:
                     elif c.lower_ in {"for", "to"}:
                         targets["for"] += objs
             for predicate in sorted(keys):
-                objects = {"DEPLOYED_TO": targets["place"], "SUPPORTS": targets["for"] + targets["of"]}.get(
-                    predicate, targets["of"]
-                )
+                objects = {"DEPLOYED_TO": targets["place"], "SUPPORTS": targets["for"] + targets["of"],
+                           "SUPPLIES_ARMS_TO": targets["place"] + targets["for"]}.get(predicate, targets["of"])
                 subjects = doers
                 if predicate == "DEPLOYED_TO" and not subjects:  # "the deployment of peacekeepers"
                     subjects = [m for m in targets["of"] if self._label(res, m.entity_id)[1] == "ArmedForce"]
@@ -860,18 +931,26 @@ class RelationExtractor:
         facts: list[Fact] = []
         link_verbs = {"connect", "link", "join", "run", "lead", "pass"}
         targets: list[ResolvedMention] = []
+        passes: list[ResolvedMention] = []
         for c in head.children:
             if c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in link_verbs:
                 for gc in c.children:
                     if gc.dep_ in {"dobj", "pobj"}:
                         targets += self._entities_of(res, gc)
-                    if gc.dep_ == "prep" and gc.lower_ in {"with", "to", "and", "from", "through", "via"}:
+                    if gc.dep_ == "prep" and gc.lower_ in {"with", "to", "and", "from"}:
                         targets += [x for p in gc.children if p.dep_ == "pobj" for x in self._entities_of(res, p)]
+                    if gc.dep_ == "prep" and gc.lower_ in {"through", "via", "across"}:
+                        passes += [x for p in gc.children if p.dep_ == "pobj" for x in self._entities_of(res, p)]
             if c.dep_ == "prep" and c.lower_ in {"from", "to", "between"}:
                 targets += [x for p in c.children if p.dep_ == "pobj" for x in self._entities_of(res, p)]
+            if c.dep_ == "prep" and c.lower_ in {"through", "via", "across"}:
+                passes += [x for p in c.children if p.dep_ == "pobj" for x in self._entities_of(res, p)]
         for t in targets:
             if self._fits(res, "CONNECTS", m.entity_id, t.entity_id):
                 facts.append(Fact("CONNECTS", m.entity_id, t.entity_id, "rule:route-endpoints", 0.75, sent, [m, t]))
+        for t in passes:  # a route runs through the places it passes, it does not end there
+            if self._fits(res, "LOCATED_IN", m.entity_id, t.entity_id):
+                facts.append(Fact("LOCATED_IN", m.entity_id, t.entity_id, "rule:route-via", 0.7, sent, [m, t]))
         return facts
 
     def _knowledge_rules(
@@ -885,7 +964,7 @@ class RelationExtractor:
             if lex is None:
                 continue
             for parent in lex.part_of:
-                if parent in named:
+                if parent in named and self._near(mentions, eid, parent):
                     pred = "PART_OF"
                     facts.append(Fact(pred, eid, parent, "lexicon:part_of", 0.55, sent, [m, named[parent]]))
             for end in lex.connects:
@@ -893,9 +972,19 @@ class RelationExtractor:
                     facts.append(Fact("CONNECTS", eid, end, "lexicon:connects", 0.55, sent, [m, named[end]]))
             for office in lex.leads:
                 if office.entity in named and self._in_office(office, published):
-                    facts.append(Fact("LEADS", eid, office.entity, "lexicon:office", 0.55, sent,
+                    pred = "LEADS" if leading_role(office.role) else "MEMBER_OF"
+                    facts.append(Fact(pred, eid, office.entity, "lexicon:office", 0.55, sent,
                                       [m, named[office.entity]], {"role": office.role}))
         return facts
+
+    @staticmethod
+    def _near(mentions: list[ResolvedMention], a: str, b: str) -> bool:
+        """Whether two entities are named within a clause-sized window of each other: a long sentence that
+        merely names a district and, far away, its state says nothing about the one being part of the other."""
+        return any(
+            max(y.token_start - x.token_end, x.token_start - y.token_end) <= KNOWLEDGE_WINDOW
+            for x in mentions if x.entity_id == a for y in mentions if y.entity_id == b
+        )
 
     @staticmethod
     def _in_office(office: Any, published: date | None) -> bool:
@@ -921,10 +1010,10 @@ class RelationExtractor:
                 keys = self.provisions.keys_for(tok)
                 if keys:
                     triggers.setdefault(tok.i, set()).update(keys)
-        for offset, key in self.provisions.hits(text):
+        for offset, hit in self.provisions.hits(text):
             tok = next((t for t in sent if t.idx >= sent.start_char + offset), None)
             if tok is not None:
-                triggers.setdefault(tok.i, set()).add(key)
+                triggers.setdefault(tok.i, set()).add(hit)
         if not triggers:
             return []
         lemmas = {t.lemma_.lower() for t in sent}
@@ -1186,3 +1275,12 @@ def _dates_in(sent: Any, published: date | None) -> list[str]:
             if iso and iso not in found:
                 found.append(iso)
     return found
+
+
+def _event_rules(
+    extractor: RelationExtractor, res: Resolved, facts: list[Fact], published: date | None
+) -> list[Fact]:
+    """The event family's rules (`rules_events` imports this module, so it is imported here, when first used)."""
+    from .rules_events import EventRules
+
+    return EventRules(extractor).run(res, facts, published)

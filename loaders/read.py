@@ -80,11 +80,7 @@ class Reader:
                 yield ReadFailure(source=str(item), reason=f"{item}: no such file or directory; check the path")
 
     def _read_dir(self, root: Path) -> Iterator[RawDocument | ReadFailure]:
-        files = sorted(
-            p for p in root.rglob("*")
-            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        )
+        files = text_files(root)
         if not files:
             suffixes = "/".join(sorted(TEXT_SUFFIXES))
             yield ReadFailure(source=str(root), reason=f"{root}: no {suffixes} files in this folder; nothing to ingest")
@@ -138,6 +134,15 @@ class Reader:
             media_type = "text"
         return RawDocument(id=name, text=text, source=source, media_type=media_type, encoding=encoding,
                            sha256=hashlib.sha256(data).hexdigest(), html_meta=meta)
+
+
+def text_files(root: Path) -> list[Path]:
+    """The files a folder contributes, in name order (also how the Ray job splits a folder into work items)."""
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -202,7 +207,7 @@ def _html_to_text(markup: str) -> tuple[str, dict[str, str]]:
         if isinstance(key, str) and isinstance(content, str) and content.strip():
             meta.setdefault(key.strip().lower(), " ".join(content.split()))
     for tag in soup.find_all("link"):
-        rel = tag.get("rel") or []
+        rel: list[str] = list(tag.get("rel") or [])
         href = tag.get("href")
         if "canonical" in [r.lower() for r in rel] and isinstance(href, str):
             meta.setdefault("canonical", href.strip())

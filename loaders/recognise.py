@@ -112,7 +112,7 @@ class Recogniser:
             return
         words = [t for t in doc if not (t.is_quote or t.is_space)]
         position = {t.i: n for n, t in enumerate(words)}
-        near = set()  # only spans that can hold a quote mark between two of their words
+        near: set[int] = set()  # only spans that can hold a quote mark between two of their words
         for q in quotes:
             after = next((position[j] for j in range(q + 1, len(doc)) if j in position), None)
             if after is not None:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from conflictkg.schema.models import Entity
 
-from .lexicon import Lexicon, fold
+from .lexicon import Lexicon, LexiconEntity, fold
 from .recognise import NER_LABELS, Candidate, Recognised
 from .timeparse import resolve_date
 
@@ -72,6 +72,21 @@ _EVENT_NOUNS: dict[str, frozenset[str]] = {
     "negotiations": frozenset({"Meeting"}), "conference": frozenset({"Meeting"}),
 }
 _AGREEMENT_KINDS = ANAPHORS["agreement"]
+# Verbs whose object is an event the subject organises or takes part in ("held a meeting in X").
+# Event nouns a date can tie to one lexicon event ("the war ... in 2020").
+_DATED_EVENT_NOUNS: dict[str, frozenset[str]] = {
+    "war": frozenset({"War"}), "offensive": frozenset({"MilitaryOperation"}),
+    "operation": frozenset({"MilitaryOperation"}), "campaign": frozenset({"MilitaryOperation", "War"}),
+    "blockade": frozenset({"Blockade"}), "exodus": frozenset({"Displacement"}),
+}
+_OTHER_CLAUSES = {"nsubj", "nsubjpass", "csubj", "ccomp", "advcl", "relcl", "conj", "parataxis", "acl", "xcomp"}
+_DATING_PREPS = {"in", "of", "for", "over", "during"}
+_MONTH_NAMES = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+]
+_HOLDING_VERBS = {"hold", "host", "convene", "organise", "organize", "have", "attend", "stage"}
+_PLACE_NOUNS = {"city", "town", "village", "capital", "resort", "region", "district", "province"}
 
 
 def slugify(name: str) -> str:
@@ -198,7 +213,8 @@ class Resolver:
         return entity, f"ner:{cand.label}"
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
-        """`a meeting in Sochi on 26 November` -> the lexicon's meeting named after that place and date."""
+        """`a meeting in Sochi on 26 November`, `held talks in the city of X` -> the lexicon's meeting named
+        after that place (and that date)."""
         doc = out.doc
         taken = {i for m in out.mentions for i in range(m.token_start, m.token_end)}
         found: list[ResolvedMention] = []
@@ -206,48 +222,61 @@ class Resolver:
             kinds = _EVENT_NOUNS.get(tok.lower_)
             if not kinds or tok.i in taken or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
-            places = []
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
-                    places += [out.mention_at(p.i) for p in c.children if p.dep_ == "pobj"]
-                elif c.dep_ in {"compound", "amod"}:
-                    places.append(out.mention_at(c.i))
-            place_names = set()
-            for m in places:
-                if m is not None and m.entity_id in self.lexicon.by_id:
-                    place_names |= {fold(n) for n in self.lexicon.by_id[m.entity_id].names}
-            if not place_names:
+            places = [out.mention_at(c.i) for c in tok.children if c.dep_ in {"compound", "amod"}]
+            places += [p for t in tok.subtree for p in places_after(out, t)]
+            if tok.dep_ == "dobj" and tok.head.lemma_.lower() in _HOLDING_VERBS:  # "held a meeting ... in X"
+                places += clause_places(out, tok.head)
+            event = lexicon_event(self.lexicon, kinds, [m.entity_id for m in places if m], tok.sent, published)
+            if event is None:
                 continue
-            candidates = [
-                e for e in self.lexicon.entities
-                if e.label == "Event" and e.kind in kinds
-                and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
-            ]
-            if len(candidates) > 1:
-                days = self._dates_in(tok.sent, published)
-                same_day = [e for e in candidates if e.date and (e.date.month, e.date.day) in days]
-                candidates = same_day or candidates
-            if published and len(candidates) > 1:
-                dated = [e for e in candidates if e.date and abs((e.date - published).days) <= 120]
-                candidates = dated or candidates
-            if len(candidates) != 1:
-                continue
-            event = candidates[0]
+            taken.add(tok.i)
             out.entities.setdefault(event.id, event.to_entity())
             span = doc[tok.left_edge.i : tok.i + 1]
             found.append(ResolvedMention(event.id, span.start_char, span.end_char, span.text, span.start, span.end,
                                          f"event-description:{span.text}"))
+        for tok in doc:
+            kinds = _DATED_EVENT_NOUNS.get(tok.lemma_.lower())
+            if kinds and tok.i not in taken and tok.pos_ == "NOUN":
+                dated = self._dated_event(tok, kinds, published)
+                if dated is not None:
+                    out.entities.setdefault(dated.id, dated.to_entity())
+                    found.append(ResolvedMention(dated.id, tok.idx, tok.idx + len(tok.text), tok.text, tok.i,
+                                                 tok.i + 1, f"dated-event:{tok.text}"))
         return found
 
-    @staticmethod
-    def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
-        days = set()
-        for ent in sent.ents:
-            if ent.label_ == "DATE":
-                iso = resolve_date(ent.text, published)
-                if iso and len(iso) == 10:
-                    days.add((int(iso[5:7]), int(iso[8:10])))
-        return days
+    def _dated_event(self, tok: Any, kinds: frozenset[str], published: date | None) -> LexiconEntity | None:
+        """`the war for Karabakh in 2020`, `the September 2023 offensive`: the one lexicon event of that kind
+        under way in the year (and month) the noun is dated by."""
+        near, stack = [], [tok]
+        while stack:  # the noun's own modifiers and place/time phrases, not "likened to X's 1995 operation"
+            t = stack.pop()
+            if t.ent_type_ == "DATE" and abs(t.i - tok.i) <= 6:
+                near.append(t)
+            stack += [c for c in t.children if not (c.dep_ == "prep" and c.lower_ not in _DATING_PREPS)]
+        if not near:
+            return None
+        phrase = " ".join(t.text for t in near)
+        year = re.search(r"\b(1[89]\d\d|20\d\d)\b", phrase)
+        words = set(phrase.lower().split())
+        month = next((i + 1 for i, name in enumerate(_MONTH_NAMES) if name in words), None)
+        if year is None:
+            return None  # a month alone ("the September attack") fits too many years
+        y = int(year.group(1))
+        found = []
+        for e in self.lexicon.entities:
+            if e.label != "Event" or e.kind not in kinds or e.date is None:
+                continue
+            end = e.end or e.date
+            if not e.date.year <= y <= end.year:
+                continue
+            if month and not (e.date.year, e.date.month) <= (y, month) <= (end.year, end.month):
+                continue
+            if published and e.date > published:
+                continue
+            found.append(e)
+        if len(found) > 1:  # "the 2023 offensive": one that began then, not one still under way
+            found = [e for e in found if e.date is not None and e.date.year == y] or found
+        return found[0] if len(found) == 1 else None
 
     def _corefer(self, out: Resolved) -> list[ResolvedMention]:
         """Definite descriptions and "the latter/former" resolved to the entity in focus."""
@@ -281,11 +310,11 @@ class Resolver:
             if not kinds or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
             if word in _BARE_FORCES and (tok.i == 0 or doc[tok.i - 1].pos_ not in {"ADJ", "PROPN", "DET"}):
-                force = self._bare_force(word, explicit, kind_of)
-                if force is not None:
-                    lex = self.lexicon.by_id[force]
-                    out.entities.setdefault(force, lex.to_entity())
-                    found.append(ResolvedMention(force, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
+                bare = self._bare_force(word, explicit, kind_of)
+                if bare is not None:
+                    lex = self.lexicon.by_id[bare]
+                    out.entities.setdefault(bare, lex.to_entity())
+                    found.append(ResolvedMention(bare, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
                                                  f"generic-name:{tok.text}->{lex.name}"))
                 continue
             left = doc[tok.i - 1] if tok.i > 0 else None
@@ -366,3 +395,68 @@ class Resolver:
             ante.entity_id, span.start_char, span.end_char, span.text, span.start, span.end, rule,
             explicit=False, antecedent=ante,
         )
+
+
+def places_after(out: Resolved, tok: Any) -> list[ResolvedMention]:
+    """Places in the `in`/`at` phrases of a word: `in Sochi`, `in the Azerbaijani city of Yevlakh`."""
+    found: list[ResolvedMention] = []
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ not in {"in", "at"}:
+            continue
+        for p in c.children:
+            if p.dep_ != "pobj":
+                continue
+            m = out.mention_at(p.i)
+            if m is None and p.lower_ in _PLACE_NOUNS:  # "the city of X"
+                named = [out.mention_at(g.i) for of in p.children if of.dep_ == "prep" and of.lower_ == "of"
+                         for g in of.children if g.dep_ == "pobj"]
+                m = next((x for x in named if x is not None), None)
+            if m is not None:
+                found.append(m)
+    return found
+
+
+def clause_places(out: Resolved, verb: Any) -> list[ResolvedMention]:
+    """Places in `in`/`at` phrases anywhere in a verb's own clause but its subject ("met X in Brussels",
+    "held a meeting with residents in the city of X"): the parser hangs such phrases on the nearest noun."""
+    found: list[ResolvedMention] = []
+    stack = [verb]
+    while stack:
+        t = stack.pop()
+        found += places_after(out, t)
+        stack += [c for c in t.children if c.dep_ not in _OTHER_CLAUSES]
+    return found
+
+
+def lexicon_event(
+    lexicon: Lexicon, kinds: frozenset[str], place_ids: list[str], sent: Any, published: date | None
+) -> LexiconEntity | None:
+    """The one lexicon event of these kinds named after one of the places; the date in the sentence, then
+    nearness to the publication date, break ties."""
+    place_names = {fold(n) for eid in place_ids if eid in lexicon.by_id for n in lexicon.by_id[eid].names}
+    if not place_names:
+        return None
+    candidates = [
+        e for e in lexicon.entities
+        if e.label == "Event" and e.kind in kinds
+        and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
+    ]
+    if len(candidates) > 1:
+        days = _dates_in(sent, published)
+        same_day = [e for e in candidates if e.date and (e.date.month, e.date.day) in days]
+        candidates = same_day or candidates
+    if published and len(candidates) > 1:
+        dated = [e for e in candidates if e.date and abs((e.date - published).days) <= 120]
+        candidates = dated or candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
+    """(month, day) of the sentence's full dates; "September 26th" counts as a day too."""
+    days = set()
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            iso = resolve_date(re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", ent.text), published)
+            if iso and len(iso) == 10:
+                days.add((int(iso[5:7]), int(iso[8:10])))
+    return days

@@ -40,5 +40,5 @@ def resolve_date(phrase: str, published: date | None) -> str | None:
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
-    has_day = re.search(r"\b\d{1,2}\b", re.sub(r"\b(1[89]|20)\d\d\b", "", text))
+    has_day = re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", re.sub(r"\b(1[89]|20)\d\d\b", "", text))
     return parsed.date().isoformat() if has_day else parsed.strftime("%Y-%m")

@@ -1,0 +1,25 @@
+"""Date phrases resolved against the publication date: the cases dateparser alone gets wrong."""
+
+from datetime import date
+
+import pytest
+
+from conflictkg.loaders.timeparse import resolve_date
+
+PUBLISHED = date(2023, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("September 26th", "2023-09-26"),  # an ordinal day keeps the day
+        ("on 3rd March 2021", "2021-03-03"),
+        ("November 10-12", "2023-11-10"),  # a range is its first day, not the year 2012
+        ("November 2020", "2020-11"),  # no day: the month only
+        ("2020", "2020"),
+        ("2021-03-04", "2021-03-04"),  # ISO is never read day-first
+        ("by the end of talks", None),
+    ],
+)
+def test_resolve_date(phrase: str, expected: str | None) -> None:
+    assert resolve_date(phrase, PUBLISHED) == expected
