@@ -12,6 +12,7 @@ the fact with `attributed_to` and a lower confidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from .timeparse import resolve_date
 
 VERSION = "0.3"
 MAX_QUOTE = 600
+FOCUS_WINDOW = 80  # tokens after an agreement is named during which a term naming none is read as its term
 KNOWLEDGE_WINDOW = 15  # tokens between a place and its lexicon container for the sentence to relate them
 
 ACTOR, TERR, AGR, EVENT = "Actor", "Territory", "Agreement", "Event"
@@ -69,7 +71,6 @@ MEMBER_TITLES = {
     "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
     "foreign affairs minister", "high representative", "special representative", "assistant", "foreign policy chief",
 }
-MODALS = {"shall", "will", "must", "would", "should", "to"}
 # Verbs with which a text says what an agreement contains.
 PROVIDING_VERBS = {
     "provide", "stipulate", "envisage", "include", "require", "oblige", "assign", "authorize", "authorise",
@@ -107,6 +108,8 @@ PROVISION_ACTOR_KINDS: dict[str, frozenset[str]] = {
     "UNBLOCK_TRANSPORT": frozenset({"State"}),
     "BUILD_ROUTE": frozenset({"State"}),
     "CEASEFIRE": frozenset({"State", "ArmedForce"}),
+    "RETURN_DISPLACED": frozenset({"Organization", "State"}),
+    "EXCHANGE_PRISONERS": frozenset({"State"}),
 }
 # "assign X to do Y": verbs whose object is the doer of the infinitive.
 OBJECT_CONTROL_VERBS = {
@@ -115,7 +118,41 @@ OBJECT_CONTROL_VERBS = {
 }
 # Predicates whose passive subject is the fact's subject ("troops were stationed in X").
 PATIENT_SUBJECT = {"DEPLOYED_TO", "LOCATED_IN", "PART_OF", "CONNECTS", "OCCURRED_IN", "MEMBER_OF"}
-OBLIGATION_CUES = {"shall", "will", "must", "pledge", "undertake", "commit", "agree", "guarantee", "oblige", "would"}
+# Auxiliaries that bind the clause they govern ("shall withdraw", "will be returned").
+BINDING_MODALS = {"shall", "will", "must", "would", "'ll"}
+# Verbs whose subject binds itself by the act, in any tense ("agreed to withdraw", "pledged not to interfere").
+PLEDGE_VERBS = {"agree", "pledge", "undertake", "commit", "promise", "vow", "consent", "accept", "oblige"}
+# Verbs that state a standing duty in the present ("Azerbaijan guarantees"); in the past they report an act.
+DUTY_VERBS = {"guarantee", "ensure", "undertake", "pledge", "commit"}
+# Nouns that make what hangs from them a commitment ("their commitment to withdraw").
+COMMITMENT_NOUNS = {"commitment", "obligation", "pledge", "undertaking", "duty"}
+# Nouns that deny what hangs from them ("the refusal to return prisoners").
+DENIAL_NOUNS = {"refusal", "failure", "rejection", "reluctance"}
+# Nouns that call something a part of an agreement ("unfulfilled elements of the ceasefire", "a breach of").
+TERM_NOUNS = {
+    "element", "term", "provision", "clause", "point", "article", "paragraph", "condition", "obligation",
+    "commitment", "component", "violation", "breach", "implementation",
+}
+HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
+_DEMONSTRATIVES = {"these", "those", "this", "they", "it", "each", "both", "such"}
+# "opening of the links", "restore the railway": unblocking with a transport argument.
+OPENING_WORDS = {
+    "open", "opening", "reopen", "reopening", "unblock", "unblocking", "restore", "restoration", "resume",
+    "resumption", "restart",
+}
+LINK_NOUNS = {
+    "communication", "communications", "link", "transport", "road", "railway", "rail", "route", "crossing",
+    "channel", "connection", "highway", "traffic", "transit", "infrastructure", "border",
+}
+CAPTIVE_VERBS = {"exchange", "return", "release", "free", "swap", "repatriate", "hand", "exchanging", "releasing"}
+CAPTIVE_NOUNS = {"prisoner", "prisoners", "pow", "pows", "detainee", "captive", "hostage", "body", "remains"}
+DISPLACED_WORDS = {"refugee", "refugees", "displaced", "idp", "idps", "expellee", "evacuee"}
+# Types that, with no place named, concern the parties' own states ("links between them", "their prisoners").
+BETWEEN_STATES = {"UNBLOCK_TRANSPORT", "EXCHANGE_PRISONERS", "CEASEFIRE"}
+# Types an agreement states once per actor, wherever it applies (one deployment of a force, one ceasefire,
+# one reopening of the links in the region).
+ONE_PER_ACTOR = {"DEPLOY_FORCES", "WITHDRAW_FORCES", "CEASEFIRE", "MONITOR_CEASEFIRE", "UNBLOCK_TRANSPORT"}
+MAX_TERM_PARTS = 4  # parties or places one restated term gathers at most
 _ARG_PREPS = {"to", "into", "in", "over", "along", "within", "across", "on", "at", "for", "with", "from", "near"}
 _ADMIN_NOUNS = {
     "district", "districts", "region", "province", "city", "town", "village", "villages", "exclave", "enclave",
@@ -236,6 +273,19 @@ class _Triggers:
         ]
 
 
+class _Focus:
+    """Agreement mentions of a document in reading order, to find the agreement in focus at a token."""
+
+    def __init__(self, starts: list[int], ids: list[str], dominant: str | None) -> None:
+        self.starts, self.ids, self.dominant = starts, ids, dominant
+
+    def at(self, token: int) -> str | None:
+        before = bisect_left(self.starts, token)
+        if before and token - self.starts[before - 1] <= FOCUS_WINDOW:
+            return self.ids[before - 1]
+        return self.dominant
+
+
 class RelationExtractor:
     """Facts of one document from its parse, its resolved mentions and the lexicon."""
 
@@ -254,20 +304,20 @@ class RelationExtractor:
         ents = res.entities
         facts: list[Fact] = []
         provs: list[ProvisionFact] = []
-        focus_agreement = self._dominant_agreement(res)
+        focus_agreement = self._agreement_focus(res)
         by_sentence: dict[int, list[ResolvedMention]] = defaultdict(list)
         for m in res.mentions:
             by_sentence[res.doc[m.token_start].sent.start].append(m)
         for sent in res.doc.sents:
             mentions = [m for m in by_sentence.get(sent.start, []) if m.token_end <= sent.end]
+            provs += self._provision_rules(res, sent, mentions, focus_agreement, inp.published)
             if not mentions:
                 continue
             facts += self._verb_rules(res, sent, inp.published)
             facts += self._nominal_rules(res, sent, mentions)
             facts += self._knowledge_rules(sent, mentions, ents, inp.published)
             facts += structure_facts(self, res, sent, mentions, inp.published)
-            provs += self._provision_rules(res, sent, mentions, focus_agreement, inp.published)
-        facts += self._implied_by_provisions(res, provs)
+        facts += self._implied_by_provisions(res, provs, facts)
         facts += _event_rules(self, res, facts, inp.published)
         relations = self._ground_relations(facts, inp)
         provisions = self._ground_provisions(provs, inp)
@@ -993,113 +1043,299 @@ class RelationExtractor:
         return (office.start is None or office.start <= published) and (office.to is None or published <= office.to)
 
     # -- provisions ----------------------------------------------------------------
-    def _dominant_agreement(self, res: Resolved) -> str | None:
-        counts = Counter(
-            m.entity_id for m in res.mentions if self._label(res, m.entity_id)[0] == AGR
-        )
-        return counts.most_common(1)[0][0] if counts else None
+    def _agreement_focus(self, res: Resolved) -> _Focus:
+        """The agreement a sentence that names none is about: the one named just before, else the document's
+        most mentioned one."""
+        named = sorted((m.token_start, m.entity_id) for m in res.mentions if self._label(res, m.entity_id)[0] == AGR)
+        counts = Counter(eid for _, eid in named)
+        return _Focus([start for start, _ in named], [eid for _, eid in named],
+                      counts.most_common(1)[0][0] if counts else None)
 
     def _provision_rules(
-        self, res: Resolved, sent: Any, mentions: list[ResolvedMention], focus: str | None, published: date | None
+        self, res: Resolved, sent: Any, mentions: list[ResolvedMention], focus: _Focus, published: date | None
     ) -> list[ProvisionFact]:
-        """A term of an agreement: one provision per trigger, with the trigger's own actor and places."""
-        text = sent.text
-        triggers: dict[int, set[str]] = {}
-        for tok in sent:
-            if tok.pos_ in {"VERB", "NOUN"} and not self._negated(tok):
-                keys = self.provisions.keys_for(tok)
-                if keys:
-                    triggers.setdefault(tok.i, set()).update(keys)
-        for offset, hit in self.provisions.hits(text):
-            tok = next((t for t in sent if t.idx >= sent.start_char + offset), None)
-            if tok is not None:
-                triggers.setdefault(tok.i, set()).add(hit)
+        """Terms of an agreement: one provision per trigger, with the trigger's own actor and places.
+
+        A trigger states a term when its clause binds someone ("shall", "pledges to", "agreed to", "is to"),
+        or when the sentence says what a named agreement contains ("the statement provides for ...", "under
+        the deal ...", "the agreement on ...", "unfulfilled elements of the ceasefire"). A list of terms may
+        sit in the sentence after the agreement ("They include ...") or before it ("These issues remain
+        elements of ..."); the two sentences are then read as one."""
+        agreements = [m for m in mentions if self._label(res, m.entity_id)[0] == AGR]
+        frame = self._frame(res, sent, agreements)
+        span, extra = sent, []
+        if agreements:
+            joined = self._joined_sentence(res, sent, frame)
+            if joined is not None:
+                span = res.doc[min(joined.start, sent.start) : max(joined.end, sent.end)]
+                extra = self._mentions_in(res, joined)
+                frame = frame or "provided"
+        triggers = self._provision_triggers(res, span, frame == "term")
         if not triggers:
             return []
-        lemmas = {t.lemma_.lower() for t in sent}
-        obligation = bool(lemmas & OBLIGATION_CUES) or bool(re.search(r"\b(is|are) set at\b|\bto be\b", text))
-        agreements = [m for m in mentions if self._label(res, m.entity_id)[0] == AGR]
-        framed = any(  # "under the statement, ...", "according to the agreement, ..."
-            res.doc[m.token_end - 1].dep_ == "pobj" and res.doc[m.token_end - 1].head.lower_ in {"under", "to", "with"}
-            for m in agreements
-        )
-        provided = bool(agreements and (lemmas & PROVIDING_VERBS or framed))
-        if not obligation and not provided:
-            return []  # a term is stated as an obligation, or as what an agreement provides for
         if agreements:
             agreement = agreements[0].entity_id
-        elif focus is not None:
-            agreement = focus
+        elif (focused := focus.at(sent.start)) is not None:
+            agreement = focused
         else:
             return []
-        routed = bool(lemmas & ROUTE_WORDS) or any(
-            self._label(res, m.entity_id)[1] in {"Corridor", "Road"} for m in mentions
-        )
-        all_types = set().union(*triggers.values())
+        everyone = list(mentions) + [m for m in extra if all(m is not o for o in mentions)]
+        actors = [m for m in everyone if self._label(res, m.entity_id)[0] == ACTOR]
+        places = [m for m in everyone if self._label(res, m.entity_id)[0] == TERR]
+        pending = not actors  # "the parties agreed to ...": the agreement's signatories, filled in once known
+        benefits = self._beneficiaries(res, span)
+        dated = _dated(span, published)
+        all_dates = list(dict.fromkeys(iso for _, iso in dated))
+        quals = self._provision_qualifiers(span, all_dates)
+        found: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ProvisionFact] = {}
+        for index, types in sorted(triggers.items()):
+            tok = span.doc[index]
+            binding = self._obliging(tok, span.text)
+            if not (frame or binding or "CEASEFIRE" in types and self._takes_effect(tok)):
+                continue  # neither bound by its own clause nor said to be part of an agreement
+            scope = self._scope(tok)
+            # "withdraw by X and hand over Y by Z": each trigger its own date
+            deadlines = list(dict.fromkeys(iso for start, iso in dated if start in scope))
+            trigger_quals = {k: v for k, v in quals.items() if k != "deadline" or len(all_dates) == 1}
+            if deadlines:
+                trigger_quals["deadline"] = deadlines[0]
+            for ptype in sorted(types):
+                obliged = self._obliged(res, tok, ptype, actors, benefits)
+                if ptype == "GUARANTEE_PASSAGE" and obliged and all(
+                    self._label(res, a)[1] in PROVISION_ACTOR_KINDS["SECURE_CORRIDOR"] for a in obliged
+                ):
+                    ptype = "SECURE_CORRIDOR"  # a force that guarantees traffic does so by guarding the route
+                concerns = self._concerned(res, scope, ptype, places, actors, obliged)
+                if pending and not (frame or any(a.lemma_.lower() in PLEDGE_VERBS for a in tok.ancestors)):
+                    continue  # with no one named, only a pledge or the agreement itself says who is bound
+                if not pending and not obliged or not concerns and not (pending and ptype in BETWEEN_STATES):
+                    continue
+                for part, part_quals in self._split_by_deadline(ptype, concerns, trigger_quals, deadlines):
+                    key = (ptype, tuple(obliged), tuple(part))
+                    if key in found:
+                        continue
+                    anchors = [m for m in everyone if m.entity_id in {agreement, *obliged, *part}]
+                    found[key] = ProvisionFact(
+                        ptype, agreement, obliged, part, [b.entity_id for b in benefits], "rule:provision",
+                        0.7 if binding else 0.55, span, anchors, part_quals,
+                    )
+        return list(found.values())
+
+    def _frame(self, res: Resolved, sent: Any, agreements: list[ResolvedMention]) -> str | None:
+        """How a sentence presents a named agreement's content: "term" when it calls something an element
+        (or a breach) of the agreement, so that even an unfulfilled term counts; "provided" when it says what
+        the agreement provides for, or reads under it; None when it only names the agreement."""
+        if not agreements:
+            return None
+        frame = "provided" if any(t.lemma_.lower() in PROVIDING_VERBS for t in sent) else None
+        for m in agreements:
+            span = res.doc[m.token_start : m.token_end]
+            head = span.root  # "the Russian-imposed ceasefire of November 2020" hangs from its noun
+            gov = head.head
+            if head.dep_ == "pobj" and gov.lower_ == "of" and gov.head.lemma_.lower() in TERM_NOUNS:
+                return "term"
+            if head.dep_ == "pobj" and gov.lower_ in {"under", "to", "with", "in", "by"}:
+                frame = "provided"  # "under the statement", "according to", "in line with", "set out in"
+            if any(_topic_of(t) == head for t in sent if t.lower_ == "on" and t.dep_ == "prep"):
+                frame = "provided"  # "the statement on the ceasefire and the exchange of prisoners"
+        return frame
+
+    def _joined_sentence(self, res: Resolved, sent: Any, frame: str | None) -> Any | None:
+        """The neighbour a sentence about an agreement refers to by a pronoun: "They include X" after it,
+        or, for "These issues remain terms of the agreement", the sentence before that listed them."""
+        doc = sent.doc
+        if sent.end < len(doc):
+            nxt = doc[sent.end].sent
+            subj = [t for t in nxt if t.dep_ in {"nsubj", "nsubjpass"} and t.head.lemma_.lower() in PROVIDING_VERBS]
+            own = any(self._label(res, m.entity_id)[0] == AGR for m in self._mentions_in(res, nxt))
+            if not own and any(t.lower_ in _DEMONSTRATIVES for s in subj for t in s.subtree):
+                return nxt
+        if frame and sent.start > 0:
+            subj = [t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}]
+            if any(t.lower_ in _DEMONSTRATIVES for s in subj for t in s.subtree):
+                return doc[sent.start - 1].sent
+        return None
+
+    @staticmethod
+    def _mentions_in(res: Resolved, span: Any) -> list[ResolvedMention]:
+        out: list[ResolvedMention] = []
+        for t in span:
+            m = res.mention_at(t.i)
+            if m is not None and all(m is not o for o in out):
+                out.append(m)
+        return out
+
+    def _provision_triggers(self, res: Resolved, span: Any, term_frame: bool) -> dict[int, set[str]]:
+        """Trigger tokens of a span and the provision types each can state. A term an agreement's critic
+        calls unfulfilled is still a term; outside such a frame a negated, refused or hypothetical
+        ("if X agreed to ...") trigger states none. A word inside the agreement's own name ("the ceasefire
+        agreement") is no trigger, unless that ceasefire is said to take effect."""
+        triggers: dict[int, set[str]] = {}
+        for tok in span:
+            if tok.pos_ in {"VERB", "NOUN", "PROPN"}:
+                keys = self.provisions.keys_for(tok) | self._grammatical_types(tok)
+                if keys:
+                    triggers.setdefault(tok.i, set()).update(keys)
+        for offset, hit in self.provisions.hits(span.text):
+            tok = next((t for t in span if t.idx >= span.start_char + offset), None)
+            if tok is not None:
+                triggers.setdefault(tok.i, set()).add(hit)
+        doc = span.doc
         for index in list(triggers):
+            tok = doc[index]
+            m = res.mention_at(index)
+            if m is not None and self._label(res, m.entity_id)[0] == AGR:
+                triggers[index] &= {"CEASEFIRE"} if self._takes_effect(tok) else set()
+            if self._hypothetical(tok) or not term_frame and self._denied(tok):
+                triggers[index] = set()
+            types = triggers[index]
+            if types & {"EXCHANGE_PRISONERS", "RETURN_DISPLACED"}:
+                types -= {"TRANSFER_TERRITORY"}  # returning prisoners or refugees is no transfer of land
+            if not triggers[index]:
+                del triggers[index]
+        routed = any(t.lemma_.lower() in ROUTE_WORDS for t in span) or any(
+            self._label(res, m.entity_id)[1] in {"Corridor", "Road"} for m in self._mentions_in(res, span)
+        )
+        all_types = set().union(*triggers.values()) if triggers else set()
+        for index in triggers:
             if not routed:  # guarding or guaranteeing passage is about a route
                 triggers[index] -= {"SECURE_CORRIDOR", "GUARANTEE_PASSAGE"}
             if "MONITOR_CEASEFIRE" in all_types:  # "to monitor the ceasefire" is not a ceasefire term
                 triggers[index] -= {"CEASEFIRE"}
-        actors = [m for m in mentions if self._label(res, m.entity_id)[0] == ACTOR]
-        places = [m for m in mentions if self._label(res, m.entity_id)[0] == TERR]
-        if not actors or not places:
-            return []
-        benefits = self._beneficiaries(res, sent)
-        quals = self._provision_qualifiers(sent, published)
-        found: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ProvisionFact] = {}
-        for index, types in sorted(triggers.items()):
-            tok = sent.doc[index]
-            if not provided and not self._obliging(tok, text):
-                continue  # the modal of another clause ("Russia will hold levers") binds nothing here
-            for ptype in sorted(types):
-                obliged = self._obliged(res, tok, ptype, actors, benefits)
-                concerns = self._concerned(res, tok, places, obliged)
-                if not obliged or not concerns:
-                    continue
-                for part, part_quals in self._split_by_deadline(ptype, concerns, quals, sent, published):
-                    key = (ptype, tuple(obliged), tuple(part))
-                    if key in found:
-                        continue
-                    anchors = [m for m in mentions if m.entity_id in set(obliged) | set(part)]
-                    found[key] = ProvisionFact(
-                        ptype, agreement, obliged, part, [b.entity_id for b in benefits], "rule:provision",
-                        0.7 if obligation else 0.55, sent, anchors, part_quals,
-                    )
-        return list(found.values())
+        return {i: t for i, t in triggers.items() if t}
+
+    @staticmethod
+    def _grammatical_types(tok: Any) -> set[str]:
+        """Types a word has only with its argument: opening *links*, releasing *prisoners*, *refugees* returning."""
+        lemma = tok.lemma_.lower()
+        args = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+        args += [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                 if p.dep_ == "pobj"]
+        heads = {a.lemma_.lower() for arg in args for a in [arg, *arg.children] if a.dep_ in {
+            "dobj", "nsubjpass", "pobj", "compound", "conj", "appos"} or a is arg}
+        heads |= {p.lemma_.lower() for arg in args for c in arg.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for p in c.children if p.dep_ == "pobj"}  # "a number of prisoners"
+        found: set[str] = set()
+        if lemma in OPENING_WORDS and heads & LINK_NOUNS:
+            found.add("UNBLOCK_TRANSPORT")
+        if lemma in CAPTIVE_VERBS and heads & CAPTIVE_NOUNS:
+            found.add("EXCHANGE_PRISONERS")
+        if lemma == "return" and tok.pos_ == "VERB":
+            subj = {t.lemma_.lower() for c in tok.children if c.dep_ == "nsubj" for t in c.subtree}
+            if subj & DISPLACED_WORDS:
+                found.add("RETURN_DISPLACED")
+        return found
+
+    @staticmethod
+    def _takes_effect(tok: Any) -> bool:
+        """`The ceasefire took effect / came into force / began at midnight`: a ceasefire stated as done; and
+        `the statement on a complete ceasefire`: the ceasefire as what a statement is about."""
+        if tok.dep_ == "pobj" and tok.head.lower_ == "on" and _topic_of(tok.head) is not None:
+            return True
+        verb = tok.head
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or verb.pos_ not in {"VERB", "AUX"}:
+            return False
+        if verb.lemma_.lower() in {"begin", "start", "commence"}:
+            return True
+        return any(
+            c.dep_ == "dobj" and c.lower_ == "effect" and verb.lemma_.lower() == "take"
+            or c.dep_ == "prep" and c.lower_ in {"into", "in"}
+            and any(p.dep_ == "pobj" and p.lower_ in {"effect", "force"} for p in c.children)
+            for c in verb.children
+        )
+
+    @staticmethod
+    def _hypothetical(tok: Any) -> bool:
+        """Inside an "if"/"unless"/"whether" clause: a condition, not a term."""
+        node = tok
+        for _ in range(6):
+            if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in node.children):
+                return True
+            if node.head.i == node.i:
+                return False
+            node = node.head
+        return False
+
+    def _denied(self, tok: Any) -> bool:
+        """Negated, refused or failed: "did not agree to withdraw", "refused to return", "failure to return"."""
+        node = tok
+        while node.pos_ not in {"VERB", "AUX"} and node.head.i != node.i:
+            if any(c.dep_ == "neg" for c in node.children):
+                return True
+            node = node.head
+        if tok.lower_ == "not":
+            node = tok.head.head if tok.head.dep_ in {"xcomp", "advcl"} else tok.head  # "pledges not to interfere"
+        if self._negated(node) or node.dep_ == "acl" and node.head.lemma_.lower() in DENIAL_NOUNS:
+            return True
+        for _ in range(3):  # the governing verbs of "agreed to withdraw" carry its negation
+            if node.dep_ not in {"xcomp", "conj", "acl", "advcl"} or node.head.i == node.i:
+                break
+            node = node.head
+            if node.lemma_.lower() in self.negation_verbs or node.lemma_.lower() in DENIAL_NOUNS or any(
+                c.dep_ == "neg" for c in node.children
+            ):
+                return True
+        return False
 
     @staticmethod
     def _obliging(tok: Any, text: str) -> bool:
-        """Whether the trigger's own clause states an obligation: a modal or a pledge-like verb governs it."""
+        """Whether the trigger's own clause binds someone: a modal ("shall", "will"), a pledge ("agreed to",
+        "pledges not to", "committed to"), "is to" / "due to", or a duty in the present ("guarantees").
+        It climbs only through infinitives and coordination, so the modal of another clause ("With troops
+        controlling X, Russia will hold levers") binds nothing here."""
         node = tok
-        for _ in range(4):
-            if any(c.dep_ in {"aux", "auxpass"} and c.lemma_.lower() in MODALS for c in node.children):
+        for _ in range(5):
+            while node.pos_ not in {"VERB", "AUX"} and node.head.i != node.i:
+                node = node.head  # a nominal trigger binds through the verb its phrase hangs from
+                if node.lemma_.lower() in COMMITMENT_NOUNS:
+                    return True  # "their commitment to the withdrawal"
+            lemma = node.lemma_.lower()
+            auxes = {c.lower_ for c in node.children if c.dep_ in {"aux", "auxpass"}}
+            if auxes & BINDING_MODALS:
                 return True
-            if node is not tok and node.lemma_.lower() in OBLIGATION_CUES:
+            if node is not tok and lemma in PLEDGE_VERBS:
                 return True
-            if node.head.i == node.i:
+            if lemma in DUTY_VERBS and node.tag_ in {"VBZ", "VBP"}:
+                return True
+            infinitive = "to" in auxes
+            if node.dep_ == "xcomp" and infinitive and node.head.lemma_.lower() in {"be", "due"}:
+                return True  # "the troops are to withdraw", "routes due to reopen"
+            # "agreed to withdraw", "stationed there to guard", "shall develop a plan to build"
+            climbs = node.dep_ in {"xcomp", "conj"} or node.dep_ in {"advcl", "acl"} and infinitive
+            if not climbs or node.head.i == node.i:
                 break
             node = node.head
         return bool(re.search(r"\b(is|are) set at\b", text))
 
     @staticmethod
     def _split_by_deadline(
-        ptype: str, concerns: list[str], quals: dict[str, Any], sent: Any, published: date | None
+        ptype: str, concerns: list[str], quals: dict[str, Any], deadlines: list[str]
     ) -> list[tuple[list[str], dict[str, Any]]]:
         """`X and Y shall be returned by 15 and 20 November, respectively`: one transfer per place and date."""
-        if ptype != "TRANSFER_TERRITORY" or len(concerns) < 2:
-            return [(concerns, dict(quals))]
-        deadlines = _dates_in(sent, published)
-        if len(deadlines) != len(concerns):
+        if ptype != "TRANSFER_TERRITORY" or len(concerns) < 2 or len(deadlines) != len(concerns):
             return [(concerns, dict(quals))]
         return [([place], {**quals, "deadline": when}) for place, when in zip(concerns, deadlines, strict=True)]
+
+    @staticmethod
+    def _scope(tok: Any) -> set[int]:
+        """Tokens of a trigger's own phrase: its verb's subtree (its head's, for a noun) without the clauses
+        coordinated with it, so that in a list of obligations each verb keeps its own places and dates."""
+        own = tok.pos_ == "VERB" or tok.head.i == tok.i or tok.dep_ == "conj"  # "X and the return of Y"
+        scope = tok if own else tok.head
+        inside = {t.i for t in scope.subtree}
+        for c in scope.children:
+            if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}:
+                inside -= {t.i for t in c.subtree}
+        return inside
 
     def _obliged(
         self, res: Resolved, tok: Any, ptype: str, actors: list[ResolvedMention], benefits: list[ResolvedMention]
     ) -> list[str]:
         """Who must act: the trigger verb's subject or agent, a nominal trigger's "of X"/"X's", else the clause's."""
         found: list[ResolvedMention] = []
-        if tok.pos_ == "VERB":
+        if ptype == "RETURN_DISPLACED":
+            pass  # those who return benefit; who must act is the body that assists them
+        elif tok.pos_ == "VERB":
             found, _ = self._subjects(res, tok)
         else:
             for c in tok.children:
@@ -1123,19 +1359,35 @@ class RelationExtractor:
             ids = [m.entity_id for m in actors if m.entity_id not in beneficiaries]
             if preferred:
                 ids = [i for i in ids if self._label(res, i)[1] in preferred] or ids
+        if ptype == "CEASEFIRE":  # a ceasefire binds the warring states, named through their forces
+            ids = [self._force_state(i) or i for i in ids]
         return list(dict.fromkeys(ids))[:2]
 
-    def _concerned(self, res: Resolved, tok: Any, places: list[ResolvedMention], obliged: list[str]) -> list[str]:
-        """Where: places inside the trigger's phrase (or its verb's), else every place of the sentence."""
-        scope = tok if tok.pos_ == "VERB" or tok.head.i == tok.i else tok.head
-        inside = {t.i for t in scope.subtree}
-        near = [m for m in places if m.token_start in inside]
-        chosen = near or places
-        return list(dict.fromkeys(m.entity_id for m in chosen if m.entity_id not in obliged))[:3]
+    def _force_state(self, eid: str) -> str | None:
+        """The state an armed force's name starts with ("Armenian forces" -> Armenia), from the lexicon."""
+        lex = self.lexicon.by_id.get(eid)
+        if lex is None or lex.kind != "ArmedForce" or not lex.name.split():
+            return None
+        state = self.lexicon.adjective_index.get(fold(lex.name.split()[0]))
+        return state if state and self.lexicon.by_id[state].kind == "State" else None
 
-    def _provision_qualifiers(self, sent: Any, published: date | None) -> dict[str, Any]:
+    def _concerned(
+        self, res: Resolved, scope: set[int], ptype: str, places: list[ResolvedMention],
+        actors: list[ResolvedMention], obliged: list[str],
+    ) -> list[str]:
+        """Where: places inside the trigger's phrase (or its verb's), else every place of the sentence; a
+        passage term is about the named route first; links or prisoners with no place named are about the
+        parties' own states."""
+        chosen = [m for m in places if m.token_start in scope] or places
+        if ptype in {"GUARANTEE_PASSAGE", "SECURE_CORRIDOR"}:
+            chosen = [m for m in places if self._label(res, m.entity_id)[1] in {"Corridor", "Road"}] + chosen
+        ids = list(dict.fromkeys(m.entity_id for m in chosen if m.entity_id not in obliged))
+        if not ids and ptype in BETWEEN_STATES:
+            ids = list(dict.fromkeys(a.entity_id for a in actors if self._label(res, a.entity_id)[1] == "State"))
+        return ids[:3]
+
+    def _provision_qualifiers(self, sent: Any, dates: list[str]) -> dict[str, Any]:
         quals: dict[str, Any] = {}
-        dates = _dates_in(sent, published)
         if dates:
             quals["deadline"] = dates[0]
         size = _SIZE.search(sent.text)
@@ -1146,11 +1398,20 @@ class RelationExtractor:
             quals["duration"] = duration.group(0)
         return quals
 
-    def _implied_by_provisions(self, res: Resolved, provs: list[ProvisionFact]) -> list[Fact]:
-        """A state a provision obliges is a party to its agreement; a force that must guard a route controls it."""
+    def _implied_by_provisions(self, res: Resolved, provs: list[ProvisionFact], known: list[Fact]) -> list[Fact]:
+        """A state a provision obliges is a party to its agreement; a force that must guard a route controls it.
+        A term whose sentence names no one ("the parties agreed to exchange prisoners") binds the states the
+        document says signed or joined the agreement; with none known it is dropped."""
+        signatories = self._signatories(res, known)
+        for p in provs:
+            if not p.obliges:
+                p.obliges = signatories.get(p.agreement, [])[:3]
+                p.concerns = p.concerns or [s for s in p.obliges if self._label(res, s)[1] == "State"]
+                p.rule = "rule:provision-signatories"
+        provs[:] = [p for p in provs if p.obliges and p.concerns]
         facts: list[Fact] = []
         for p in provs:
-            if p.confidence < 0.7:  # only terms stated as obligations ("shall", "pledges") name the parties
+            if p.confidence < 0.7 or p.rule != "rule:provision":  # only terms stated as obligations name parties
                 continue
             if p.provision_type == "SECURE_CORRIDOR":  # a force that must guard a route controls it
                 for actor in p.obliges:
@@ -1164,6 +1425,23 @@ class RelationExtractor:
                 if is_state and self._fits(res, "PARTY_TO", actor, p.agreement):
                     facts.append(Fact("PARTY_TO", actor, p.agreement, "rule:provision-party", 0.55, p.sent, p.anchors))
         return facts
+
+    def _signatories(self, res: Resolved, facts: list[Fact]) -> dict[str, list[str]]:
+        """Agreement -> the states that signed or joined it in this document, a leader standing for his state."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for f in facts:
+            if f.predicate not in {"SIGNED", "PARTY_TO"}:
+                continue
+            kind = self._label(res, f.subject)[1]
+            lex = self.lexicon.by_id.get(f.subject)
+            states = [f.subject] if kind == "State" else [
+                o.entity for o in (lex.leads if lex and kind == "Person" else [])
+                if o.entity in self.lexicon.by_id and self.lexicon.by_id[o.entity].kind == "State"
+            ]
+            for state in states:
+                counts[f.object][state] += 1
+                res.entities.setdefault(state, self.lexicon.by_id[state].to_entity())
+        return {agreement: [s for s, _ in c.most_common()] for agreement, c in counts.items()}
 
     def _beneficiaries(self, res: Resolved, sent: Any) -> list[ResolvedMention]:
         out = []
@@ -1246,7 +1524,10 @@ class RelationExtractor:
         return [merged[k] for k in sorted(merged)]
 
     def _ground_provisions(self, provs: list[ProvisionFact], inp: ExtractionInput) -> list[Provision]:
-        out: dict[str, Provision] = {}
+        """One term restated in a document (same type and agreement, sharing an obliged actor and a place, or
+        only the actor for a force's deployment, withdrawal or ceasefire) is one provision with every statement
+        as evidence, its parties and places gathered from all of them."""
+        out: list[Provision] = []
         for p in provs:
             who, factor = self._attribution(inp.resolved, p.sent)
             ev = self._evidence(p.sent, p.anchors, inp, p.rule, p.confidence * factor)
@@ -1254,26 +1535,44 @@ class RelationExtractor:
                 continue
             if who:
                 ev = ev.model_copy(update={"attributed_to": who})
-            prov = Provision(provision_type=p.provision_type, agreement=p.agreement, obliges=p.obliges,
-                             concerns=p.concerns, benefits=p.benefits, qualifiers=p.qualifiers, evidence=[ev])
-            if prov.id in out:
-                if all(e.start != ev.start for e in out[prov.id].evidence):
-                    out[prov.id].evidence.append(ev)
-            else:
-                out[prov.id] = prov
-        return [out[k] for k in sorted(out)]
+            same = next((q for q in out if q.provision_type == p.provision_type and q.agreement == p.agreement
+                         and set(q.obliges) & set(p.obliges)
+                         and (p.provision_type in ONE_PER_ACTOR or set(q.concerns) & set(p.concerns))), None)
+            if same is None:
+                out.append(Provision(provision_type=p.provision_type, agreement=p.agreement, obliges=p.obliges,
+                                     concerns=p.concerns, benefits=p.benefits, qualifiers=dict(p.qualifiers),
+                                     evidence=[ev]))
+                continue
+            same.obliges = list(dict.fromkeys(same.obliges + p.obliges))[:MAX_TERM_PARTS]
+            same.concerns = list(dict.fromkeys(same.concerns + p.concerns))[:MAX_TERM_PARTS]
+            same.benefits = list(dict.fromkeys(same.benefits + p.benefits))
+            for k, v in p.qualifiers.items():
+                same.qualifiers.setdefault(k, v)
+            if all(e.start != ev.start for e in same.evidence):
+                same.evidence.append(ev)
+        return sorted(out, key=lambda q: q.id)
 
 
-def _dates_in(sent: Any, published: date | None) -> list[str]:
-    """ISO dates of a sentence in reading order; "November 15 and November 20" counts as two."""
-    found: list[str] = []
+def _topic_of(prep: Any) -> Any | None:
+    """The noun an "on" phrase is about: "the statement on X", also when the parser hangs "on X" from the verb
+    whose object the noun is ("recalled the statement on X")."""
+    if prep.head.pos_ in {"NOUN", "PROPN"}:
+        return prep.head
+    objects = [c for c in prep.head.children if c.dep_ == "dobj" and c.right_edge.i == prep.i - 1]
+    return objects[0] if objects else None
+
+
+def _dated(sent: Any, published: date | None) -> list[tuple[int, str]]:
+    """(first token, ISO date) of each date of a sentence in reading order; "November 15 and November 20"
+    counts as two."""
+    found: list[tuple[int, str]] = []
     for ent in sent.ents:
         if ent.label_ != "DATE":
             continue
         for phrase in re.split(r"\s*(?:,|\band\b|&)\s*", ent.text):
             iso = resolve_date(phrase, published) if phrase else None
-            if iso and iso not in found:
-                found.append(iso)
+            if iso:
+                found.append((ent.start, iso))
     return found
 
 
