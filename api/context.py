@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
@@ -43,14 +44,29 @@ def _loader(fetch: Callable[[Sequence[str]], list[Any]]) -> DataLoader[str, Any]
     return DataLoader(load_fn=load)
 
 
+RelationsKey = tuple[str, str | None, str]  # entity id, predicate (None: any), direction: "out", "in" or "both"
+
+
+async def _relations_of(reader: GraphReader, keys: list[RelationsKey]) -> list[list[Row]]:
+    """The relations of each (entity, predicate, direction): one read per distinct (predicate, direction)."""
+    groups: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+    for eid, predicate, direction in keys:
+        groups[(predicate, direction)].append(eid)
+    found: dict[RelationsKey, list[Row]] = defaultdict(list)
+    for (predicate, direction), ids in groups.items():
+        for row in reader.relations_touching(list(dict.fromkeys(ids)), predicate, direction):
+            found[(row["anchor"], predicate, direction)].append(row)
+    return [found.get(key, []) for key in keys]
+
+
 class Loaders:
     """One DataLoader per hop; each batch is one UNWIND query."""
 
     def __init__(self, reader: GraphReader) -> None:
         self.entity = _loader(lambda ids: _by_key(ids, reader.entities(ids), "id"))
         self.document = _loader(lambda ids: _by_key(ids, reader.documents(ids), "id"))
-        self.evidence = _loader(lambda facts: _grouped(facts, reader.evidence(facts), "fact"))
-        self.relations_of = _loader(lambda ids: _grouped(ids, reader.relations_touching(ids), "anchor"))
+        self.evidence = _loader(lambda facts: _grouped(facts, self._evidence(reader, facts), "fact"))
+        self.relations_of = DataLoader(load_fn=partial(_relations_of, reader))
         self.provisions_of = _loader(lambda ids: _grouped(ids, reader.provisions_touching(ids), "anchor"))
         self.documents_of = _loader(lambda ids: _grouped(ids, reader.documents_mentioning(ids), "anchor"))
         self.document_relations = _loader(lambda ids: _grouped(ids, reader.relations_in_documents(ids), "document"))
@@ -59,6 +75,14 @@ class Loaders:
         )
         self.document_entities = _loader(lambda ids: _grouped(ids, reader.entities_in_documents(ids), "document"))
 
+    def _evidence(self, reader: GraphReader, facts: Sequence[str]) -> list[Row]:
+        """Evidence rows; their documents, read in the same query, need no read of their own."""
+        rows = reader.evidence(facts)
+        for row in rows:
+            source = row.pop("source")
+            self.document.prime(source["id"], source)
+        return rows
+
     def prime_entities(self, rows: Iterable[Row]) -> None:
         """Entities already read (by the name index) need no second query."""
         for row in rows:
@@ -66,42 +90,94 @@ class Loaders:
 
 
 class NameIndex:
-    """Folded names, aliases and surface forms -> entity ids, built from one read per request.
+    """Entities by name for one request, through the store's name index (the folded names in `Entity.keys`).
 
     Names are folded like the lexicon folds them, so "Xankəndi", "khankendi" and
-    "Stepanakert" all find the node whose aliases hold them.
+    "Stepanakert" all find the node whose aliases hold them. The index only proposes
+    candidates; each is checked against the entity as the API shows it (mentioned by
+    a complete document; its aliases are the lexicon's and the surface forms of the
+    documents that mention it), so a key left by a removed document finds nothing.
+    Entities read here are shared with the loaders.
     """
 
-    def __init__(self, rows: Iterable[Row]) -> None:
-        self.rows: dict[str, Row] = {}
-        self._exact: dict[str, dict[str, int]] = defaultdict(dict)
-        self._folded: dict[str, list[str]] = {}
+    def __init__(self, reader: GraphReader, loaders: Loaders) -> None:
+        self.reader = reader
+        self.loaders = loaders
+        self.rows: dict[str, Row] = {}  # visible entities read so far in this request
+        self._absent: set[str] = set()
+
+    def fetch(self, ids: Iterable[str]) -> list[Row]:
+        """The visible entities among `ids`, in that order; one read for those not read yet."""
+        wanted = list(dict.fromkeys(ids))
+        todo = [i for i in wanted if i not in self.rows and i not in self._absent]
+        if todo:
+            found = self.reader.entities(todo)
+            self._keep(found)
+            self._absent.update(set(todo) - {r["id"] for r in found})
+        return [self.rows[i] for i in wanted if i in self.rows]
+
+    def _keep(self, rows: Iterable[Row]) -> list[Row]:
+        rows = list(rows)
         for row in rows:
             self.rows[row["id"]] = row
-            names = [row["id"], row["name"], *row["aliases"]]
-            self._folded[row["id"]] = [f for f in (fold(n) for n in names) if f]
-            for rank, name in enumerate(names[:2]):
-                self._exact[fold(name)].setdefault(row["id"], rank)
-            for alias in row["aliases"]:
-                self._exact[fold(alias)].setdefault(row["id"], 2)
+        self.loaders.prime_entities(rows)
+        return rows
 
     def lookup(self, text: str) -> list[str]:
         """Ids whose id, name or an alias folds to `text`; the id or canonical name first, then by id."""
-        hits = self._exact.get(fold(text), {})
-        return sorted(hits, key=lambda eid: (hits[eid], eid))
+        key = fold(text)
+        if not key:
+            return []
+        return self._ranked(key, self._keep(self.reader.entities_with_key(key)))
+
+    @staticmethod
+    def _ranked(key: str, rows: Iterable[Row]) -> list[str]:
+        ranks: dict[str, int] = {}
+        for row in rows:
+            names = [fold(row["id"]), fold(row["name"])]
+            if key in names:
+                ranks[row["id"]] = names.index(key)
+            elif any(fold(alias) == key for alias in row["aliases"]):
+                ranks[row["id"]] = 2
+        return sorted(ranks, key=lambda eid: (ranks[eid], eid))
 
     def search(self, text: str) -> list[str]:
-        """Ids with the folded text inside one of their names or aliases."""
+        """Ids with the folded text inside one of their names or aliases, by id."""
         needle = fold(text)
-        return [eid for eid, names in self._folded.items() if any(needle in n for n in names)]
+        if not needle:
+            return sorted(r["id"] for r in self.everything())
+        rows = self._keep(self.reader.entities_with_key_containing(needle))
+        return sorted(r["id"] for r in rows if any(needle in n for n in _folded_names(r)))
+
+    def everything(self) -> list[Row]:
+        """Every visible entity (one read of them all: for listing without a filter)."""
+        return self._keep(self.reader.all_entities())
+
+    def places(self, text: str) -> list[str]:
+        """`lookup(text)` and then `routes_named_after(text)`, from one read."""
+        key = fold(text)
+        if not key:
+            return []
+        rows = self._keep(self.reader.entities_for_place(key, sorted(ROUTE_KINDS)))
+        return self._ranked(key, rows) + self._named_after(key, rows)
 
     def routes_named_after(self, text: str) -> list[str]:
         """Corridors and roads with the place's name as words of theirs ("transport links to Nakhchivan")."""
-        needle = f" {fold(text)} "
-        return [
-            eid for eid, names in self._folded.items()
-            if self.rows[eid]["kind"] in ROUTE_KINDS and any(needle in f" {n} " for n in names)
-        ]
+        core = fold(text)
+        if not core:
+            return []
+        return self._named_after(core, self._keep(self.reader.entities_with_key_containing(core,
+                                                                                          kinds=sorted(ROUTE_KINDS))))
+
+    @staticmethod
+    def _named_after(key: str, rows: Iterable[Row]) -> list[str]:
+        needle = f" {key} "
+        return sorted(r["id"] for r in rows
+                      if r["kind"] in ROUTE_KINDS and any(needle in f" {n} " for n in _folded_names(r)))
+
+
+def _folded_names(row: Row) -> list[str]:
+    return [f for f in (fold(n) for n in (row["id"], row["name"], *row["aliases"])) if f]
 
 
 class Context:
@@ -116,9 +192,7 @@ class Context:
 
     def names(self) -> NameIndex:
         if self._names is None:
-            rows = self.reader.entity_names()
-            self.loaders.prime_entities(rows)
-            self._names = NameIndex(rows)
+            self._names = NameIndex(self.reader, self.loaders)
         return self._names
 
     def require_write(self) -> None:

@@ -12,16 +12,38 @@ from collections.abc import Sequence
 from typing import Any
 
 from conflictkg.graph.store import GraphStore
+from conflictkg.schema.ontology import PREDICATES, PROVISION_ROLES
 
 DONE = "complete"
-# A relation is visible when at least one piece of its evidence is in a complete document.
-_SUPPORTED_REL = "MATCH (ev:Evidence {fact: r.key})-[:IN]->(:Document {status: $done}) "
+
+
+def _supported(fact: str, carry: str) -> str:
+    """Keeps the rows (variables `carry`) whose fact has evidence in a complete document.
+
+    The evidence is matched on its own first and its document after a WITH: given the pattern in one piece,
+    FalkorDB's planner starts from every complete document (a scan of all of them and of all their evidence)
+    instead of the index on Evidence.fact.
+    """
+    return (f"WITH {carry} MATCH (ev:Evidence {{fact: {fact}}}) WITH {carry}, ev "
+            "MATCH (ev)-[:IN]->(dv:Document) WHERE dv.status = $done ")
+
+
+# The evidence of complete documents given as `$ids`, found through the index on Evidence.document.
+_DOCUMENT_EVIDENCE = ("UNWIND $ids AS id MATCH (d:Document {id: id}) WHERE d.status = $done "
+                      "WITH id MATCH (ev:Evidence {document: id}) ")
 _REL_COLUMNS = "s.id AS s, type(r) AS p, o.id AS o, r.key AS key, properties(r) AS props"
 _PROVISION_COLUMNS = (
     "p.id AS id, p.type AS type, a.id AS agreement, p.obliges AS obliges, p.concerns AS concerns, "
     "p.benefits AS benefits, p.text AS text, properties(p) AS props"
 )
 _PROVISION_FIELDS = frozenset({"id", "type", "agreement", "obliges", "concerns", "benefits", "text"})
+
+
+def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An entity with one list of aliases: its lexicon aliases and the surface forms seen, without its name."""
+    seen = set(row.pop("aliases") or []) | set(row.pop("forms") or [])
+    row["aliases"] = sorted(a for a in seen if a != row["name"])
+    return row
 
 
 def relation_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -52,31 +74,52 @@ class GraphReader:
         return self.store.read(cypher, {"done": DONE, **params})
 
     # -- entities --------------------------------------------------------------
-    def entity_names(self) -> list[dict[str, Any]]:
-        """Every visible entity with its name, aliases and the surface forms seen: the source of name lookup."""
+    def all_entities(self) -> list[dict[str, Any]]:
+        """Every visible entity with its name, aliases and the surface forms seen."""
         return self._entities("MATCH (n:Entity) ")
+
+    def entities_with_key(self, key: str) -> list[dict[str, Any]]:
+        """Visible entities with this folded name among their `keys` (an index lookup on FalkorDB)."""
+        return self._entities("MATCH (n:Entity) WHERE $key IN n.keys ", key=key)
+
+    def entities_for_place(self, key: str, route_kinds: Sequence[str]) -> list[dict[str, Any]]:
+        """In one read: the visible entities with this folded name, and the routes (of `route_kinds`) with a folded
+        name containing it (candidates for "named after the place")."""
+        visible = ("WITH n WHERE n.pending IS NULL "
+                   "RETURN n.id AS id, n.name AS name, n.label AS label, n.kind AS kind, n.aliases AS aliases, "
+                   "n.forms AS forms")
+        rows = self._read(
+            "MATCH (n:Entity) WHERE $key IN n.keys " + visible + " UNION "
+            "MATCH (n:Entity) WHERE n.kind IN $kinds AND any(k IN n.keys WHERE k CONTAINS $key) " + visible,
+            key=key, kinds=list(route_kinds),
+        )
+        return [_entity_row(r) for r in rows]
+
+    def entities_with_key_containing(self, needle: str, kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Visible entities (of some kinds: an index lookup) with a folded name containing `needle`."""
+        where = "WHERE n.kind IN $kinds AND " if kinds is not None else "WHERE "
+        return self._entities("MATCH (n:Entity) " + where + "any(k IN n.keys WHERE k CONTAINS $needle) ",
+                              needle=needle, kinds=list(kinds or []))
 
     def entities(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         return self._entities("UNWIND $ids AS id MATCH (n:Entity {id: id}) ", ids=list(ids))
 
     def _entities(self, match: str, **params: Any) -> list[dict[str, Any]]:
+        """Entities a complete document has introduced (the writer clears `pending` when the first document that
+        mentions one is complete), with their lexicon aliases and the surface forms of the documents that mention
+        them (`forms`). Both are kept on the node, so a hub's thousands of MENTIONED_IN edges are not walked."""
         rows = self._read(
-            match + "MATCH (n)-[m:MENTIONED_IN]->(d:Document {status: $done}) "
+            match + "WITH n WHERE n.pending IS NULL "
             "RETURN n.id AS id, n.name AS name, n.label AS label, n.kind AS kind, n.aliases AS aliases, "
-            "collect(m.forms) AS forms",
+            "n.forms AS forms",
             **params,
         )
-        for row in rows:
-            seen = set(row.pop("aliases") or [])
-            for forms in row.pop("forms") or []:
-                seen.update(forms or [])
-            row["aliases"] = sorted(a for a in seen if a != row["name"])
-        return rows
+        return [_entity_row(r) for r in rows]
 
     def corridors_connecting(self, place_ids: Sequence[str]) -> list[dict[str, Any]]:
         """Routes with a CONNECTS edge to one of the places: (corridor, place) pairs."""
         return self._read(
-            "UNWIND $ids AS id MATCH (s:Entity)-[r:CONNECTS]->(o:Entity {id: id}) " + _SUPPORTED_REL +
+            "UNWIND $ids AS id MATCH (s:Entity)-[r:CONNECTS]->(o:Entity {id: id}) " + _supported("r.key", "s, r, o") +
             "RETURN DISTINCT s.id AS corridor, o.id AS place",
             ids=list(place_ids),
         )
@@ -85,70 +128,93 @@ class GraphReader:
     def relations(self, subjects: Sequence[str] | None, predicate: str | None,
                   objects: Sequence[str] | None) -> list[dict[str, Any]]:
         """Relations filtered by subject ids, predicate and object ids (None: no filter)."""
+        if predicate is not None and predicate not in PREDICATES:
+            raise ValueError(f"unknown predicate {predicate!r}")
         where = ["r.key IS NOT NULL"]
         if subjects is not None:
             where.append("s.id IN $subjects")
         if objects is not None:
             where.append("o.id IN $objects")
-        if predicate is not None:
-            where.append("type(r) = $predicate")
+        typed = f":{predicate}" if predicate else ""  # a typed pattern walks only that type's edges
         rows = self._read(
-            "MATCH (s:Entity)-[r]->(o:Entity) WHERE " + " AND ".join(where) + " " + _SUPPORTED_REL +
-            "WITH DISTINCT s, r, o RETURN " + _REL_COLUMNS,
-            subjects=list(subjects or []), objects=list(objects or []), predicate=predicate,
+            f"MATCH (s:Entity)-[r{typed}]->(o:Entity) WHERE " + " AND ".join(where) + " " +
+            _supported("r.key", "s, r, o") + "WITH DISTINCT s, r, o RETURN " + _REL_COLUMNS,
+            subjects=list(subjects or []), objects=list(objects or []),
         )
         return [relation_row(r) for r in rows]
 
-    def relations_touching(self, ids: Sequence[str]) -> list[dict[str, Any]]:
-        """Relations with one of the entities as subject or object, each tagged with that entity (`anchor`)."""
+    def relations_touching(self, ids: Sequence[str], predicate: str | None = None,
+                           direction: str = "both") -> list[dict[str, Any]]:
+        """Relations with one of the entities as subject ("out"), object ("in") or either ("both"), optionally of
+        one predicate (then only edges of that type are walked), each tagged with that entity (`anchor`)."""
+        if predicate is not None and predicate not in PREDICATES:
+            raise ValueError(f"unknown predicate {predicate!r}")
+        typed = f":{predicate}" if predicate else ""
+        patterns = {"out": f"(s:Entity {{id: id}})-[r{typed}]->(o:Entity)",
+                    "in": f"(s:Entity)-[r{typed}]->(o:Entity {{id: id}})"}
+        sides = ["out", "in"] if direction == "both" else [direction]
         rows = self._read(
-            "UNWIND $ids AS id MATCH (s:Entity {id: id})-[r]->(o:Entity) WHERE r.key IS NOT NULL " + _SUPPORTED_REL +
-            "WITH DISTINCT id, s, r, o RETURN id AS anchor, " + _REL_COLUMNS + " "
-            "UNION ALL "
-            "UNWIND $ids AS id MATCH (s:Entity)-[r]->(o:Entity {id: id}) WHERE r.key IS NOT NULL " + _SUPPORTED_REL +
-            "WITH DISTINCT id, s, r, o RETURN id AS anchor, " + _REL_COLUMNS,
+            " UNION ALL ".join(
+                f"UNWIND $ids AS id MATCH {patterns[side]} WHERE r.key IS NOT NULL " +
+                _supported("r.key", "id, s, r, o") +
+                "WITH DISTINCT id, s, r, o RETURN id AS anchor, " + _REL_COLUMNS
+                for side in sides
+            ),
             ids=list(ids),
         )
         return [{"anchor": r["anchor"], **relation_row(r)} for r in rows]
 
     def relations_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(
-            "UNWIND $ids AS id MATCH (ev:Evidence {document: id})-[:IN]->(:Document {id: id, status: $done}) "
-            "WHERE ev.kind = 'relation' "
-            "MATCH (s:Entity {id: ev.s})-[r]->(o:Entity {id: ev.o}) WHERE r.key = ev.fact "
+            _DOCUMENT_EVIDENCE + "WHERE ev.kind = 'relation' "
+            "WITH id, ev MATCH (s:Entity {id: ev.s}), (o:Entity {id: ev.o}) "
+            "WITH id, ev, s, o MATCH (s)-[r]->(o) WHERE r.key = ev.fact "
             "WITH DISTINCT id, s, r, o RETURN id AS document, " + _REL_COLUMNS,
             ids=list(doc_ids),
         )
         return [{"document": r["document"], **relation_row(r)} for r in rows]
 
     # -- provisions ------------------------------------------------------------
-    def provisions(self, types: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """Visible provisions, optionally only of some types."""
+    def provisions(self, types: Sequence[str] | None = None, *, role: str | None = None,
+                   ids: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Visible provisions, optionally only of some types, and only those with one of `ids` in `role`
+        (agreement, obliges, concerns or benefits): then the store starts from those entities."""
         where = "WHERE p.type IN $types " if types is not None else ""
+        if role is None:
+            match = "MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision) "
+        elif role == "agreement":
+            match = "UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION]->(p:Provision) "
+        elif role in PROVISION_ROLES:
+            match = (f"UNWIND $ids AS id MATCH (:Entity {{id: id}})<-[:{PROVISION_ROLES[role]}]-(p:Provision) "
+                     "WITH p MATCH (a:Entity)-[:HAS_PROVISION]->(p) ")
+        else:
+            raise ValueError(f"unknown provision role {role!r}")
         rows = self._read(
-            "MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision) " + where +
-            "MATCH (ev:Evidence {fact: p.id})-[:IN]->(:Document {status: $done}) "
-            "WITH DISTINCT a, p RETURN " + _PROVISION_COLUMNS,
-            types=list(types or []),
+            match + where + _supported("p.id", "a, p") + "WITH DISTINCT a, p RETURN " + _PROVISION_COLUMNS,
+            types=list(types or []), ids=list(ids),
         )
         return [provision_row(r) for r in rows]
 
     def provisions_touching(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Provisions of an agreement, or obliging, concerning or benefiting an entity, tagged with it."""
+        branches = ["UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION]->(p:Provision) "] + [
+            f"UNWIND $ids AS id MATCH (:Entity {{id: id}})<-[:{edge}]-(p:Provision) "
+            "WITH id, p MATCH (a:Entity)-[:HAS_PROVISION]->(p) "
+            for edge in sorted(set(PROVISION_ROLES.values()))
+        ]
         rows = self._read(
-            "UNWIND $ids AS id MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision) "
-            "WHERE a.id = id OR id IN p.obliges OR id IN p.concerns OR id IN p.benefits "
-            "MATCH (ev:Evidence {fact: p.id})-[:IN]->(:Document {status: $done}) "
-            "WITH DISTINCT id, a, p RETURN id AS anchor, " + _PROVISION_COLUMNS,
+            " UNION ALL ".join(branch + _supported("p.id", "id, a, p") +
+                               "WITH DISTINCT id, a, p RETURN id AS anchor, " + _PROVISION_COLUMNS
+                               for branch in branches),
             ids=list(ids),
         )
-        return [{"anchor": r["anchor"], **provision_row(r)} for r in rows]
+        unique = {(r["anchor"], r["id"]): r for r in rows}  # an entity in two roles of one provision
+        return [{"anchor": r["anchor"], **provision_row(r)} for r in unique.values()]
 
     def provisions_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(
-            "UNWIND $ids AS id MATCH (ev:Evidence {document: id})-[:IN]->(:Document {id: id, status: $done}) "
-            "WHERE ev.kind = 'provision' "
-            "MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision {id: ev.fact}) "
+            _DOCUMENT_EVIDENCE + "WHERE ev.kind = 'provision' "
+            "WITH id, ev MATCH (p:Provision {id: ev.fact}) WITH id, p MATCH (a:Entity)-[:HAS_PROVISION]->(p) "
             "WITH DISTINCT id, a, p RETURN id AS document, " + _PROVISION_COLUMNS,
             ids=list(doc_ids),
         )
@@ -156,11 +222,15 @@ class GraphReader:
 
     # -- evidence and documents ------------------------------------------------
     def evidence(self, facts: Sequence[str]) -> list[dict[str, Any]]:
+        """The evidence of complete documents for each fact, each with its document's row (`source`)."""
         rows = self._read(
-            "UNWIND $facts AS f MATCH (ev:Evidence {fact: f})-[:IN]->(d:Document {status: $done}) "
+            "UNWIND $facts AS f MATCH (ev:Evidence {fact: f}) WITH ev MATCH (ev)-[:IN]->(d:Document) "
+            "WHERE d.status = $done "
             "RETURN ev.fact AS fact, ev.document AS document, ev.quote AS quote, ev.start AS start, ev.end AS end, "
             "ev.extractor AS extractor, ev.confidence AS confidence, ev.attributed_to AS attributed_to, "
-            "ev.qualifiers AS qualifiers, d.published AS published "
+            "ev.qualifiers AS qualifiers, d.published AS published, "
+            "{id: d.id, title: d.title, authors: d.authors, publisher: d.publisher, published: d.published, "
+            "url: d.url, sha256: d.sha256, ingested_at: d.ingested_at} AS source "
             "ORDER BY ev.document, ev.start, ev.end, ev.extractor",
             facts=list(facts),
         )
@@ -185,14 +255,16 @@ class GraphReader:
     def documents_mentioning(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """The complete documents that mention each entity, tagged with the entity (`anchor`)."""
         return self._read(
-            "UNWIND $ids AS id MATCH (:Entity {id: id})-[:MENTIONED_IN]->(d:Document {status: $done}) "
+            "UNWIND $ids AS id MATCH (n:Entity {id: id}) WITH id, n MATCH (n)-[:MENTIONED_IN]->(d:Document) "
+            "WHERE d.status = $done "
             "RETURN id AS anchor, " + self._DOCUMENT_COLUMNS + " ORDER BY id",
             ids=list(ids),
         )
 
     def entities_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         return self._read(
-            "UNWIND $ids AS id MATCH (n:Entity)-[:MENTIONED_IN]->(:Document {id: id, status: $done}) "
+            "UNWIND $ids AS id MATCH (d:Document {id: id}) WHERE d.status = $done "
+            "WITH id, d MATCH (n:Entity)-[:MENTIONED_IN]->(d) "
             "RETURN id AS document, n.id AS entity ORDER BY entity",
             ids=list(doc_ids),
         )

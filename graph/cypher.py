@@ -16,12 +16,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conflictkg.errors import StoreError
+from conflictkg.loaders.lexicon import fold
 from conflictkg.schema.models import Evidence, Extraction
 from conflictkg.schema.ontology import ENTITY_LABELS, PREDICATES, PROVISION_ROLES
 
 COMPLETE = "complete"
 WRITING = "writing"
 BATCH = 1000
+# Adds the folded names r.keys to an entity's `keys` (the name index of the API) and the surface forms r.forms to
+# its `forms` (the forms its documents use), keeping those it had. Both are read by the API, so that it need not
+# walk every MENTIONED_IN edge of an entity that thousands of documents mention.
+_ADD_NAMES = ("n.keys = [k IN coalesce(n.keys, []) WHERE NOT k IN r.keys] + r.keys, "
+              "n.forms = [f IN coalesce(n.forms, []) WHERE NOT f IN r.forms] + r.forms")
+_NEW_NAMES = ("n.keys IS NULL OR n.forms IS NULL OR any(k IN r.keys WHERE NOT k IN n.keys) "
+              "OR any(f IN r.forms WHERE NOT f IN n.forms)")
+# Recomputes `forms` from the MENTIONED_IN edges an entity still has, after some were deleted.
+_RECOUNT_FORMS = ("OPTIONAL MATCH (n)-[m:MENTIONED_IN]->() WITH n, collect(m.forms) AS seen "
+                  "SET n.forms = reduce(acc = [], fs IN seen | acc + [f IN fs WHERE NOT f IN acc])")
 
 
 def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
@@ -113,8 +124,11 @@ class CypherGraphStore(ABC):
         self._write_relations(batch)
         self._write_provisions(batch)
         self._collect_garbage(stale)
+        # one statement: the documents become complete and the entities they introduced visible together
         self._write(
-            "UNWIND $ids AS id MATCH (d:Document {id: id}) SET d.status = $done", {"ids": ids, "done": COMPLETE}
+            "UNWIND $ids AS id MATCH (d:Document {id: id}) SET d.status = $done "
+            "WITH d MATCH (n:Entity)-[:MENTIONED_IN]->(d) WHERE n.pending IS NOT NULL SET n.pending = null",
+            {"ids": ids, "done": COMPLETE},
         )
 
     def remove_document(self, document_id: str) -> bool:
@@ -132,6 +146,24 @@ class CypherGraphStore(ABC):
         for doc_id in ids:
             self.remove_document(doc_id)
         return ids
+
+    def _add_missing_name_keys(self) -> None:
+        """Give entities written before names were indexed their `keys` and `forms` (a store of an older version)."""
+        missing = "MATCH (n:Entity) WHERE n.keys IS NULL OR n.forms IS NULL "
+        if not self.read(missing + "RETURN n.id AS id LIMIT 1"):
+            return
+        rows = self.read(
+            missing + "OPTIONAL MATCH (n)-[m:MENTIONED_IN]->() "
+            "RETURN n.id AS id, n.name AS name, n.aliases AS aliases, collect(m.forms) AS forms",
+            timeout_ms=600_000,
+        )
+        named = []
+        for r in rows:
+            forms = sorted({f for forms in r["forms"] for f in forms or []})
+            names = {fold(n) for n in (r["id"], r["name"] or "", *(r["aliases"] or []), *forms)} - {""}
+            named.append({"id": r["id"], "keys": sorted(names), "forms": forms})
+        for chunk in _batches(named):
+            self._write(f"UNWIND $rows AS r MATCH (n:Entity {{id: r.id}}) SET {_ADD_NAMES}", {"rows": chunk})
 
     # -- writing -----------------------------------------------------------------
     def _detach_documents(self, ids: list[str]) -> dict[str, list[Any]]:
@@ -178,26 +210,53 @@ class CypherGraphStore(ABC):
                 "WITH n, count(m) AS c WHERE c = 0 DETACH DELETE n",
                 {"rows": ids},
             )
+            self._write("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) " + _RECOUNT_FORMS, {"rows": ids})
 
     def _write_entities(self, batch: Sequence[Extraction]) -> None:
         entities: dict[str, dict[str, Any]] = {}
+        keys: dict[str, set[str]] = defaultdict(set)  # entity id -> folded id, name, aliases and surface forms
+        surfaces: dict[str, set[str]] = defaultdict(set)  # entity id -> surface forms
         for ex in batch:
             for ent in ex.entities:
                 row = entities.setdefault(ent.id, {"id": ent.id, "aliases": set()})
                 row.update(name=ent.name, kind=ent.kind, label=ent.label)
                 row["aliases"].update(ent.aliases)
+                keys[ent.id].update(fold(n) for n in (ent.id, ent.name, *ent.aliases))
+            for m in ex.mentions:
+                keys[m.entity_id].add(fold(m.surface))
+                surfaces[m.entity_id].add(m.surface)
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in entities.values():
-            by_label[row["label"]].append({**row, "aliases": sorted(row["aliases"])})
+            eid = row["id"]
+            by_label[row["label"]].append({**row, "aliases": sorted(row["aliases"]), "keys": sorted(keys[eid] - {""}),
+                                           "forms": sorted(surfaces[eid])})
         for label, rows in sorted(by_label.items()):
             if label not in ENTITY_LABELS:
                 raise StoreError(f"refusing unknown entity label {label!r}")
             for chunk in _batches(rows):
+                # New entities are created with their label: adding a label to an existing node costs FalkorDB
+                # milliseconds per node in a large graph. They stay `pending` (hidden from the API) until a
+                # document that mentions them is complete. An entity already stored as it is here is not written
+                # again: setting a property, even to its value, updates its indexes.
                 self._write(
-                    f"UNWIND $rows AS r MERGE (n:Entity {{id: r.id}}) "
-                    f"SET n:{label}, n.name = r.name, n.kind = r.kind, n.label = r.label, n.aliases = r.aliases",
+                    "UNWIND $rows AS r OPTIONAL MATCH (old:Entity {id: r.id}) WITH r WHERE old IS NULL "
+                    f"CREATE (:Entity:{label} {{id: r.id, name: r.name, kind: r.kind, label: r.label, "
+                    "aliases: r.aliases, keys: r.keys, forms: r.forms, pending: true})",
                     {"rows": chunk},
                 )
+                self._write(
+                    "UNWIND $rows AS r MATCH (n:Entity {id: r.id}) "
+                    "WITH n, r WHERE n.name <> r.name OR n.kind <> r.kind OR n.label <> r.label "
+                    f"OR n.aliases <> r.aliases OR {_NEW_NAMES} "
+                    f"SET n:{label}, n.name = r.name, n.kind = r.kind, n.label = r.label, n.aliases = r.aliases, "
+                    f"{_ADD_NAMES}",
+                    {"rows": chunk},
+                )
+        mentioned_only = [{"id": eid, "keys": sorted(k - {""}), "forms": sorted(surfaces[eid])}
+                          for eid, k in sorted(keys.items()) if eid not in entities]
+        for chunk in _batches(mentioned_only):
+            self._write(f"UNWIND $rows AS r MATCH (n:Entity {{id: r.id}}) WITH n, r WHERE {_NEW_NAMES} "
+                        f"SET {_ADD_NAMES}", {"rows": chunk})
         mentions = []
         for ex in batch:
             forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"forms": set(), "rules": set()})

@@ -94,7 +94,7 @@ class EmbeddedServer:
     def acquire(self) -> Path:
         """Make sure the server runs and register this user (one file per object and process); returns the socket."""
         with self._locked():
-            if not self._running():
+            if not self._running() and not (self._loading() and self._wait_ready()):
                 self.kill()  # a process that is alive but does not answer would hold the data directory
                 self._start()
             if self._registration is None:
@@ -167,19 +167,46 @@ class EmbeddedServer:
         pid = self._server_pid()
         return pid is not None and _pid_alive(pid) and self._answers()
 
+    def _loading(self) -> bool:
+        pid = self._server_pid()
+        return pid is not None and _pid_alive(pid) and self._state() == "loading"
+
+    def _wait_ready(self) -> bool:
+        """Wait until the server answers; True once it does, False if it does not within the start timeout.
+
+        A server replaying its append-only file is alive but not ready; however long that takes (minutes for a
+        large graph), it is waited for rather than counted as hung.
+        """
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            pid = self._server_pid()
+            state = self._state() if pid is not None and _pid_alive(pid) else "down"
+            if state == "ready":
+                return True
+            if state == "loading":
+                deadline = time.monotonic() + self.start_timeout
+            time.sleep(0.01)
+        return False
+
     def _answers(self) -> bool:
+        return self._state() == "ready"
+
+    def _state(self) -> str:
+        """"ready", "loading" (replaying its files, which takes minutes for a large graph) or "down"."""
         import redis
 
         if not self.socket_path.exists():
-            return False
+            return "down"
         try:
             client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
             try:
-                return bool(client.ping())
+                return "ready" if client.ping() else "down"
             finally:
                 client.close()
+        except redis.BusyLoadingError:
+            return "loading"
         except (redis.RedisError, OSError):
-            return False
+            return "down"
 
     def _live_clients(self) -> list[int]:
         live = []
@@ -228,11 +255,8 @@ class EmbeddedServer:
         if result.returncode != 0:
             why = result.stderr.strip() or result.stdout.strip()
             raise StoreError(f"could not start FalkorDB in {self.data_dir}: {why}")
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self._server_pid() is not None and self._answers():
-                return
-            time.sleep(0.01)
+        if self._wait_ready():
+            return
         log = self.data_dir / "falkordb.log"
         tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
         raise StoreError(

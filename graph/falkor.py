@@ -22,6 +22,8 @@ SOCKET_TIMEOUT = 120.0  # seconds without an answer before the server counts as 
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (n:Entity) ON (n.name)",
+    "CREATE INDEX FOR (n:Entity) ON (n.keys)",  # an array: `$key IN n.keys` is an index lookup
+    "CREATE INDEX FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX FOR (d:Document) ON (d.id)",
     "CREATE INDEX FOR (p:Provision) ON (p.id)",
     "CREATE INDEX FOR (ev:Evidence) ON (ev.fact)",
@@ -52,8 +54,13 @@ def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(params or {})
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
-    """Turn FalkorDB client objects into JSON-friendly values."""
+    """Turn FalkorDB client objects into JSON-friendly values (scalars, the bulk of a result, pass straight)."""
+    if isinstance(value, _SCALARS):
+        return value
     from falkordb.edge import Edge
     from falkordb.node import Node
     from falkordb.path import Path as GraphPath
@@ -190,6 +197,7 @@ class FalkorStore(CypherGraphStore):
 
     def ensure_schema(self) -> None:
         self._twice(self._create_indexes)
+        self._add_missing_name_keys()
 
     @staticmethod
     def _create_indexes(graph: Any) -> None:

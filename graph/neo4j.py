@@ -22,6 +22,7 @@ _SCHEMA = (
     "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE",
     "CREATE CONSTRAINT provision_id IF NOT EXISTS FOR (p:Provision) REQUIRE p.id IS UNIQUE",
     "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
+    "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX evidence_fact IF NOT EXISTS FOR (ev:Evidence) ON (ev.fact)",
     "CREATE INDEX evidence_document IF NOT EXISTS FOR (ev:Evidence) ON (ev.document)",
     "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name]",
@@ -95,6 +96,7 @@ class Neo4jStore(CypherGraphStore):
     def ensure_schema(self) -> None:
         for statement in _SCHEMA:
             self._write(statement)
+        self._add_missing_name_keys()  # Neo4j cannot index list elements: `$key IN n.keys` scans the entities
 
     def close(self) -> None:
         if self._driver is not None:

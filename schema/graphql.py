@@ -25,11 +25,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -47,6 +50,7 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 MAX_HOPS = 6
+CACHED_QUERIES = 256  # distinct query texts whose parse and validation are kept
 GUARANTEE_TYPES = ("GUARANTEE_PASSAGE", "SECURE_CORRIDOR")
 DATE_QUALIFIERS = ("date", "valid_from", "start", "deadline", "valid_to", "end")
 ALL_KINDS = frozenset().union(*LABEL_KINDS.values())
@@ -91,14 +95,8 @@ class Entity:
     @strawberry.field(description="Relations with this entity as subject (OUT), object (IN) or either.")
     async def relations(self, info: Info, predicate: str | None = None,
                         direction: Direction = Direction.BOTH) -> list[Relation]:
-        wanted = _predicate(predicate)
-        rows = await _ctx(info).loaders.relations_of.load(str(self.id))
-        keep = [
-            r for r in rows
-            if (wanted is None or r["p"] == wanted)
-            and (direction is Direction.BOTH or (r["s"] == self.id) == (direction is Direction.OUT))
-        ]
-        return [Relation.from_domain(r) for r in _unique(keep, "key")]
+        rows = await _ctx(info).loaders.relations_of.load((str(self.id), _predicate(predicate), direction.value))
+        return [Relation.from_domain(r) for r in _unique(rows, "key")]
 
     @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity.")
     async def provisions(self, info: Info) -> list[Provision]:
@@ -512,8 +510,7 @@ class Query:
         kind = _choice(kind, ALL_KINDS, "kind")
         _page_size(first)
         names = _ctx(info).names()
-        ids = names.search(search) if search else list(names.rows)
-        rows = [names.rows[i] for i in ids]
+        rows = [names.rows[i] for i in names.search(search)] if search else names.everything()
         rows = [r for r in rows if (label is None or r["label"] == label) and (kind is None or r["kind"] == kind)]
         return paginate((([r["name"].casefold(), r["id"]], Entity.from_domain(r)) for r in rows), first, after)
 
@@ -548,7 +545,7 @@ class Query:
             field: _ids(names, value) if names else None
             for field, value in (("agreement", agreement), ("obliges", obliges), ("concerns", concerns))
         }
-        rows = ctx.reader.provisions([wanted] if wanted else None)
+        rows = _provisions_for(ctx.reader, [wanted] if wanted else None, filters)
         keep = []
         for row in rows:
             related = {"agreement": {row["agreement"]}, "obliges": set(row["obliges"]),
@@ -571,12 +568,12 @@ class Query:
         agreements = _ids(names, agreement) if names else None
         places: set[str] | None = None
         if names is not None and corridor is not None:
-            places = set(names.lookup(corridor))
-            places.update(names.routes_named_after(corridor))
+            places = set(names.places(corridor))
             if places:
                 places.update(r["corridor"] for r in ctx.reader.corridors_connecting(sorted(places)))
         items = []
-        for row in ctx.reader.provisions(GUARANTEE_TYPES):
+        for row in _provisions_for(ctx.reader, GUARANTEE_TYPES,
+                                   {"concerns": places, "obliges": guarantors, "agreement": agreements}):
             if agreements is not None and row["agreement"] not in agreements:
                 continue
             for g in row["obliges"]:
@@ -605,7 +602,7 @@ class Query:
         if not hits:
             return _not_found(names, entity)
         eid = hits[0]
-        relation_rows, provision_rows = await asyncio.gather(ctx.loaders.relations_of.load(eid),
+        relation_rows, provision_rows = await asyncio.gather(ctx.loaders.relations_of.load((eid, None, "both")),
                                                              ctx.loaders.provisions_of.load(eid))
         relations, provisions = _unique(relation_rows, "key"), _unique(provision_rows, "id")
         facts: list[tuple[Row, str]] = [(r, r["key"]) for r in relations] + [(p, p["id"]) for p in provisions]
@@ -615,6 +612,9 @@ class Query:
             key: min((e["published"] for e in evs if e.get("published")), default=None)
             for key, evs in zip(undated, evidence, strict=True)
         }
+
+        names.fetch(i for row, _ in facts for i in (
+            [row["s"], row["o"]] if "key" in row else [row["agreement"], *row["obliges"], *row["concerns"]]))
 
         def label(eid: str) -> str:
             row = names.rows.get(eid)
@@ -674,6 +674,17 @@ class Query:
         return Document.from_domain(row) if row else None
 
 
+def _provisions_for(reader: GraphReader, types: Sequence[str] | None,
+                    filters: dict[str, set[str] | None]) -> list[Row]:
+    """Provisions of the types that may pass the filters (role -> allowed ids, None: any), read through the most
+    selective one: the store then starts from those entities instead of reading every provision."""
+    given = {role: ids for role, ids in filters.items() if ids is not None}
+    if not given:
+        return reader.provisions(types)
+    role, ids = min(given.items(), key=lambda item: len(item[1]))
+    return reader.provisions(types, role=role, ids=sorted(ids)) if ids else []
+
+
 def _holds_on(qualifiers: dict[str, Any], day: date) -> bool:
     """A relation holds on a day unless its qualifiers start it later or end it earlier."""
     iso = day.isoformat()
@@ -702,30 +713,46 @@ def _hop(source: str, target: str, row: Row, is_relation: bool) -> Hop:
     return Hop(forward=forward, relation=None, provision=Provision.from_domain(row), from_id=source, to_id=target)
 
 
+Step = tuple[str, Row, bool]  # the neighbour one hop nearer the search's start, the fact linking them, is_relation
+
+
 def _shortest_path(reader: GraphReader, source: str, target: str, max_hops: int) -> list[Hop] | None:
-    """Breadth-first search over relations and provisions, one batch of neighbour reads per level."""
+    """Breadth-first search from both ends over relations and provisions, one batch of neighbour reads per level.
+
+    Each level expands the smaller frontier, so a path through a hub is found from its two ends without reading
+    the hub's neighbours; the frontiers meet at a node on a shortest path (the first by id among the shortest).
+    """
     if source == target:
         return []
-    parent: dict[str, tuple[str, Row, bool] | None] = {source: None}
-    frontier = [source]
+    seen: tuple[dict[str, Step | None], dict[str, Step | None]] = ({source: None}, {target: None})
+    depth: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+    frontiers = ([source], [target])
     for _ in range(max_hops):
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         found = []
-        for anchor, other, row, is_relation in _links(reader, frontier):
-            if other not in parent:
-                parent[other] = (anchor, row, is_relation)
+        for anchor, other, row, is_relation in _links(reader, frontiers[side]):
+            if other not in seen[side]:
+                seen[side][other] = (anchor, row, is_relation)
+                depth[side][other] = depth[side][anchor] + 1
                 found.append(other)
-        if target in parent or not found:
-            break
-        frontier = found
-    if target not in parent:
-        return None
+        meetings = [n for n in found if n in seen[1 - side]]
+        if meetings:
+            meet = min(meetings, key=lambda n: (depth[0][n] + depth[1][n], n))
+            return _walk(seen[0], meet, backwards=True) + _walk(seen[1], meet, backwards=False)
+        if not found:
+            return None
+        frontiers = (found, frontiers[1]) if side == 0 else (frontiers[0], found)
+    return None
+
+
+def _walk(seen: dict[str, Step | None], node: str, *, backwards: bool) -> list[Hop]:
+    """The hops from `node` to the start of one search: reversed (start first) for the search from `from`."""
     hops = []
-    node = target
-    while (step := parent[node]) is not None:
-        prev, row, is_relation = step
-        hops.append(_hop(prev, node, row, is_relation))
-        node = prev
-    return hops[::-1]
+    while (step := seen[node]) is not None:
+        nearer, row, is_relation = step
+        hops.append(_hop(nearer, node, row, is_relation) if backwards else _hop(node, nearer, row, is_relation))
+        node = nearer
+    return hops[::-1] if backwards else hops
 
 
 # -- mutations -------------------------------------------------------------------------------------------------------
@@ -793,10 +820,15 @@ class KGSchema(strawberry.Schema):
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     """The schema with its limits; `production` also switches introspection off."""
+    # The limits' validation rules are built once, so that a query text seen before is neither parsed nor
+    # validated again (the caches key on the rules too); validating a query costs more than answering many.
+    rules = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
     extensions: list[Any] = [  # factories: each request gets fresh extension instances
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(ParserCache, maxsize=CACHED_QUERIES),
+        partial(AddValidationRules, rules),
+        partial(ValidationCache, maxsize=CACHED_QUERIES),
         partial(MaskErrors, should_mask_error=_should_mask),
     ]
     if production:
