@@ -322,16 +322,18 @@ class CypherGraphStore(ABC):
         roles: set[tuple[str, str, str]] = set()
         evidence = []
         for prov in (prov for ex in batch for prov in ex.provisions):
-            provisions.setdefault(prov.id, {
+            row = provisions.setdefault(prov.id, {
                 "id": prov.id,
                 "type": prov.provision_type,
                 "agreement": prov.agreement,
                 "obliges": sorted(prov.obliges),
                 "concerns": sorted(prov.concerns),
-                "benefits": sorted(prov.benefits),
                 "text": prov.evidence[0].quote,
-                "props": {k: v for k, v in prov.qualifiers.items() if isinstance(v, str | int | float | bool)},
+                "props": {},
             })
+            # a later document's qualifiers win, inside a batch as across batches: the graph must not
+            # depend on how documents were batched
+            row["props"].update({k: v for k, v in prov.qualifiers.items() if isinstance(v, str | int | float | bool)})
             for field, rel_type in PROVISION_ROLES.items():
                 roles.update((prov.id, eid, rel_type) for eid in getattr(prov, field))
             for ev in prov.evidence:
@@ -342,7 +344,7 @@ class CypherGraphStore(ABC):
             self._write(
                 "UNWIND $rows AS r MATCH (a:Entity {id: r.agreement}) MERGE (p:Provision {id: r.id}) "
                 "SET p += r.props, p.type = r.type, p.agreement = r.agreement, p.obliges = r.obliges, "
-                "p.concerns = r.concerns, p.benefits = r.benefits, p.text = coalesce(p.text, r.text) "
+                "p.concerns = r.concerns, p.text = coalesce(p.text, r.text) "
                 "MERGE (a)-[:HAS_PROVISION]->(p)",
                 {"rows": chunk},
             )
@@ -354,6 +356,14 @@ class CypherGraphStore(ABC):
                     f"MERGE (p)-[:{rel_type}]->(n)",
                     {"rows": chunk},
                 )
+        # beneficiaries are the union over every document stating the provision (its BENEFITS edges),
+        # so that no document's list overwrites another's
+        for chunk in _batches([{"pid": pid} for pid in sorted(provisions)]):
+            self._write(
+                "UNWIND $rows AS r MATCH (p:Provision {id: r.pid}) OPTIONAL MATCH (p)-[:BENEFITS]->(n:Entity) "
+                "WITH p, n ORDER BY n.id WITH p, collect(n.id) AS ids SET p.benefits = ids",
+                {"rows": chunk},
+            )
         self._write_evidence(evidence)
 
     # -- reading ---------------------------------------------------------------
@@ -445,5 +455,6 @@ class CypherGraphStore(ABC):
             p = provisions[fact]
             quals, evs = merged(fact)
             yield {"type": "provision", "id": fact, "provision_type": p["type"], "agreement": p["agreement"],
-                   "obliges": p["obliges"] or [], "concerns": p["concerns"] or [], "benefits": p["benefits"] or [],
+                   "obliges": p["obliges"] or [], "concerns": p["concerns"] or [],
+                   "benefits": sorted(p["benefits"] or []),
                    "qualifiers": quals, "confidence": max(e["confidence"] for e in evs), "evidence": evs}

@@ -177,6 +177,37 @@ def test_a_batch_writes_like_one_document_at_a_time(store: FalkorStore, tmp_path
         one_by_one.close()
 
 
+def guarantee_stated_by(doc: str, text: str, benefits: list[str], deadline: str) -> Extraction:
+    """One provision (same id in every document) with this document's beneficiaries and deadline."""
+    ex = extraction(doc, text, [], [("GUARANTEE_PASSAGE", "trilateral_statement_2020", ["azerbaijan"],
+                                     ["lachin_corridor"], text.split(".")[0] + ".")])
+    ex.provisions[0].benefits = benefits
+    ex.provisions[0].qualifiers = {"deadline": deadline}
+    for eid in benefits:
+        label, kind, name = ENTITIES[eid]
+        ex.entities.append(Entity(id=eid, label=label, kind=kind, name=name))
+        start = text.index(name)
+        ex.mentions.append(Mention(entity_id=eid, surface=name, start=start, end=start + len(name), rule="test"))
+    return ex
+
+
+def test_a_provision_stated_twice_does_not_depend_on_batching(store: FalkorStore,
+                                                              tmp_path_factory: pytest.TempPathFactory) -> None:
+    terms = "Under the trilateral statement, Azerbaijan guarantees the Lachin corridor for"
+    first = guarantee_stated_by("p.txt", f"{terms} Armenia.", ["armenia"], "2020-12-01")
+    second = guarantee_stated_by("q.txt", f"{terms} Russian peacekeepers.", ["russian_peacekeepers"], "2021-01-01")
+    one_by_one = FalkorStore(tmp_path_factory.mktemp("one-by-one") / "kg")
+    try:
+        one_by_one.write_extraction(first)
+        one_by_one.write_extraction(second)
+        store.write_extractions([first, second])
+        assert list(store.export_records()) == list(one_by_one.export_records())
+        (provision,) = by_type(store)["provision"]
+        assert provision["benefits"] == ["armenia", "russian_peacekeepers"]  # every document's, not the last one's
+    finally:
+        one_by_one.close()
+
+
 def test_a_changed_document_drops_facts_it_no_longer_supports(store: FalkorStore) -> None:
     store.write_extraction(doc_a())
     store.write_extraction(doc_b())
