@@ -16,6 +16,7 @@ import dateparser
 from ..schema.models import DocumentMeta
 from .normalise import NormalisedText
 from .read import RawDocument
+from .timeparse import plain_date
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -164,6 +165,15 @@ def _split_lines(text: str) -> list[_Line]:
 
 def _parse_date(phrase: str) -> date | None:
     """dateparser on the matched phrase only; European day/month order unless the numbers rule it out."""
+    iso = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", phrase.strip())
+    if iso:
+        try:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    plain = plain_date(phrase)
+    if plain is not None and plain[0] is not None and plain[2] is not None:
+        return date(plain[0], plain[1], plain[2])
     cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\s+", "", phrase, flags=re.IGNORECASE)
     parsed = dateparser.parse(cleaned, languages=["en"], settings=_DATE_SETTINGS)
     return parsed.date() if parsed else None

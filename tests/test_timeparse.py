@@ -19,7 +19,20 @@ PUBLISHED = date(2023, 10, 1)
         ("2020", "2020"),
         ("2021-03-04", "2021-03-04"),  # ISO is never read day-first
         ("by the end of talks", None),
+        ("Sept. 5", "2023-09-05"),
+        ("5th of May, 2024", "2024-05-05"),
+        ("February 30, 2021", None),  # no such day: neither the fast path nor dateparser invents one
+        ("10.11.2020", "2020-11-10"),  # not a plain form: dateparser, day first
     ],
 )
 def test_resolve_date(phrase: str, expected: str | None) -> None:
     assert resolve_date(phrase, PUBLISHED) == expected
+
+
+@pytest.mark.parametrize("phrase", ["November 14, 2020", "14 November 2020", "Nov 14 2020", "14th of November 2020"])
+def test_plain_forms_agree_with_dateparser(phrase: str) -> None:
+    """The fast path is only a shortcut: dateparser reads the same phrases to the same date."""
+    import dateparser
+
+    parsed = dateparser.parse(phrase.replace("th of", ""), languages=["en"])
+    assert parsed is not None and resolve_date(phrase, PUBLISHED) == parsed.date().isoformat()
