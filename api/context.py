@@ -47,14 +47,16 @@ def _loader(fetch: Callable[[Sequence[str]], list[Any]]) -> DataLoader[str, Any]
 RelationsKey = tuple[str, str | None, str]  # entity id, predicate (None: any), direction: "out", "in" or "both"
 
 
-async def _relations_of(reader: GraphReader, keys: list[RelationsKey]) -> list[list[Row]]:
-    """The relations of each (entity, predicate, direction): one read per distinct (predicate, direction)."""
+async def _relations_of(reader: GraphReader, loaders: Loaders, keys: list[RelationsKey]) -> list[list[Row]]:
+    """The relations of each (entity, predicate, direction): one read per distinct (predicate, direction); the
+    entities at their other ends come with them."""
     groups: dict[tuple[str | None, str], list[str]] = defaultdict(list)
     for eid, predicate, direction in keys:
         groups[(predicate, direction)].append(eid)
     found: dict[RelationsKey, list[Row]] = defaultdict(list)
     for (predicate, direction), ids in groups.items():
         for row in reader.relations_touching(list(dict.fromkeys(ids)), predicate, direction):
+            loaders.prime_entities(row["ends"])
             found[(row["anchor"], predicate, direction)].append(row)
     return [found.get(key, []) for key in keys]
 
@@ -66,7 +68,7 @@ class Loaders:
         self.entity = _loader(lambda ids: _by_key(ids, reader.entities(ids), "id"))
         self.document = _loader(lambda ids: _by_key(ids, reader.documents(ids), "id"))
         self.evidence = _loader(lambda facts: _grouped(facts, self._evidence(reader, facts), "fact"))
-        self.relations_of = DataLoader(load_fn=partial(_relations_of, reader))
+        self.relations_of = DataLoader(load_fn=partial(_relations_of, reader, self))
         self.provisions_of = _loader(lambda ids: _grouped(ids, reader.provisions_touching(ids), "anchor"))
         self.documents_of = _loader(lambda ids: _grouped(ids, reader.documents_mentioning(ids), "anchor"))
         self.document_relations = _loader(lambda ids: _grouped(ids, reader.relations_in_documents(ids), "document"))
@@ -78,15 +80,23 @@ class Loaders:
     def _evidence(self, reader: GraphReader, facts: Sequence[str]) -> list[Row]:
         """Evidence rows; their documents, read in the same query, need no read of their own."""
         rows = reader.evidence(facts)
-        for row in rows:
-            source = row.pop("source")
-            self.document.prime(source["id"], source)
+        self._prime_sources(rows)
         return rows
+
+    def _prime_sources(self, evidence: Iterable[Row]) -> None:
+        for row in evidence:
+            self.document.prime(row["source"]["id"], row["source"])
 
     def prime_entities(self, rows: Iterable[Row]) -> None:
         """Entities already read (by the name index) need no second query."""
         for row in rows:
             self.entity.prime(row["id"], row)
+
+    def prime_provisions(self, rows: Iterable[Row]) -> None:
+        """What rows of `GraphReader.provisions_in_full` hold (evidence, documents) needs no second query."""
+        for row in rows:
+            self.evidence.prime(row["id"], row["evidence"])
+            self._prime_sources(row["evidence"])
 
 
 class NameIndex:

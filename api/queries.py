@@ -32,11 +32,37 @@ def _supported(fact: str, carry: str) -> str:
 _DOCUMENT_EVIDENCE = ("UNWIND $ids AS id MATCH (d:Document {id: id}) WHERE d.status = $done "
                       "WITH id MATCH (ev:Evidence {document: id}) ")
 _REL_COLUMNS = "s.id AS s, type(r) AS p, o.id AS o, r.key AS key, properties(r) AS props"
-_PROVISION_COLUMNS = (
-    "p.id AS id, p.type AS type, a.id AS agreement, p.obliges AS obliges, p.concerns AS concerns, "
-    "p.benefits AS benefits, p.text AS text, properties(p) AS props"
+
+
+def _entity_column(var: str, name: str) -> str:
+    """Entity `var` as one map column (null when it is not visible), for the API to show it without a read."""
+    return f"CASE WHEN {var}.pending IS NULL THEN {_ENTITY_MAP.replace('n.', var + '.')} END AS {name}"
+# The provision's own fields are in its properties: returned once, not also as columns of their own.
+_PROVISION_COLUMNS = "p.id AS id, a.id AS agreement, properties(p) AS props"
+# An entity's columns as one map (a visible one: its `pending` is checked where it is matched).
+_ENTITY_MAP = "{id: n.id, name: n.name, label: n.label, kind: n.kind, aliases: n.aliases, forms: n.forms}"
+# Evidence `ev` in document `d`: the columns of `GraphReader.evidence()` as one map.
+_EVIDENCE_MAP = (
+    "{fact: ev.fact, document: ev.document, quote: ev.quote, start: ev.start, end: ev.end, extractor: ev.extractor, "
+    "confidence: ev.confidence, attributed_to: ev.attributed_to, qualifiers: ev.qualifiers, published: d.published, "
+    "source: {id: d.id, title: d.title, authors: d.authors, publisher: d.publisher, published: d.published, "
+    "url: d.url, sha256: d.sha256, ingested_at: d.ingested_at}}"
 )
 _PROVISION_FIELDS = frozenset({"id", "type", "agreement", "obliges", "concerns", "benefits", "text"})
+
+
+def _provision_match(types: Sequence[str] | None, role: str | None) -> str:
+    """The provisions (`p`, with their agreement `a`) of some types (None: any) with one of `$ids` in `role`
+    (None: any): the store starts from those entities."""
+    where = "WHERE p.type IN $types " if types is not None else ""
+    if role is None:
+        return "MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision) " + where
+    if role == "agreement":
+        return "UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION]->(p:Provision) " + where
+    if role in PROVISION_ROLES:
+        return (f"UNWIND $ids AS id MATCH (:Entity {{id: id}})<-[:{PROVISION_ROLES[role]}]-(p:Provision) "
+                "WITH p MATCH (a:Entity)-[:HAS_PROVISION]->(p) " + where)
+    raise ValueError(f"unknown provision role {role!r}")
 
 
 def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -44,6 +70,11 @@ def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
     seen = set(row.pop("aliases") or []) | set(row.pop("forms") or [])
     row["aliases"] = sorted(a for a in seen if a != row["name"])
     return row
+
+
+def _ends(row: dict[str, Any], *columns: str) -> list[dict[str, Any]]:
+    """The visible entity rows among the row's entity map columns (see `_entity_column`)."""
+    return [_entity_row(dict(row[c])) for c in columns if row[c] is not None]
 
 
 def relation_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -56,11 +87,13 @@ def relation_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def provision_row(row: dict[str, Any]) -> dict[str, Any]:
-    props = {k: v for k, v in (row.get("props") or {}).items() if k not in _PROVISION_FIELDS}
+    """A provision from its columns (`_PROVISION_COLUMNS`): the fields of the ontology and its qualifiers."""
+    props = row.get("props") or {}
     return {
-        "id": row["id"], "type": row["type"], "agreement": row["agreement"], "text": row.get("text"),
-        "obliges": list(row.get("obliges") or []), "concerns": list(row.get("concerns") or []),
-        "benefits": list(row.get("benefits") or []), "qualifiers": props,
+        "id": row["id"], "type": props["type"], "agreement": row["agreement"], "text": props.get("text"),
+        "obliges": list(props.get("obliges") or []), "concerns": list(props.get("concerns") or []),
+        "benefits": list(props.get("benefits") or []),
+        "qualifiers": {k: v for k, v in props.items() if k not in _PROVISION_FIELDS},
     }
 
 
@@ -126,8 +159,11 @@ class GraphReader:
 
     # -- relations -------------------------------------------------------------
     def relations(self, subjects: Sequence[str] | None, predicate: str | None,
-                  objects: Sequence[str] | None) -> list[dict[str, Any]]:
-        """Relations filtered by subject ids, predicate and object ids (None: no filter)."""
+                  objects: Sequence[str] | None, *, keys_only: bool = False) -> list[dict[str, Any]]:
+        """Relations filtered by subject ids, predicate and object ids (None: no filter); the rows of the entities
+        at an end not filtered by ids (those were read already) come with them (in `ends`, the visible ones).
+        `keys_only`: just `s`, `p`, `o` and `key` of each (a fraction of the data, to page through them; then
+        `relations_with_keys` reads one page)."""
         if predicate is not None and predicate not in PREDICATES:
             raise ValueError(f"unknown predicate {predicate!r}")
         where = ["r.key IS NOT NULL"]
@@ -136,17 +172,38 @@ class GraphReader:
         if objects is not None:
             where.append("o.id IN $objects")
         typed = f":{predicate}" if predicate else ""  # a typed pattern walks only that type's edges
+        match = (f"MATCH (s:Entity)-[r{typed}]->(o:Entity) WHERE " + " AND ".join(where) + " " +
+                 _supported("r.key", "s, r, o") + "WITH DISTINCT s, r, o ")
+        if keys_only:
+            return self._read(match + "RETURN s.id AS s, type(r) AS p, o.id AS o, r.key AS key",
+                              subjects=list(subjects or []), objects=list(objects or []))
         rows = self._read(
-            f"MATCH (s:Entity)-[r{typed}]->(o:Entity) WHERE " + " AND ".join(where) + " " +
-            _supported("r.key", "s, r, o") + "WITH DISTINCT s, r, o RETURN " + _REL_COLUMNS,
+            match + "RETURN " + _REL_COLUMNS + ", " +
+            (_entity_column("s", "s_row") if subjects is None else "null AS s_row") + ", " +
+            (_entity_column("o", "o_row") if objects is None else "null AS o_row"),
             subjects=list(subjects or []), objects=list(objects or []),
         )
-        return [relation_row(r) for r in rows]
+        return [{**relation_row(r), "ends": _ends(r, "s_row", "o_row")} for r in rows]
+
+    def relations_with_keys(self, keys: Sequence[dict[str, Any]], *, subjects: bool = True,
+                            objects: bool = True) -> list[dict[str, Any]]:
+        """The relations `relations(..., keys_only=True)` gave (dicts with `s`, `p`, `o`, `key`), in full, with the
+        rows of their subjects and objects (those asked for; in `ends`, the visible ones)."""
+        rows = self._read(
+            # both ends first, then the edge between them (FalkorDB checks the pair, not every edge of a hub)
+            "UNWIND $keys AS k MATCH (s:Entity {id: k.s}), (o:Entity {id: k.o}) WITH k, s, o "
+            "MATCH (s)-[r]->(o) WHERE r.key = k.key AND type(r) = k.p RETURN " + _REL_COLUMNS + ", " +
+            (_entity_column("s", "s_row") if subjects else "null AS s_row") + ", " +
+            (_entity_column("o", "o_row") if objects else "null AS o_row"),
+            keys=[{"s": k["s"], "p": k["p"], "o": k["o"], "key": k["key"]} for k in keys],
+        )
+        return [{**relation_row(r), "ends": _ends(r, "s_row", "o_row")} for r in rows]
 
     def relations_touching(self, ids: Sequence[str], predicate: str | None = None,
                            direction: str = "both") -> list[dict[str, Any]]:
         """Relations with one of the entities as subject ("out"), object ("in") or either ("both"), optionally of
-        one predicate (then only edges of that type are walked), each tagged with that entity (`anchor`)."""
+        one predicate (then only edges of that type are walked), each tagged with that entity (`anchor`) and with
+        the row of the entity at its other end (in `ends`, if visible)."""
         if predicate is not None and predicate not in PREDICATES:
             raise ValueError(f"unknown predicate {predicate!r}")
         typed = f":{predicate}" if predicate else ""
@@ -157,12 +214,13 @@ class GraphReader:
             " UNION ALL ".join(
                 f"UNWIND $ids AS id MATCH {patterns[side]} WHERE r.key IS NOT NULL " +
                 _supported("r.key", "id, s, r, o") +
-                "WITH DISTINCT id, s, r, o RETURN id AS anchor, " + _REL_COLUMNS
+                "WITH DISTINCT id, s, r, o RETURN id AS anchor, " + _REL_COLUMNS + ", " +
+                _entity_column("o" if side == "out" else "s", "other")
                 for side in sides
             ),
             ids=list(ids),
         )
-        return [{"anchor": r["anchor"], **relation_row(r)} for r in rows]
+        return [{"anchor": r["anchor"], **relation_row(r), "ends": _ends(r, "other")} for r in rows]
 
     def relations_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(
@@ -174,26 +232,72 @@ class GraphReader:
         )
         return [{"document": r["document"], **relation_row(r)} for r in rows]
 
+    def neighbours(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """One level of a breadth-first search: for each entity (`anchor`), the entities (`other`) one visible
+        relation or one shared visible provision away, with that fact's key or id (`fact`) and whether it is a
+        relation. Keys only: the facts of the path found are read in full afterwards (`relations_between`,
+        `provisions_with_ids`)."""
+        return self._read(
+            "UNWIND $ids AS id MATCH (a:Entity {id: id})-[r]-(o:Entity) WHERE r.key IS NOT NULL " +
+            _supported("r.key", "id, r, o") + "RETURN DISTINCT id AS anchor, o.id AS other, r.key AS fact, "
+            "true AS relation UNION "
+            "UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION|OBLIGES|CONCERNS|BENEFITS]-(p:Provision) " +
+            _supported("p.id", "id, p") + "WITH DISTINCT id, p "
+            "MATCH (p)-[:HAS_PROVISION|OBLIGES|CONCERNS|BENEFITS]-(o:Entity) WHERE o.id <> id "
+            "RETURN DISTINCT id AS anchor, o.id AS other, p.id AS fact, false AS relation",
+            ids=list(ids),
+        )
+
+    def relations_between(self, links: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+        """The relations given as (one end, the other end, key), in full."""
+        rows = self._read(  # both ends first, then the edge between them, either way round
+            " UNION ALL ".join(
+                f"UNWIND $links AS l MATCH (s:Entity {{id: l[{s}]}}), (o:Entity {{id: l[{o}]}}) WITH l, s, o "
+                "MATCH (s)-[r]->(o) WHERE r.key = l[2] RETURN " + _REL_COLUMNS
+                for s, o in ((0, 1), (1, 0))
+            ),
+            links=[list(link) for link in links],
+        )
+        return [relation_row(r) for r in rows]
+
     # -- provisions ------------------------------------------------------------
+    def provisions_with_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        rows = self._read(
+            "UNWIND $ids AS id MATCH (p:Provision {id: id}) WITH p MATCH (a:Entity)-[:HAS_PROVISION]->(p) "
+            "RETURN " + _PROVISION_COLUMNS,
+            ids=list(ids),
+        )
+        return [provision_row(r) for r in rows]
+
     def provisions(self, types: Sequence[str] | None = None, *, role: str | None = None,
                    ids: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Visible provisions, optionally only of some types, and only those with one of `ids` in `role`
         (agreement, obliges, concerns or benefits): then the store starts from those entities."""
-        where = "WHERE p.type IN $types " if types is not None else ""
-        if role is None:
-            match = "MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision) "
-        elif role == "agreement":
-            match = "UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION]->(p:Provision) "
-        elif role in PROVISION_ROLES:
-            match = (f"UNWIND $ids AS id MATCH (:Entity {{id: id}})<-[:{PROVISION_ROLES[role]}]-(p:Provision) "
-                     "WITH p MATCH (a:Entity)-[:HAS_PROVISION]->(p) ")
-        else:
-            raise ValueError(f"unknown provision role {role!r}")
         rows = self._read(
-            match + where + _supported("p.id", "a, p") + "WITH DISTINCT a, p RETURN " + _PROVISION_COLUMNS,
+            _provision_match(types, role) + _supported("p.id", "a, p") + "WITH DISTINCT a, p RETURN " +
+            _PROVISION_COLUMNS,
             types=list(types or []), ids=list(ids),
         )
         return [provision_row(r) for r in rows]
+
+    def provisions_in_full(self, types: Sequence[str] | None = None, *, role: str | None = None,
+                           ids: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """`provisions(...)` with each provision's evidence (with its document's row as `source`, like `evidence()`)
+        in the same read, so that neither needs a read of its own. (The rows of the entities taking part are not
+        read here: repeated on every provision of a hub, they cost more than one batched read of them.)"""
+        rows = self._read(
+            _provision_match(types, role) + "WITH DISTINCT a, p "
+            "MATCH (ev:Evidence {fact: p.id}) WITH a, p, ev MATCH (ev)-[:IN]->(d:Document) WHERE d.status = $done "
+            "WITH a, p, collect(" + _EVIDENCE_MAP + ") AS evidence RETURN " + _PROVISION_COLUMNS + ", evidence",
+            types=list(types or []), ids=list(ids),
+        )
+        full = []
+        for row in rows:
+            evidence = sorted(row["evidence"], key=lambda e: (e["document"], e["start"], e["end"], e["extractor"]))
+            for ev in evidence:
+                ev["qualifiers"] = json.loads(ev["qualifiers"] or "{}")
+            full.append({**provision_row(row), "evidence": evidence})
+        return full
 
     def provisions_touching(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Provisions of an agreement, or obliging, concerning or benefiting an entity, tagged with it."""

@@ -3,7 +3,9 @@
 Types mirror the ontology (Actor, Territory, Agreement, Event implement `Entity`;
 Provision, Document, Evidence). Every hop to another entity, to evidence or to a
 document goes through the request's DataLoaders (`info.context.loaders`), so a
-level of the answer costs one store round trip however many items it has.
+level of the answer costs one store round trip however many items it has, or
+comes with the read of the level above (evidence brings its documents, relations
+the entities at their ends, `guarantees` its evidence) and then costs none.
 Expected failures are `APIError`s (shown to the client) or typed results
 (`EntityNotFound`, `NoPath`); anything else is masked as "Unexpected error.".
 
@@ -187,19 +189,18 @@ class Evidence:
     extractor: str
     confidence: float
     qualifiers: JSON
-    document_id: strawberry.Private[str]
+    source: strawberry.Private[Row]  # the row of its (complete) document, read with the evidence
     attributed_to_id: strawberry.Private[str | None]
 
     @classmethod
     def from_domain(cls, row: Row) -> Evidence:
         return cls(quote=row["quote"], start=row["start"], end=row["end"], extractor=row["extractor"],
                    confidence=row["confidence"], qualifiers=JSON(row.get("qualifiers") or {}),
-                   document_id=row["document"], attributed_to_id=row.get("attributed_to"))
+                   source=row["source"], attributed_to_id=row.get("attributed_to"))
 
     @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        row = await _ctx(info).loaders.document.load(self.document_id)
-        return Document.from_domain(row) if row else None
+    def document(self) -> Document | None:
+        return Document.from_domain(self.source)
 
     @strawberry.field(description="Whose claim the sentence reports, when it reports one.")
     async def attributed_to(self, info: Info) -> Entity | None:
@@ -283,30 +284,35 @@ class Provision:
 
 @strawberry.type(description="Who guarantees (or secures) which corridor under which agreement.")
 class Guarantee:
+    """Built from a row of `GraphReader.provisions_in_full` and the rows of its entities, so its fields are at
+    hand (plain, sync resolvers)."""
+
     provision_type: str
-    guarantor_id: strawberry.Private[str]
-    corridor_id: strawberry.Private[str]
+    guarantor_row: strawberry.Private[Row | None]  # None: the entity is not visible
+    corridor_row: strawberry.Private[Row | None]
+    agreement_row: strawberry.Private[Row | None]
     provision_row: strawberry.Private[Row]
 
     @strawberry.field
-    async def guarantor(self, info: Info) -> Entity | None:
-        return await _entity(info, self.guarantor_id)
+    def guarantor(self) -> Entity | None:
+        return Entity.from_domain(self.guarantor_row) if self.guarantor_row else None
 
     @strawberry.field(description="The territory the provision concerns: a corridor, a route or a place.")
-    async def corridor(self, info: Info) -> Entity | None:
-        return await _entity(info, self.corridor_id)
+    def corridor(self) -> Entity | None:
+        return Entity.from_domain(self.corridor_row) if self.corridor_row else None
 
     @strawberry.field
-    async def agreement(self, info: Info) -> Entity | None:
-        return await _entity(info, self.provision_row["agreement"])
+    def agreement(self) -> Entity | None:
+        return Entity.from_domain(self.agreement_row) if self.agreement_row else None
 
     @strawberry.field
     def provision(self) -> Provision:
         return Provision.from_domain(self.provision_row)
 
     @strawberry.field
-    async def evidence(self, info: Info) -> list[Evidence]:
-        return await _evidence(info, self.provision_row["id"])
+    def evidence(self) -> list[Evidence]:
+        return [Evidence.from_domain(r) for r in self.provision_row["evidence"]]
+
 
 
 # -- connections -----------------------------------------------------------------------------------------------------
@@ -525,15 +531,27 @@ class Query:
         subjects = _ids(names, subject) if names else None
         objects = _ids(names, object) if names else None
         if subjects == set() or objects == set():
-            rows: list[Row] = []
-        else:
-            rows = ctx.reader.relations(
-                sorted(subjects) if subjects is not None else None, wanted,
-                sorted(objects) if objects is not None else None,
-            )
-        if valid_on is not None:
-            rows = [r for r in rows if _holds_on(r["qualifiers"], valid_on)]
-        return paginate((([r["s"], r["p"], r["o"], r["key"]], Relation.from_domain(r)) for r in rows), first, after)
+            return paginate([], first, after)
+        args = (sorted(subjects) if subjects is not None else None, wanted,
+                sorted(objects) if objects is not None else None)
+        if valid_on is not None:  # the dates are among the qualifiers: read them all in full
+            rows = [r for r in ctx.reader.relations(*args) if _holds_on(r["qualifiers"], valid_on)]
+            for row in rows:
+                ctx.loaders.prime_entities(row["ends"])
+            return paginate((([r["s"], r["p"], r["o"], r["key"]], Relation.from_domain(r)) for r in rows), first,
+                            after)
+        # Page through the keys, then read the page in full (with its entities): a hub's hundreds of relations
+        # cost a read of their keys only.
+        keys = ctx.reader.relations(*args, keys_only=True)
+        page = paginate((([k["s"], k["p"], k["o"], k["key"]], k) for k in keys), first, after)
+        rows = ctx.reader.relations_with_keys([e.node for e in page.edges], subjects=subjects is None,
+                                              objects=objects is None) if page.edges else []  # (named: read)
+        full = {r["key"]: r for r in rows}
+        for row in full.values():
+            ctx.loaders.prime_entities(row["ends"])
+        edges = [Edge(node=Relation.from_domain(full[e.node["key"]]), cursor=e.cursor)
+                 for e in page.edges if e.node["key"] in full]  # (one removed between the two reads is left out)
+        return Connection(edges=edges, page_info=page.page_info, total_count=page.total_count)
 
     @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
     def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
@@ -571,25 +589,25 @@ class Query:
             places = set(names.places(corridor))
             if places:
                 places.update(r["corridor"] for r in ctx.reader.corridors_connecting(sorted(places)))
-        items = []
-        for row in _provisions_for(ctx.reader, GUARANTEE_TYPES,
-                                   {"concerns": places, "obliges": guarantors, "agreement": agreements}):
+        rows = _provisions_for(ctx.reader, GUARANTEE_TYPES,
+                               {"concerns": places, "obliges": guarantors, "agreement": agreements}, full=True)
+        ctx.loaders.prime_provisions(rows)
+        found = []
+        for row in rows:
             if agreements is not None and row["agreement"] not in agreements:
                 continue
             for g in row["obliges"]:
                 if guarantors is not None and g not in guarantors:
                     continue
-                for c in row["concerns"]:
-                    if places is None or c in places:
-                        items.append(Guarantee(provision_type=row["type"], guarantor_id=g, corridor_id=c,
-                                               provision_row=row))
-        entities = await ctx.loaders.entity.load_many(
-            sorted({i for g in items for i in (g.guarantor_id, g.corridor_id, g.provision_row["agreement"])})
-        )
-        name = {r["id"]: r["name"] for r in entities if r}
+                found += [(row, g, c) for c in row["concerns"] if places is None or c in places]
+        ids = sorted({i for row, g, c in found for i in (g, c, row["agreement"])})
+        entity = dict(zip(ids, await ctx.loaders.entity.load_many(ids), strict=True))  # one read, if any
+        items = [Guarantee(provision_type=row["type"], guarantor_row=entity[g], corridor_row=entity[c],
+                           agreement_row=entity[row["agreement"]], provision_row=row) for row, g, c in found]
 
         def order(g: Guarantee) -> tuple[str, ...]:
-            return (name.get(g.guarantor_id, ""), name.get(g.corridor_id, ""), g.provision_row["id"])
+            return (g.guarantor_row["name"] if g.guarantor_row else "",
+                    g.corridor_row["name"] if g.corridor_row else "", g.provision_row["id"])
 
         return sorted(items, key=order)
 
@@ -675,14 +693,16 @@ class Query:
 
 
 def _provisions_for(reader: GraphReader, types: Sequence[str] | None,
-                    filters: dict[str, set[str] | None]) -> list[Row]:
+                    filters: dict[str, set[str] | None], *, full: bool = False) -> list[Row]:
     """Provisions of the types that may pass the filters (role -> allowed ids, None: any), read through the most
-    selective one: the store then starts from those entities instead of reading every provision."""
+    selective one: the store then starts from those entities instead of reading every provision. `full`: with
+    their evidence and parties (`GraphReader.provisions_in_full`)."""
+    read = reader.provisions_in_full if full else reader.provisions
     given = {role: ids for role, ids in filters.items() if ids is not None}
     if not given:
-        return reader.provisions(types)
+        return read(types)
     role, ids = min(given.items(), key=lambda item: len(item[1]))
-    return reader.provisions(types, role=role, ids=sorted(ids)) if ids else []
+    return read(types, role=role, ids=sorted(ids)) if ids else []
 
 
 def _holds_on(qualifiers: dict[str, Any], day: date) -> bool:
@@ -693,16 +713,9 @@ def _holds_on(qualifiers: dict[str, Any], day: date) -> bool:
     return (not begin or str(begin) <= iso) and (not finish or iso[: len(str(finish))] <= str(finish))
 
 
-def _links(reader: GraphReader, ids: Sequence[str]) -> list[tuple[str, str, Row, bool]]:
-    """(from, to, fact, is_relation) for every relation and provision touching the entities: two reads."""
-    links = []
-    for row in reader.relations_touching(ids):
-        other = row["o"] if row["anchor"] == row["s"] else row["s"]
-        links.append((row["anchor"], other, row, True))
-    for row in reader.provisions_touching(ids):
-        parties = [row["agreement"], *row["obliges"], *row["concerns"], *row["benefits"]]
-        links += [(row["anchor"], other, row, False) for other in dict.fromkeys(parties) if other != row["anchor"]]
-    return sorted(links, key=lambda link: (link[0], link[1], link[2].get("key") or link[2]["id"]))
+def _links(reader: GraphReader, ids: Sequence[str]) -> list[tuple[str, str, str, bool]]:
+    """(from, to, fact key or id, is_relation) for every relation and provision touching the entities: one read."""
+    return sorted((r["anchor"], r["other"], r["fact"], r["relation"]) for r in reader.neighbours(ids))
 
 
 def _hop(source: str, target: str, row: Row, is_relation: bool) -> Hop:
@@ -713,11 +726,13 @@ def _hop(source: str, target: str, row: Row, is_relation: bool) -> Hop:
     return Hop(forward=forward, relation=None, provision=Provision.from_domain(row), from_id=source, to_id=target)
 
 
-Step = tuple[str, Row, bool]  # the neighbour one hop nearer the search's start, the fact linking them, is_relation
+Step = tuple[str, str, bool]  # the neighbour one hop nearer the search's start, the fact linking them, is_relation
+Link = tuple[str, str, str, bool]  # from, to, fact, is_relation
 
 
 def _shortest_path(reader: GraphReader, source: str, target: str, max_hops: int) -> list[Hop] | None:
-    """Breadth-first search from both ends over relations and provisions, one batch of neighbour reads per level.
+    """Breadth-first search from both ends over relations and provisions, one read of keys per level, then one
+    read of the facts on the path found (of relations, of provisions).
 
     Each level expands the smaller frontier, so a path through a hub is found from its two ends without reading
     the hub's neighbours; the frontiers meet at a node on a shortest path (the first by id among the shortest).
@@ -730,29 +745,40 @@ def _shortest_path(reader: GraphReader, source: str, target: str, max_hops: int)
     for _ in range(max_hops):
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         found = []
-        for anchor, other, row, is_relation in _links(reader, frontiers[side]):
+        for anchor, other, fact, is_relation in _links(reader, frontiers[side]):
             if other not in seen[side]:
-                seen[side][other] = (anchor, row, is_relation)
+                seen[side][other] = (anchor, fact, is_relation)
                 depth[side][other] = depth[side][anchor] + 1
                 found.append(other)
         meetings = [n for n in found if n in seen[1 - side]]
         if meetings:
             meet = min(meetings, key=lambda n: (depth[0][n] + depth[1][n], n))
-            return _walk(seen[0], meet, backwards=True) + _walk(seen[1], meet, backwards=False)
+            return _hops(reader, _walk(seen[0], meet, backwards=True) + _walk(seen[1], meet, backwards=False))
         if not found:
             return None
         frontiers = (found, frontiers[1]) if side == 0 else (frontiers[0], found)
     return None
 
 
-def _walk(seen: dict[str, Step | None], node: str, *, backwards: bool) -> list[Hop]:
-    """The hops from `node` to the start of one search: reversed (start first) for the search from `from`."""
-    hops = []
+def _walk(seen: dict[str, Step | None], node: str, *, backwards: bool) -> list[Link]:
+    """The links from `node` to the start of one search: reversed (start first) for the search from `from`."""
+    links = []
     while (step := seen[node]) is not None:
-        nearer, row, is_relation = step
-        hops.append(_hop(nearer, node, row, is_relation) if backwards else _hop(node, nearer, row, is_relation))
+        nearer, fact, is_relation = step
+        links.append((nearer, node, fact, is_relation) if backwards else (node, nearer, fact, is_relation))
         node = nearer
-    return hops[::-1] if backwards else hops
+    return links[::-1] if backwards else links
+
+
+def _hops(reader: GraphReader, links: list[Link]) -> list[Hop] | None:
+    """The path's hops with their facts read in full; None if one went away since the search saw it."""
+    relation_links = [(a, b, fact) for a, b, fact, is_relation in links if is_relation]
+    provision_ids = [fact for _, _, fact, is_relation in links if not is_relation]
+    rows = {r["key"]: r for r in reader.relations_between(relation_links)} if relation_links else {}
+    rows.update({r["id"]: r for r in reader.provisions_with_ids(provision_ids)} if provision_ids else {})
+    if any(fact not in rows for _, _, fact, _ in links):
+        return None
+    return [_hop(a, b, rows[fact], is_relation) for a, b, fact, is_relation in links]
 
 
 # -- mutations -------------------------------------------------------------------------------------------------------
