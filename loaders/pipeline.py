@@ -17,7 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -226,6 +226,22 @@ class Pipeline:
 
         # a batch's reports for unreadable and unchanged documents, its documents to write, and their results
         pending: deque[tuple[list[DocumentReport], list[RawDocument], Callable[[], Outcome]]] = deque()
+        # One writer thread: a batch is written while the next one is extracted (the store mostly waits on
+        # its server), still one batch at a time and in input order. Reports are emitted from this thread.
+        writing: list[tuple[set[str], Future[list[tuple[RawDocument, Extraction]]]]] = []
+
+        def write(written: list[tuple[RawDocument, Extraction]]) -> list[tuple[RawDocument, Extraction]]:
+            writer.run([result for _, result in written])  # one batch: a handful of statements, not ~20 each
+            return written
+
+        def finish_write() -> None:
+            if not writing:
+                return
+            _, future = writing.pop()
+            for raw, result in future.result():  # a failed write raises here, before anything else is written
+                report.words += len(raw.text.split())
+                emit(DocumentReport(raw.id, "ingested", "", len(result.entities), len(result.relations),
+                                    len(result.provisions)))
 
         def settle() -> None:
             early, todo, results = pending.popleft()
@@ -237,19 +253,18 @@ class Pipeline:
                     emit(DocumentReport(todo[i].id, "failed", str(result)))
                 else:
                     written.append((todo[i], result))
-            writer.run([result for _, result in written])  # one batch: a handful of statements, not ~20 each
-            for raw, result in written:
-                report.words += len(raw.text.split())
-                emit(DocumentReport(raw.id, "ingested", "", len(result.entities), len(result.relations),
-                                    len(result.provisions)))
+            finish_write()
+            writing.append(({raw.id for raw, _ in written}, write_pool.submit(write, written)))
 
-        with self._extraction() as submit:
+        with self._extraction() as submit, ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as write_pool:
             window = 2 * self.workers if self.workers > 1 else 0
             for batch in self._batches(reader.run(paths)):
                 in_flight = {raw.id for _, todo, _ in pending for raw in todo}
+                in_flight |= {doc_id for ids, _ in writing for doc_id in ids}
                 if any(isinstance(item, RawDocument) and item.id in in_flight for item in batch):
                     while pending:  # a document given twice: its first copy must be written before it is compared
                         settle()
+                    finish_write()
                 early: list[DocumentReport] = []
                 todo: list[RawDocument] = []
                 for item in batch:
@@ -264,6 +279,7 @@ class Pipeline:
                     settle()
             while pending:
                 settle()
+            finish_write()
         report.seconds = time.perf_counter() - started
         return report
 
