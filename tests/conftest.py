@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,10 @@ from typer.testing import CliRunner
 
 from conflictkg.cli import app
 from conflictkg.graph.falkor import FalkorStore
+from conflictkg.loaders.lexicon import DEFAULT_LEXICON, Lexicon
+from conflictkg.loaders.pipeline import DocumentProcessor
+from conflictkg.loaders.read import RawDocument
+from conflictkg.schema.models import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -145,3 +150,23 @@ def seeded(seeded_template: tuple[Path, str], tmp_path: Path) -> tuple[KG, str]:
     target = tmp_path / "kg"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.sock", "*.pid", "clients", ".lock"))
     return KG(target), exported
+
+
+@pytest.fixture(scope="session")
+def rules_processor() -> DocumentProcessor:
+    """One rules pipeline (spaCy model and default lexicon) for every rule test module."""
+    return DocumentProcessor(Lexicon.merged([DEFAULT_LEXICON]))
+
+
+def extractor(processor: DocumentProcessor, published: date | None,
+              doc_id: str = "t.txt") -> Callable[..., Extraction]:
+    """`run(text, published=...)`: the whole extraction of one in-memory document, as the pipeline does it."""
+    default_published = published
+
+    def run(text: str, published: date | None = default_published) -> Extraction:
+        raw = RawDocument(id=doc_id, text=text, source=doc_id, media_type="text", encoding="utf-8", sha256="0")
+        norm, meta = processor.prepare(raw)
+        meta = meta.model_copy(update={"published": published})
+        return processor.extract(raw, norm, meta, processor.nlp(norm.text))
+
+    return run

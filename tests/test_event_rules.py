@@ -3,30 +3,19 @@ sentences written for these tests, with a case where the rule must stay silent."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from conftest import extractor
 
-from conflictkg.loaders.lexicon import DEFAULT_LEXICON, Lexicon
 from conflictkg.loaders.pipeline import DocumentProcessor
-from conflictkg.loaders.read import RawDocument
 from conflictkg.schema.models import Extraction
 
 
 @pytest.fixture(scope="module")
-def processor() -> DocumentProcessor:
-    return DocumentProcessor(Lexicon.merged([DEFAULT_LEXICON]))
-
-
-@pytest.fixture(scope="module")
-def extract(processor: DocumentProcessor):
-    def run(text: str, published: date | None = date(2023, 10, 10)) -> Extraction:
-        raw = RawDocument(id="t.txt", text=text, source="t.txt", media_type="text", encoding="utf-8", sha256="0")
-        norm, meta = processor.prepare(raw)
-        meta = meta.model_copy(update={"published": published})
-        return processor.extract(raw, norm, meta, processor.nlp(norm.text))
-
-    return run
+def extract(rules_processor: DocumentProcessor) -> Callable[..., Extraction]:
+    return extractor(rules_processor, date(2023, 10, 10))
 
 
 def triples(ex: Extraction, predicate: str | None = None) -> set[tuple[str, str, str]]:

@@ -3,29 +3,21 @@ terms read from a neighbouring sentence, and what must not become a term (condit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from conftest import extractor
 
-from conflictkg.loaders.lexicon import DEFAULT_LEXICON, Lexicon
 from conflictkg.loaders.pipeline import DocumentProcessor
-from conflictkg.loaders.read import RawDocument
 from conflictkg.schema.models import Extraction, Provision
 
 INTRO = "The trilateral statement was signed in Moscow in November 2020. "
 
 
 @pytest.fixture(scope="module")
-def extract():
-    processor = DocumentProcessor(Lexicon.merged([DEFAULT_LEXICON]))
-
-    def run(text: str) -> Extraction:
-        raw = RawDocument(id="p.txt", text=text, source="p.txt", media_type="text", encoding="utf-8", sha256="0")
-        norm, meta = processor.prepare(raw)
-        meta = meta.model_copy(update={"published": date(2021, 3, 1)})
-        return processor.extract(raw, norm, meta, processor.nlp(norm.text))
-
-    return run
+def extract(rules_processor: DocumentProcessor) -> Callable[..., Extraction]:
+    return extractor(rules_processor, date(2021, 3, 1), doc_id="p.txt")
 
 
 def of_type(ex: Extraction, ptype: str) -> list[Provision]:
