@@ -37,3 +37,11 @@ def record(title: str, body: str) -> None:
     )
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write(f"{header}\n## {title} ({stamp}, commit {commit()})\n\n{body.rstrip()}\n")
+
+
+def publish(title: str, body: str, *, keep: bool) -> None:
+    """Print a run's figures and, unless asked not to (`--no-record`), append them to RESULTS.md."""
+    print(body)
+    if keep:
+        record(title, body)
+        print(f"\nappended to {RESULTS}")

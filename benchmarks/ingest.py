@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import RESULTS, machine, record, versions
+from .common import machine, publish, versions
 from .corpus import generate
 
 RATIO_TARGET = 0.7
@@ -192,10 +192,7 @@ def main() -> None:
         f"({len(exports[0]):,} records)",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_record:
-        record(f"ingest ({len(paths):,} documents)", body)
-        print(f"\nappended to {RESULTS}")
+    publish(f"ingest ({len(paths):,} documents)", body, keep=not args.no_record)
 
 
 if __name__ == "__main__":

