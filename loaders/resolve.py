@@ -452,11 +452,11 @@ def lexicon_event(
 
 
 def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
-    """(month, day) of the sentence's full dates; "September 26th" counts as a day too."""
+    """(month, day) of the sentence's full dates ("September 26th" too: resolve_date reads ordinal days)."""
     days = set()
     for ent in sent.ents:
         if ent.label_ == "DATE":
-            iso = resolve_date(re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", ent.text), published)
+            iso = resolve_date(ent.text, published)
             if iso and len(iso) == 10:
                 days.add((int(iso[5:7]), int(iso[8:10])))
     return days
