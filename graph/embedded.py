@@ -96,7 +96,11 @@ class EmbeddedServer:
         with self._locked():
             if not self._running() and not (self._loading() and self._wait_ready()):
                 self.kill()  # a process that is alive but does not answer would hold the data directory
-                self._start()
+                try:
+                    self._start()
+                except StoreError:  # a server that hung while starting (seen rarely on a loaded machine): once more
+                    self.kill()
+                    self._start()
             if self._registration is None:
                 self._clients_dir.mkdir(exist_ok=True)
                 self._registration = self._clients_dir / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"

@@ -227,3 +227,26 @@ def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot use .* as the data directory"):
         store.read("RETURN 1 AS one")
     store.close()
+
+
+def test_a_server_that_does_not_come_up_is_started_once_more(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflictkg.graph.embedded import EmbeddedServer
+
+    real_start = EmbeddedServer._start
+    starts: list[int] = []
+
+    def first_start_hangs(self: EmbeddedServer) -> None:
+        starts.append(1)
+        real_start(self)
+        if len(starts) == 1:  # up, but as if it had not answered within the start timeout
+            raise StoreError("FalkorDB did not come up in 20s")
+
+    monkeypatch.setattr(EmbeddedServer, "_start", first_start_hangs)
+    store = FalkorStore(tmp_path / "kg")
+    try:
+        store.ensure_schema()
+        assert store.stats()["documents"] == 0
+        assert len(starts) == 2
+    finally:
+        store.close()
