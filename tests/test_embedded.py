@@ -69,6 +69,20 @@ def test_server_starts_on_first_use_and_stops_at_close(tmp_path: Path) -> None:
     store.close()  # closing twice is harmless
 
 
+def test_replies_are_parsed_by_hiredis(tmp_path: Path) -> None:
+    """redis-py's pure-Python parser made large reads three times slower; the C parser must be the one in use."""
+    store = FalkorStore(tmp_path / "kg")
+    try:
+        store.read("RETURN 1 AS one")
+        connection = store._db.connection.connection_pool.get_connection()
+        try:
+            assert type(connection._parser).__name__ == "_HiredisParser"
+        finally:
+            store._db.connection.connection_pool.release(connection)
+    finally:
+        store.close()
+
+
 def test_two_stores_in_one_process_share_one_server(tmp_path: Path) -> None:
     first, second = FalkorStore(tmp_path / "kg"), FalkorStore(tmp_path / "kg")
     first.read("RETURN 1 AS one")
