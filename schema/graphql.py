@@ -18,7 +18,7 @@ import asyncio
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from datetime import date
 from enum import Enum
 from functools import partial
@@ -141,6 +141,17 @@ async def _entity(info: Info, entity_id: str | None) -> Entity | None:
     return Entity.from_domain(row) if row else None
 
 
+def _entity_soon(info: Info, entity_id: str | None) -> Entity | None | Awaitable[Entity | None]:
+    """The entity at once when the request has read it already (the read that found a relation brings the rows
+    of its ends), else an awaitable the level's batch loads. graphql-core awaits what needs awaiting; sparing a
+    coroutine per item is most of the GraphQL layer's cost on answers of hundreds of items."""
+    cached = _ctx(info).loaders.entity.cache_map.get(entity_id) if entity_id is not None else None
+    if cached is not None and cached.done() and not cached.cancelled() and cached.exception() is None:
+        row = cached.result()
+        return Entity.from_domain(row) if row else None
+    return _entity(info, entity_id)
+
+
 async def _entities(info: Info, ids: Sequence[str]) -> list[Entity]:
     rows = await _ctx(info).loaders.entity.load_many(list(ids))
     return [Entity.from_domain(r) for r in rows if r]
@@ -226,13 +237,13 @@ class Relation:
         return cls(id=strawberry.ID(row["key"]), predicate=row["p"], qualifiers=JSON(row.get("qualifiers") or {}),
                    confidence=row.get("confidence"), subject_id=row["s"], object_id=row["o"])
 
-    @strawberry.field
-    async def subject(self, info: Info) -> Entity | None:
-        return await _entity(info, self.subject_id)
+    @strawberry.field(graphql_type=Entity | None)
+    def subject(self, info: Info) -> Entity | None | Awaitable[Entity | None]:
+        return _entity_soon(info, self.subject_id)
 
-    @strawberry.field(name="object")
-    async def object_(self, info: Info) -> Entity | None:
-        return await _entity(info, self.object_id)
+    @strawberry.field(name="object", graphql_type=Entity | None)
+    def object_(self, info: Info) -> Entity | None | Awaitable[Entity | None]:
+        return _entity_soon(info, self.object_id)
 
     @strawberry.field
     async def evidence(self, info: Info) -> list[Evidence]:
@@ -358,6 +369,14 @@ def _page_size(first: int | None) -> int:
     return size
 
 
+def _relation_mark(after: str) -> list[str]:
+    """The relation key (subject, predicate, object, key) a `relations` cursor holds."""
+    mark = _uncursor(after)
+    if len(mark) != 4 or not all(isinstance(part, str) for part in mark):
+        raise _api_error(f"after: {after[:40]!r} is not a cursor of `relations`")
+    return mark
+
+
 def paginate(items: Iterable[tuple[list[Any], T]], first: int | None, after: str | None) -> Connection[T]:
     """Keyset pagination over items sorted by their key (a list of strings)."""
     size = _page_size(first)
@@ -413,13 +432,13 @@ class Hop:
     from_id: strawberry.Private[str]
     to_id: strawberry.Private[str]
 
-    @strawberry.field(name="from")
-    async def from_(self, info: Info) -> Entity | None:
-        return await _entity(info, self.from_id)
+    @strawberry.field(name="from", graphql_type=Entity | None)
+    def from_(self, info: Info) -> Entity | None | Awaitable[Entity | None]:
+        return _entity_soon(info, self.from_id)
 
-    @strawberry.field
-    async def to(self, info: Info) -> Entity | None:
-        return await _entity(info, self.to_id)
+    @strawberry.field(graphql_type=Entity | None)
+    def to(self, info: Info) -> Entity | None | Awaitable[Entity | None]:
+        return _entity_soon(info, self.to_id)
 
     @strawberry.field(description="The evidence of this step.")
     async def evidence(self, info: Info) -> list[Evidence]:
@@ -542,16 +561,19 @@ class Query:
                             after)
         # Page through the keys, then read the page in full (with its entities): a hub's hundreds of relations
         # cost a read of their keys only.
-        keys = ctx.reader.relations(*args, keys_only=True)
-        page = paginate((([k["s"], k["p"], k["o"], k["key"]], k) for k in keys), first, after)
-        rows = ctx.reader.relations_with_keys([e.node for e in page.edges], subjects=subjects is None,
-                                              objects=objects is None) if page.edges else []  # (named: read)
+        size = _page_size(first)
+        mark = _relation_mark(after) if after else None
+        total, remaining, keys = ctx.reader.relation_keys_page(*args, first=size, after=mark)
+        rows = ctx.reader.relations_with_keys(keys, subjects=subjects is None,
+                                              objects=objects is None) if keys else []  # (named: read)
         full = {r["key"]: r for r in rows}
         for row in full.values():
             ctx.loaders.prime_entities(row["ends"])
-        edges = [Edge(node=Relation.from_domain(full[e.node["key"]]), cursor=e.cursor)
-                 for e in page.edges if e.node["key"] in full]  # (one removed between the two reads is left out)
-        return Connection(edges=edges, page_info=page.page_info, total_count=page.total_count)
+        edges = [Edge(node=Relation.from_domain(full[k["key"]]), cursor=_cursor([k["s"], k["p"], k["o"], k["key"]]))
+                 for k in keys if k["key"] in full]  # (one removed between the two reads is left out)
+        return Connection(edges=edges, total_count=total, page_info=PageInfo(
+            has_next_page=remaining > size, has_previous_page=total > remaining,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
     def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,

@@ -283,6 +283,27 @@ def test_relations_paged_one_by_one_match_one_page(gql: Callable[..., dict[str, 
     assert all(n["subject"]["name"] and n["object"]["name"] == "Stepanakert" and n["evidence"] for n in seen)
 
 
+def test_relations_pages_follow_subject_predicate_object_order(gql: Callable[..., dict[str, Any]]) -> None:
+    # the store orders, counts and slices the keys: pages must tile the whole, in key order, with true flags
+    query = ("query($after: String) { relations(first: 2, after: $after) { totalCount "
+             "pageInfo { hasNextPage hasPreviousPage endCursor } "
+             "edges { node { id predicate subject { id } object { id } } } } }")
+    seen, after, pages = [], None, 0
+    while True:
+        page = data(gql(query, {"after": after}))["relations"]
+        pages += 1
+        assert page["pageInfo"]["hasPreviousPage"] == (pages > 1)
+        assert len(page["edges"]) == 2 or not page["pageInfo"]["hasNextPage"]
+        seen += [(e["node"]["subject"]["id"], e["node"]["predicate"], e["node"]["object"]["id"], e["node"]["id"])
+                 for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == page["totalCount"] > 4 and seen == sorted(set(seen))
+    cursor_of_entities = data(gql("{ entities(first: 1) { pageInfo { endCursor } } }"))["entities"]["pageInfo"]
+    assert "not a cursor of `relations`" in messages(gql(query, {"after": cursor_of_entities["endCursor"]}))
+
+
 def test_a_bad_date_is_a_clear_error(gql: Callable[..., dict[str, Any]]) -> None:
     answer = gql('{ relations(validOn: "2020-13-45") { totalCount } }')
     assert "cannot represent a Date" in messages(answer) and "Traceback" not in messages(answer)
