@@ -152,16 +152,13 @@ class NameIndex:
         return sorted(ranks, key=lambda eid: (ranks[eid], eid))
 
     def search(self, text: str) -> list[str]:
-        """Ids with the folded text inside one of their names or aliases, by id."""
+        """Ids with the folded text inside one of their names or aliases, by id (none for a text that folds to
+        nothing, such as punctuation: it would match every entity)."""
         needle = fold(text)
         if not needle:
-            return sorted(r["id"] for r in self.everything())
+            return []
         rows = self._keep(self.reader.entities_with_key_containing(needle))
         return sorted(r["id"] for r in rows if any(needle in n for n in _folded_names(r)))
-
-    def everything(self) -> list[Row]:
-        """Every visible entity (one read of them all: for listing without a filter)."""
-        return self._keep(self.reader.all_entities())
 
     def places(self, text: str) -> list[str]:
         """`lookup(text)` and then `routes_named_after(text)`, from one read."""

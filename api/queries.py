@@ -107,9 +107,27 @@ class GraphReader:
         return self.store.read(cypher, {"done": DONE, **params})
 
     # -- entities --------------------------------------------------------------
-    def all_entities(self) -> list[dict[str, Any]]:
-        """Every visible entity with its name, aliases and the surface forms seen."""
-        return self._entities("MATCH (n:Entity) ")
+    def entity_keys_page(self, label: str | None, kind: str | None, *, first: int,
+                         after: Sequence[str] | None = None) -> tuple[int, int, list[tuple[str, str]]]:
+        """One page of the visible entities (of a label and kind, None: any) ordered by lower-cased name and id:
+        the keys (lower-cased name, id) of the `first` after the key `after` (None: from the start). Returns
+        (total, how many follow `after`, keys). The store orders, counts and slices: a listing of a large graph
+        does not read every entity."""
+        where = ["n.pending IS NULL"] + (["n.label = $label"] if label else []) + (["n.kind = $kind"] if kind else [])
+        after_mark = "WHERE k.n > $a0 OR (k.n = $a0 AND k.id > $a1)" if after is not None else ""
+        marks = {f"a{i}": v for i, v in enumerate(after or [])}
+        rows = self._read(
+            "MATCH (n:Entity) WHERE " + " AND ".join(where) + " "
+            "WITH toLower(n.name) AS name, n.id AS id ORDER BY name, id "
+            "WITH collect({n: name, id: id}) AS keys "  # collect keeps the order of its rows
+            f"WITH size(keys) AS total, [k IN keys {after_mark}] AS rest "
+            "RETURN total, size(rest) AS remaining, rest[0..$first] AS page",
+            label=label, kind=kind, first=first, **marks,
+        )
+        if not rows:
+            return 0, 0, []
+        return (int(rows[0]["total"]), int(rows[0]["remaining"]),
+                [(k["n"], k["id"]) for k in rows[0]["page"] or []])
 
     def entities_with_key(self, key: str) -> list[dict[str, Any]]:
         """Visible entities with this folded name among their `keys` (an index lookup on FalkorDB)."""

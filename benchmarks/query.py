@@ -72,8 +72,8 @@ GQL_PATH = ("query($a: String!, $b: String!) { path(from: $a, to: $b, maxHops: 4
 # links to Nakhchivan") and the routes that connect them: the raw side does the same, in three reads.
 RAW_PLACES = (
     "MATCH (n:Entity) WHERE $key IN n.keys RETURN n.id AS id UNION "
-    "MATCH (n:Entity) WHERE n.kind IN $routes AND any(k IN n.keys WHERE (' ' + k + ' ') CONTAINS $words) "
-    "RETURN n.id AS id"
+    "MATCH (n:Entity) WHERE n.kind IN $routes "
+    "AND any(k IN n.keys WHERE k CONTAINS $key AND (' ' + k + ' ') CONTAINS $words) RETURN n.id AS id"
 )
 RAW_CONNECTING = (
     "UNWIND $ids AS id MATCH (s:Entity)-[r:CONNECTS]->(:Entity {id: id}) "

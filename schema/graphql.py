@@ -40,6 +40,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from conflictkg.errors import KGError
+from conflictkg.loaders.lexicon import fold
 from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PREDICATES, PROVISION_TYPES
 
 if TYPE_CHECKING:
@@ -369,6 +370,14 @@ def _page_size(first: int | None) -> int:
     return size
 
 
+def _entity_mark(after: str) -> list[str]:
+    """The entity key (lower-cased name, id) an `entities` cursor holds."""
+    mark = _uncursor(after)
+    if len(mark) != 2 or not all(isinstance(part, str) for part in mark):
+        raise _api_error(f"after: {after[:40]!r} is not a cursor of `entities`")
+    return mark
+
+
 def _relation_mark(after: str) -> list[str]:
     """The relation key (subject, predicate, object, key) a `relations` cursor holds."""
     mark = _uncursor(after)
@@ -533,11 +542,21 @@ class Query:
                  first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Entity]:
         label = _choice(label, ENTITY_LABELS, "label")
         kind = _choice(kind, ALL_KINDS, "kind")
-        _page_size(first)
+        size = _page_size(first)
         names = _ctx(info).names()
-        rows = [names.rows[i] for i in names.search(search)] if search else names.everything()
-        rows = [r for r in rows if (label is None or r["label"] == label) and (kind is None or r["kind"] == kind)]
-        return paginate((([r["name"].casefold(), r["id"]], Entity.from_domain(r)) for r in rows), first, after)
+        if search and fold(search):
+            rows = [names.rows[i] for i in names.search(search)]
+            rows = [r for r in rows if (label is None or r["label"] == label) and (kind is None or r["kind"] == kind)]
+            return paginate((([r["name"].lower(), r["id"]], Entity.from_domain(r)) for r in rows), first, after)
+        # no search: the store pages through the entities, and the page is read in full
+        total, remaining, keys = _ctx(info).reader.entity_keys_page(label, kind, first=size,
+                                                                    after=_entity_mark(after) if after else None)
+        found = {r["id"]: r for r in names.fetch(eid for _, eid in keys)}
+        edges = [Edge(node=Entity.from_domain(found[eid]), cursor=_cursor([name, eid]))
+                 for name, eid in keys if eid in found]  # (one removed between the two reads is left out)
+        return Connection(edges=edges, total_count=total, page_info=PageInfo(
+            has_next_page=remaining > size, has_previous_page=total > remaining,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(description="Relations filtered by subject/object (id, name or alias), predicate and date.")
     def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,

@@ -239,6 +239,26 @@ def test_entities_paginate_with_cursors(gql: Callable[..., dict[str, Any]]) -> N
     assert pages == 3 and sorted(seen) == sorted(ENTITIES) and len(seen) == len(set(seen))
 
 
+def test_entities_filtered_by_kind_page_in_name_order(gql: Callable[..., dict[str, Any]]) -> None:
+    # without `search` the store orders, counts and slices: pages tile the listing in (lower-cased name, id) order
+    query = ("query($after: String, $label: String) { entities(label: $label, first: 2, after: $after) "
+             "{ totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id name } } } }")
+    actors = sorted((n.lower(), eid) for eid, (label, _, n, _) in ENTITIES.items() if label == "Actor")
+    seen, after, pages = [], None, 0
+    while True:
+        page = data(gql(query, {"after": after, "label": "Actor"}))["entities"]
+        pages += 1
+        assert page["totalCount"] == len(actors) and page["pageInfo"]["hasPreviousPage"] == (pages > 1)
+        seen += [(e["node"]["name"].lower(), e["node"]["id"]) for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == actors and pages == 3
+    assert data(gql('{ entities(search: "?!") { totalCount } }'))["entities"]["totalCount"] == len(ENTITIES)
+    relations_cursor = data(gql("{ relations(first: 1) { pageInfo { endCursor } } }"))["relations"]["pageInfo"]
+    assert "not a cursor of `entities`" in messages(gql(query, {"after": relations_cursor["endCursor"]}))
+
+
 def test_entities_search_label_kind(gql: Callable[..., dict[str, Any]]) -> None:
     found = data(gql('{ entities(search: "corridor", kind: "corridor") { totalCount edges { node { id } } } }'))
     assert [e["node"]["id"] for e in found["entities"]["edges"]] == ["lachin_corridor", "zangezur_corridor"]
@@ -371,6 +391,8 @@ def test_timeline_in_date_order_and_range(gql: Callable[..., dict[str, Any]]) ->
     assert [e["dateSource"] for e in later] == ["valid_to", "valid_from"]
     missing = data(gql(query, {"e": "Stepanakertt"}))["timeline"]
     assert missing["__typename"] == "EntityNotFound" and "Stepanakertt" in missing["message"]
+    punctuation = data(gql(query, {"e": "?!"}))["timeline"]  # folds to nothing: it would "contain" every name
+    assert punctuation["__typename"] == "EntityNotFound" and punctuation["suggestions"] == []
     assert "cannot represent a Date" in messages(gql(query, {"e": "Armenia", "from": "yesterday"}))
 
 
