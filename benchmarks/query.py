@@ -82,7 +82,7 @@ RAW_CONNECTING = (
 )
 RAW_GUARANTEES = (
     "UNWIND $ids AS id MATCH (c:Entity {id: id}) "
-    "MATCH (c)<-[:CONCERNS]-(p:Provision) WHERE p.type IN $types "
+    "MATCH (c)<-[:CONCERNS]-(p:Provision) WITH c, p WHERE p.type IN $types "  # (in one MATCH: a provision scan)
     "WITH c, p MATCH (a:Entity)-[:HAS_PROVISION]->(p) WITH c, p, a MATCH (p)-[:OBLIGES]->(g:Entity) "
     "WITH c, p, a, g MATCH (ev:Evidence {fact: p.id}) WITH c, p, a, g, ev "
     "MATCH (ev)-[:IN]->(d:Document) WHERE d.status = $done "
