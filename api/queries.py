@@ -57,8 +57,8 @@ def _provision_match(types: Sequence[str] | None, role: str | None) -> str:
     where = "WHERE p.type IN $types " if types is not None else ""
     if role is None:
         return "MATCH (a:Entity)-[:HAS_PROVISION]->(p:Provision) " + where
-    if role == "agreement":
-        return "UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION]->(p:Provision) " + where
+    if role == "agreement":  # (the type filter in the same MATCH would make FalkorDB scan every provision)
+        return "UNWIND $ids AS id MATCH (a:Entity {id: id})-[:HAS_PROVISION]->(p:Provision) WITH a, p " + where
     if role in PROVISION_ROLES:
         return (f"UNWIND $ids AS id MATCH (:Entity {{id: id}})<-[:{PROVISION_ROLES[role]}]-(p:Provision) "
                 "WITH p MATCH (a:Entity)-[:HAS_PROVISION]->(p) " + where)
