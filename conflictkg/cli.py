@@ -329,5 +329,28 @@ def demo(
         out.print(f"Cypher used:\n{escape(GUARANTEES)}", highlight=False)
 
 
+BENCHMARKS = ("quality", "ingest", "query", "scale", "soak", "ray_ingest")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def bench(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(BENCHMARKS)}.")],
+) -> None:
+    """Run a benchmark of the repository's benchmarks/ (`python -m benchmarks.NAME`); options after NAME are
+    its own (`kg bench query --help`). It prints its table and appends it to benchmarks/RESULTS.md."""
+    import subprocess
+
+    if name not in BENCHMARKS:
+        err.print(f"error: no benchmark called {name!r}; choose one of: {', '.join(BENCHMARKS)}", highlight=False)
+        raise typer.Exit(2)
+    root = Path(__file__).resolve().parent.parent  # the checkout an editable install points into
+    if not (root / "benchmarks" / f"{name}.py").is_file():
+        err.print("error: benchmarks/ ships with the repository, not with the package; run `kg bench` from an "
+                  "editable install of a checkout (`make test` or `pip install -e .`)", highlight=False)
+        raise typer.Exit(2)
+    raise typer.Exit(subprocess.call([sys.executable, "-m", f"benchmarks.{name}", *ctx.args], cwd=root))
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -471,3 +471,11 @@ def test_an_unusable_store_path_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"cannot use {not_a_dir} as the data directory" in flat(result.stderr)
     assert not_a_dir.read_text() == "a file, not a folder"
+
+
+def test_bench_runs_a_repository_benchmark_and_refuses_unknown_names() -> None:
+    kg = str(Path(sys.executable).with_name("kg"))
+    usage = subprocess.run([kg, "bench", "query", "--help"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 0 and "--samples" in usage.stdout  # the benchmark's own options, passed through
+    unknown = subprocess.run([kg, "bench", "speed"], capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 2 and "no benchmark called 'speed'" in unknown.stderr
