@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -104,6 +105,16 @@ class GraphQLApp(GraphQL[Context, None]):
     @property
     def graphql_ide_html(self) -> str:
         return _playground_html(super().graphql_ide_html)
+
+    @staticmethod
+    def encode_json(data: object) -> bytes:
+        """orjson: an answer of hundreds of guarantees is encoded in a tenth of the time `json.dumps` takes.
+        (Requests are still decoded by `json`: orjson refuses an escaped lone surrogate in the whole body, where
+        the ingest mutation reports it for the one document that holds it.)"""
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:  # what orjson refuses and `json` writes: an integer over 64 bits, a surrogate
+            return json.dumps(data, separators=(",", ":")).encode()
 
 
 def _json_body_problem(scope: Scope, body: bytes) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -566,3 +567,10 @@ def test_schema_file_is_current() -> None:
     assert exported.rstrip("\n") == schema.as_str().rstrip("\n"), (
         "schema/schema.graphql is stale: run `python -m conflictkg.schema.graphql > schema/schema.graphql`"
     )
+
+
+def test_answers_are_encoded_by_orjson_and_what_it_refuses_by_json() -> None:
+    from conflictkg.api.app import GraphQLApp
+
+    assert GraphQLApp.encode_json({"name": "Xankəndi", "n": 1}) == '{"name":"Xankəndi","n":1}'.encode()
+    assert json.loads(GraphQLApp.encode_json({"n": 2**70, "s": "\ud800"})) == {"n": 2**70, "s": "\ud800"}
