@@ -79,11 +79,18 @@ class CypherGraphStore(ABC):
 
     # -- documents -------------------------------------------------------------
     def document_sha(self, document_id: str) -> str | None:
-        rows = self.read(
-            "MATCH (d:Document {id: $id}) WHERE d.status = $done RETURN d.sha256 AS sha",
-            {"id": document_id, "done": COMPLETE},
-        )
-        return rows[0]["sha"] if rows else None
+        return self.document_shas([document_id]).get(document_id)
+
+    def document_shas(self, document_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _batches([{"id": i} for i in dict.fromkeys(document_ids)], size=10 * BATCH):
+            rows = self.read(
+                "UNWIND $ids AS id MATCH (d:Document {id: id}) WHERE d.status = $done "
+                "RETURN d.id AS id, d.sha256 AS sha",
+                {"ids": [row["id"] for row in chunk], "done": COMPLETE},
+            )
+            found.update((row["id"], row["sha"]) for row in rows)
+        return found
 
     def write_extraction(self, extraction: Extraction) -> None:
         self.write_extractions([extraction])

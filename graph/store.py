@@ -29,6 +29,9 @@ class GraphStore(Protocol):
     def document_sha(self, document_id: str) -> str | None:
         """The content hash of a completely written document, or None."""
 
+    def document_shas(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """The content hashes of the completely written documents among `document_ids`, in a few reads."""
+
     def write_extraction(self, extraction: Extraction) -> None:
         """Write one document's facts, replacing whatever that document contributed before."""
 

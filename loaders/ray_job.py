@@ -120,11 +120,12 @@ def ingest(
     lexicon = Lexicon.merged(list(lexicons))  # a bad lexicon fails here, not in every actor
     items = work_items(paths)
     store.recover()
+    names = [Path(item).name for item in items]
+    stored = store.document_shas(names)  # one read per 10,000 files, not one per file
     seen: set[str] = set()
     rows = []
-    for item in items:  # a name given twice is extracted again; the writer below tells whether it changed
-        name = Path(item).name
-        rows.append({"item": item, "skip": "" if name in seen else store.document_sha(name) or ""})
+    for item, name in zip(items, names, strict=True):  # a name given twice is extracted again; the writer below
+        rows.append({"item": item, "skip": "" if name in seen else stored.get(name, "")})  # tells if it changed
         seen.add(name)
     if not rows:
         return report

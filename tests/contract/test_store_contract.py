@@ -36,6 +36,8 @@ def test_write_extraction_exports_the_contract_records(backend_store: GraphStore
         "GUARANTEE_PASSAGE", "trilateral_statement_2020", ["azerbaijan"], ["lachin_corridor"])
     assert backend_store.stats() == {"documents": 1, "entities": 5, "relations": 2, "provisions": 1, "evidence": 3}
     assert backend_store.document_sha("a.txt") == doc["sha256"]
+    assert backend_store.document_shas(["b.txt", "a.txt", "a.txt"]) == {"a.txt": doc["sha256"]}
+    assert backend_store.document_shas([]) == {}
 
 
 def test_writing_the_same_extraction_twice_changes_nothing(backend_store: GraphStore) -> None:
