@@ -89,6 +89,12 @@ class Entity:
     aliases: list[str] = strawberry.field(description="Lexicon aliases and every surface form seen in documents.")
 
     @classmethod
+    def resolve_type(cls, entity: Entity, *_: Any) -> str:
+        """The concrete GraphQL type is the entity's label (Actor, Territory, Agreement or Event): told at once, where
+        strawberry's default tests the object against the types of the schema, for each of hundreds of entities."""
+        return entity.label
+
+    @classmethod
     def from_domain(cls, row: Row) -> Entity:
         """The concrete type for the row's label."""
         concrete = _ENTITY_TYPES[row["label"]]
@@ -195,28 +201,26 @@ class Document:
 
 @strawberry.type(description="Where a fact was read: the quote and its character offsets in the document.")
 class Evidence:
+    """Its document comes with it (read in the same query), as a plain field: no resolver call per evidence."""
+
     quote: str
     start: int
     end: int
     extractor: str
     confidence: float
     qualifiers: JSON
-    source: strawberry.Private[Row]  # the row of its (complete) document, read with the evidence
+    document: Document | None
     attributed_to_id: strawberry.Private[str | None]
 
     @classmethod
     def from_domain(cls, row: Row) -> Evidence:
         return cls(quote=row["quote"], start=row["start"], end=row["end"], extractor=row["extractor"],
                    confidence=row["confidence"], qualifiers=JSON(row.get("qualifiers") or {}),
-                   source=row["source"], attributed_to_id=row.get("attributed_to"))
+                   document=Document.from_domain(row["source"]), attributed_to_id=row.get("attributed_to"))
 
-    @strawberry.field
-    def document(self) -> Document | None:
-        return Document.from_domain(self.source)
-
-    @strawberry.field(description="Whose claim the sentence reports, when it reports one.")
-    async def attributed_to(self, info: Info) -> Entity | None:
-        return await _entity(info, self.attributed_to_id)
+    @strawberry.field(description="Whose claim the sentence reports, when it reports one.", graphql_type=Entity | None)
+    def attributed_to(self, info: Info) -> Entity | None | Awaitable[Entity | None]:
+        return _entity_soon(info, self.attributed_to_id)
 
 
 async def _evidence(info: Info, fact: str) -> list[Evidence]:
@@ -296,35 +300,16 @@ class Provision:
 
 @strawberry.type(description="Who guarantees (or secures) which corridor under which agreement.")
 class Guarantee:
-    """Built from a row of `GraphReader.provisions_in_full` and the rows of its entities, so its fields are at
-    hand (plain, sync resolvers)."""
+    """Built from a row of `GraphReader.provisions_in_full` and the rows of its entities: every field is plain data,
+    so hundreds of guarantees cost no resolver call each."""
 
     provision_type: str
-    guarantor_row: strawberry.Private[Row | None]  # None: the entity is not visible
-    corridor_row: strawberry.Private[Row | None]
-    agreement_row: strawberry.Private[Row | None]
-    provision_row: strawberry.Private[Row]
-
-    @strawberry.field
-    def guarantor(self) -> Entity | None:
-        return Entity.from_domain(self.guarantor_row) if self.guarantor_row else None
-
-    @strawberry.field(description="The territory the provision concerns: a corridor, a route or a place.")
-    def corridor(self) -> Entity | None:
-        return Entity.from_domain(self.corridor_row) if self.corridor_row else None
-
-    @strawberry.field
-    def agreement(self) -> Entity | None:
-        return Entity.from_domain(self.agreement_row) if self.agreement_row else None
-
-    @strawberry.field
-    def provision(self) -> Provision:
-        return Provision.from_domain(self.provision_row)
-
-    @strawberry.field
-    def evidence(self) -> list[Evidence]:
-        return [Evidence.from_domain(r) for r in self.provision_row["evidence"]]
-
+    guarantor: Entity | None  # None: the entity is not visible
+    corridor: Entity | None = strawberry.field(
+        description="The territory the provision concerns: a corridor, a route or a place.")
+    agreement: Entity | None
+    provision: Provision
+    evidence: list[Evidence]
 
 
 # -- connections -----------------------------------------------------------------------------------------------------
@@ -642,13 +627,17 @@ class Query:
                     continue
                 found += [(row, g, c) for c in row["concerns"] if places is None or c in places]
         ids = sorted({i for row, g, c in found for i in (g, c, row["agreement"])})
-        entity = dict(zip(ids, await ctx.loaders.entity.load_many(ids), strict=True))  # one read, if any
-        items = [Guarantee(provision_type=row["type"], guarantor_row=entity[g], corridor_row=entity[c],
-                           agreement_row=entity[row["agreement"]], provision_row=row) for row, g, c in found]
+        entity = {i: Entity.from_domain(r) if r else None  # one read, if any
+                  for i, r in zip(ids, await ctx.loaders.entity.load_many(ids), strict=True)}
+        provision = {row["id"]: (Provision.from_domain(row), [Evidence.from_domain(e) for e in row["evidence"]])
+                     for row, _, _ in found}
+        items = [Guarantee(provision_type=row["type"], guarantor=entity[g], corridor=entity[c],
+                           agreement=entity[row["agreement"]], provision=provision[row["id"]][0],
+                           evidence=provision[row["id"]][1]) for row, g, c in found]
 
         def order(g: Guarantee) -> tuple[str, ...]:
-            return (g.guarantor_row["name"] if g.guarantor_row else "",
-                    g.corridor_row["name"] if g.corridor_row else "", g.provision_row["id"])
+            return (g.guarantor.name if g.guarantor else "", g.corridor.name if g.corridor else "",
+                    str(g.provision.id))
 
         return sorted(items, key=order)
 
