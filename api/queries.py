@@ -114,20 +114,29 @@ class GraphReader:
         (total, how many follow `after`, keys). The store orders, counts and slices: a listing of a large graph
         does not read every entity."""
         where = ["n.pending IS NULL"] + (["n.label = $label"] if label else []) + (["n.kind = $kind"] if kind else [])
-        after_mark = "WHERE k.n > $a0 OR (k.n = $a0 AND k.id > $a1)" if after is not None else ""
-        marks = {f"a{i}": v for i, v in enumerate(after or [])}
+        total, remaining, page = self._keyset_page(
+            "MATCH (n:Entity) WHERE " + " AND ".join(where) + " WITH toLower(n.name) AS name, n.id AS id ",
+            ("name", "id"), first=first, after=after, label=label, kind=kind)
+        return total, remaining, [(k["name"], k["id"]) for k in page]
+
+    def _keyset_page(self, keyed: str, key: Sequence[str], *, first: int, after: Sequence[str] | None,
+                     **params: Any) -> tuple[int, int, list[dict[str, Any]]]:
+        """Keyset paging done by the store: `keyed` ends in a WITH of the columns `key`; their rows are ordered by
+        the key and counted, and the `first` after the key `after` (None: from the start) returned as maps.
+        Returns (total, how many follow `after`, page): the rows of a hub never leave the store."""
+        later = f"k.{key[-1]} > $a{len(key) - 1}"  # lexicographic: k's key is greater than `after`
+        for i in range(len(key) - 2, -1, -1):
+            later = f"k.{key[i]} > $a{i} OR (k.{key[i]} = $a{i} AND ({later}))"
         rows = self._read(
-            "MATCH (n:Entity) WHERE " + " AND ".join(where) + " "
-            "WITH toLower(n.name) AS name, n.id AS id ORDER BY name, id "
-            "WITH collect({n: name, id: id}) AS keys "  # collect keeps the order of its rows
-            f"WITH size(keys) AS total, [k IN keys {after_mark}] AS rest "
+            keyed + "ORDER BY " + ", ".join(key) + " "
+            "WITH collect({" + ", ".join(f"{c}: {c}" for c in key) + "}) AS keys "  # collect keeps the row order
+            "WITH size(keys) AS total, [k IN keys " + (f"WHERE {later}" if after is not None else "") + "] AS rest "
             "RETURN total, size(rest) AS remaining, rest[0..$first] AS page",
-            label=label, kind=kind, first=first, **marks,
+            first=first, **{f"a{i}": v for i, v in enumerate(after or [])}, **params,
         )
         if not rows:
             return 0, 0, []
-        return (int(rows[0]["total"]), int(rows[0]["remaining"]),
-                [(k["n"], k["id"]) for k in rows[0]["page"] or []])
+        return int(rows[0]["total"]), int(rows[0]["remaining"]), list(rows[0]["page"] or [])
 
     def entities_with_key(self, key: str) -> list[dict[str, Any]]:
         """Visible entities with this folded name among their `keys` (an index lookup on FalkorDB)."""
@@ -211,20 +220,10 @@ class GraphReader:
 
         The store orders, counts and slices, so a hub's thousands of relations never leave it; then
         `relations_with_keys` reads the page in full."""
-        after_mark = ("WHERE k.s > $a0 OR (k.s = $a0 AND (k.p > $a1 OR (k.p = $a1 AND "
-                      "(k.o > $a2 OR (k.o = $a2 AND k.key > $a3)))))") if after is not None else ""
-        marks = {f"a{i}": v for i, v in enumerate(after or [])}
-        rows = self._read(
+        return self._keyset_page(
             self._relations_match(subjects, predicate, objects) +
-            "WITH s.id AS s, type(r) AS p, o.id AS o, r.key AS key ORDER BY s, p, o, key "
-            "WITH collect({s: s, p: p, o: o, key: key}) AS keys "  # collect keeps the order of its rows
-            f"WITH size(keys) AS total, [k IN keys {after_mark}] AS rest "
-            "RETURN total, size(rest) AS remaining, rest[0..$first] AS page",
-            subjects=list(subjects or []), objects=list(objects or []), first=first, **marks,
-        )
-        if not rows:
-            return 0, 0, []
-        return int(rows[0]["total"]), int(rows[0]["remaining"]), list(rows[0]["page"] or [])
+            "WITH s.id AS s, type(r) AS p, o.id AS o, r.key AS key ", ("s", "p", "o", "key"),
+            first=first, after=after, subjects=list(subjects or []), objects=list(objects or []))
 
     def relations_with_keys(self, keys: Sequence[dict[str, Any]], *, subjects: bool = True,
                             objects: bool = True) -> list[dict[str, Any]]:

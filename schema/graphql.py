@@ -381,12 +381,14 @@ def paginate(items: Iterable[tuple[list[Any], T]], first: int | None, after: str
         start = next((i for i, (key, _) in enumerate(ordered) if key > mark), len(ordered))
     page = ordered[start : start + size]
     edges = [Edge(node=node, cursor=_cursor(key)) for key, node in page]
-    return Connection(
-        edges=edges, total_count=len(ordered),
-        page_info=PageInfo(has_next_page=start + size < len(ordered), has_previous_page=start > 0,
-                           start_cursor=edges[0].cursor if edges else None,
-                           end_cursor=edges[-1].cursor if edges else None),
-    )
+    return _connection(edges, total=len(ordered), following=len(ordered) - start, size=size)
+
+
+def _connection(edges: list[Edge[T]], *, total: int, following: int, size: int) -> Connection[T]:
+    """The connection of one page of `size` taken from the `following` items after the cursor, of `total`."""
+    return Connection(edges=edges, total_count=total, page_info=PageInfo(
+        has_next_page=following > size, has_previous_page=total > following,
+        start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 
 # -- timeline and path -----------------------------------------------------------------------------------------------
@@ -539,9 +541,7 @@ class Query:
         found = {r["id"]: r for r in names.fetch(eid for _, eid in keys)}
         edges = [Edge(node=Entity.from_domain(found[eid]), cursor=_cursor([name, eid]))
                  for name, eid in keys if eid in found]  # (one removed between the two reads is left out)
-        return Connection(edges=edges, total_count=total, page_info=PageInfo(
-            has_next_page=remaining > size, has_previous_page=total > remaining,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+        return _connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="Relations filtered by subject/object (id, name or alias), predicate and date.")
     def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,
@@ -575,9 +575,7 @@ class Query:
             ctx.loaders.prime_entities(row["ends"])
         edges = [Edge(node=Relation.from_domain(full[k["key"]]), cursor=_cursor([k["s"], k["p"], k["o"], k["key"]]))
                  for k in keys if k["key"] in full]  # (one removed between the two reads is left out)
-        return Connection(edges=edges, total_count=total, page_info=PageInfo(
-            has_next_page=remaining > size, has_previous_page=total > remaining,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+        return _connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
     def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
