@@ -150,8 +150,8 @@ async def _entity(info: Info, entity_id: str | None) -> Entity | None:
 
 def _entity_soon(info: Info, entity_id: str | None) -> Entity | None | Awaitable[Entity | None]:
     """The entity at once when the request has read it already (the read that found a relation brings the rows
-    of its ends), else an awaitable the level's batch loads. graphql-core awaits what needs awaiting; sparing a
-    coroutine per item is most of the GraphQL layer's cost on answers of hundreds of items."""
+    of its ends), else an awaitable the level's batch loads. graphql-core awaits what needs awaiting, so an
+    answer of hundreds of relations does not create and schedule a coroutine for each of their ends."""
     cached = _ctx(info).loaders.entity.cache_map.get(entity_id) if entity_id is not None else None
     if cached is not None and cached.done() and not cached.cancelled() and cached.exception() is None:
         row = cached.result()
