@@ -21,8 +21,10 @@ from typing import Any
 
 from conflictkg.schema.models import Entity, Evidence, Provision, Relation
 
+from .facts import ACTOR, AGR, EVALUATIVE_VERBS, EVENT, LEADER_TITLES, MEMBER_TITLES, TERR, Fact, leading_role
 from .lexicon import Lexicon, fold
 from .resolve import Resolved, ResolvedMention
+from .rules_events import EventRules
 from .rules_structure import structure_facts
 from .timeparse import resolve_date
 
@@ -31,7 +33,6 @@ MAX_QUOTE = 600
 FOCUS_WINDOW = 80  # tokens after an agreement is named during which a term naming none is read as its term
 KNOWLEDGE_WINDOW = 15  # tokens between a place and its lexicon container for the sentence to relate them
 
-ACTOR, TERR, AGR, EVENT = "Actor", "Territory", "Agreement", "Event"
 # predicate -> (allowed subject labels, allowed object labels); a State counts as a Territory too.
 SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "SIGNED": (frozenset({ACTOR}), frozenset({AGR})),
@@ -61,16 +62,6 @@ SUBJECT_KINDS: dict[str, frozenset[str]] = {
     "CONNECTS": frozenset({"Corridor", "Road"}),
     "CONTROLS": frozenset({"State", "ArmedForce", "Polity", "Group", "Organization"}),
 }
-LEADER_TITLES = {
-    "president", "prime minister", "premier", "leader", "chancellor", "king", "head of state", "supreme leader",
-    "chairman", "chair", "emir", "head",
-}
-MEMBER_TITLES = {
-    "foreign minister", "defence minister", "defense minister", "minister", "spokesperson", "spokesman",
-    "spokeswoman", "envoy", "ambassador", "adviser", "advisor", "aide", "official", "secretary", "commander",
-    "deputy prime minister", "speaker", "representative", "ombudsman", "general", "secretary of state",
-    "foreign affairs minister", "high representative", "special representative", "assistant", "foreign policy chief",
-}
 # Verbs with which a text says what an agreement contains.
 PROVIDING_VERBS = {
     "provide", "stipulate", "envisage", "include", "require", "oblige", "assign", "authorize", "authorise",
@@ -82,15 +73,6 @@ ROUTE_WORDS = {
 }
 # Predicates a trigger noun can carry ("deployment", "mediation", "support", "occupation").
 NOMINAL_PREDICATES = frozenset({"DEPLOYED_TO", "MEDIATED", "SUPPORTS", "CONTROLS", "SUPPLIES_ARMS_TO"})
-# Verbs that judge, report or mention an event rather than take part in it.
-EVALUATIVE_VERBS = {
-    "condemn", "criticize", "criticise", "welcome", "praise", "denounce", "discuss", "mention", "recall", "remember",
-    "describe", "call", "deplore", "regret", "support", "oppose", "back", "fear", "expect", "predict", "study",
-    "analyse", "analyze", "follow", "watch", "monitor", "investigate", "commemorate", "mark", "blame", "justify",
-    "document", "record", "cover", "witness", "observe", "survive", "compare", "liken", "term", "dub", "label",
-    "name", "cite", "ignore", "deny", "question", "dispute", "probe", "review", "assess", "see", "view",
-    "consider", "recognise", "recognize", "characterise", "characterize", "portray", "present",
-}
 # Nouns for people or bodies acting for an actor named beside them.
 INSTITUTIONAL_NOUNS = {
     "officials", "official", "leaders", "leader", "leadership", "authorities", "government", "diplomats",
@@ -171,28 +153,6 @@ _SIZE = re.compile(
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|week|day)s?\b", re.IGNORECASE
 )
-
-
-def leading_role(role: str) -> bool:
-    """Whether an office heads its body ("President", "Chief of the General Staff"); a secretary, a deputy or a
-    vice-president serves it, which the ontology calls MEMBER_OF."""
-    low = role.lower()
-    if re.search(r"\b(vice|deputy|assistant|adviser|advisor|co)\b", low):
-        return False
-    heads = LEADER_TITLES | {"secretary-general", "secretary general", "speaker", "administrator", "director"}
-    return low.startswith(("chief", "commander")) or any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in heads)
-
-
-@dataclass
-class Fact:
-    predicate: str
-    subject: str
-    object: str
-    rule: str
-    confidence: float
-    sent: Any
-    anchors: list[ResolvedMention]
-    qualifiers: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -318,7 +278,7 @@ class RelationExtractor:
             facts += self._knowledge_rules(sent, mentions, ents, inp.published)
             facts += structure_facts(self, res, sent, mentions, inp.published)
         facts += self._implied_by_provisions(res, provs, facts)
-        facts += _event_rules(self, res, facts, inp.published)
+        facts += EventRules(self).run(res, facts, inp.published)
         relations = self._ground_relations(facts, inp)
         provisions = self._ground_provisions(provs, inp)
         entities = [ents[e] for e in sorted(ents)]
@@ -1574,12 +1534,3 @@ def _dated(sent: Any, published: date | None) -> list[tuple[int, str]]:
             if iso:
                 found.append((ent.start, iso))
     return found
-
-
-def _event_rules(
-    extractor: RelationExtractor, res: Resolved, facts: list[Fact], published: date | None
-) -> list[Fact]:
-    """The event family's rules (`rules_events` imports this module, so it is imported here, when first used)."""
-    from .rules_events import EventRules
-
-    return EventRules(extractor).run(res, facts, published)

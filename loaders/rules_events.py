@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .extract import ACTOR, AGR, EVALUATIVE_VERBS, EVENT, Fact
+from .facts import ACTOR, AGR, EVALUATIVE_VERBS, EVENT, Fact
 from .lexicon import fold
 from .resolve import Resolved, ResolvedMention, clause_places, lexicon_event, places_after
 

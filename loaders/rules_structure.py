@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from .facts import LEADER_TITLES, MEMBER_TITLES, Fact, leading_role
 from .lexicon import fold
 from .resolve import ResolvedMention
 
 if TYPE_CHECKING:
-    from .extract import Fact, RelationExtractor
+    from .extract import RelationExtractor
     from .resolve import Resolved
 
 Hit = tuple[str, ResolvedMention, ResolvedMention, str, float]
@@ -74,8 +75,6 @@ def structure_facts(
     ex: RelationExtractor, res: Resolved, sent: Any, mentions: list[ResolvedMention], published: date | None
 ) -> list[Fact]:
     """All facts of this module for one sentence."""
-    from .extract import Fact, leading_role  # extract imports this module, so these come from it at run time
-
     hits: list[Hit] = []
     hits += _collective_head(ex, res, mentions)
     hits += _member_nouns(ex, res, sent)
@@ -141,8 +140,6 @@ def _pobj_entities(ex: RelationExtractor, res: Resolved, prep: Any) -> list[Reso
 
 def _holder_of_title(ex: RelationExtractor, res: Resolved, tok: Any) -> list[ResolvedMention]:
     """`the EU's foreign policy chief, Josep Borrell`: a title noun stands for the person named after it."""
-    from .extract import LEADER_TITLES, MEMBER_TITLES
-
     if res.mention_at(tok.i) is None and (tok.lower_ in LEADER_TITLES | MEMBER_TITLES or tok.lower_ == "chief"):
         doc = res.doc
         nxt = tok.right_edge.i + 1
@@ -540,8 +537,6 @@ def _title_before_comma(
     ex: RelationExtractor, res: Resolved, sent: Any, mentions: list[ResolvedMention]
 ) -> Iterator[Hit]:
     """`the EU's foreign policy chief, Josep Borrell`: a title and its body just before a comma and a name."""
-    from .extract import LEADER_TITLES
-
     doc = res.doc
     for m in mentions:
         i = m.token_start
