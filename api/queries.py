@@ -393,8 +393,12 @@ class GraphReader:
             ids=list(ids),
         )
 
-    def all_documents(self) -> list[dict[str, Any]]:
-        return self._read("MATCH (d:Document {status: $done}) RETURN " + self._DOCUMENT_COLUMNS + " ORDER BY id")
+    def document_keys_page(self, *, first: int, after: Sequence[str] | None = None) -> tuple[int, int, list[str]]:
+        """One page of the complete documents by id: the ids of the `first` after `after` ([id]; None: from the
+        start). Returns (total, how many follow `after`, ids); the store orders, counts and slices."""
+        total, remaining, page = self._keyset_page("MATCH (d:Document {status: $done}) WITH d.id AS id ", ("id",),
+                                                   first=first, after=after)
+        return total, remaining, [k["id"] for k in page]
 
     def documents_mentioning(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """The complete documents that mention each entity, tagged with the entity (`anchor`)."""

@@ -355,19 +355,11 @@ def _page_size(first: int | None) -> int:
     return size
 
 
-def _entity_mark(after: str) -> list[str]:
-    """The entity key (lower-cased name, id) an `entities` cursor holds."""
+def _key_mark(after: str, parts: int, field: str) -> list[str]:
+    """The key (`parts` strings) a cursor of the connection `field` holds."""
     mark = _uncursor(after)
-    if len(mark) != 2 or not all(isinstance(part, str) for part in mark):
-        raise _api_error(f"after: {after[:40]!r} is not a cursor of `entities`")
-    return mark
-
-
-def _relation_mark(after: str) -> list[str]:
-    """The relation key (subject, predicate, object, key) a `relations` cursor holds."""
-    mark = _uncursor(after)
-    if len(mark) != 4 or not all(isinstance(part, str) for part in mark):
-        raise _api_error(f"after: {after[:40]!r} is not a cursor of `relations`")
+    if len(mark) != parts or not all(isinstance(part, str) for part in mark):
+        raise _api_error(f"after: {after[:40]!r} is not a cursor of `{field}`")
     return mark
 
 
@@ -536,8 +528,8 @@ class Query:
             rows = [r for r in rows if (label is None or r["label"] == label) and (kind is None or r["kind"] == kind)]
             return paginate((([r["name"].lower(), r["id"]], Entity.from_domain(r)) for r in rows), first, after)
         # no search: the store pages through the entities, and the page is read in full
-        total, remaining, keys = _ctx(info).reader.entity_keys_page(label, kind, first=size,
-                                                                    after=_entity_mark(after) if after else None)
+        mark = _key_mark(after, 2, "entities") if after else None
+        total, remaining, keys = _ctx(info).reader.entity_keys_page(label, kind, first=size, after=mark)
         found = {r["id"]: r for r in names.fetch(eid for _, eid in keys)}
         edges = [Edge(node=Entity.from_domain(found[eid]), cursor=_cursor([name, eid]))
                  for name, eid in keys if eid in found]  # (one removed between the two reads is left out)
@@ -566,7 +558,7 @@ class Query:
         # Page through the keys, then read the page in full (with its entities): a hub's hundreds of relations
         # cost a read of their keys only.
         size = _page_size(first)
-        mark = _relation_mark(after) if after else None
+        mark = _key_mark(after, 4, "relations") if after else None
         total, remaining, keys = ctx.reader.relation_keys_page(*args, first=size, after=mark)
         rows = ctx.reader.relations_with_keys(keys, subjects=subjects is None,
                                               objects=objects is None) if keys else []  # (named: read)
@@ -710,9 +702,13 @@ class Query:
     @strawberry.field(description="The complete documents, by id.")
     def documents(self, info: Info, first: int | None = DEFAULT_PAGE,
                   after: str | None = None) -> Connection[Document]:
-        _page_size(first)
-        rows = _ctx(info).reader.all_documents()
-        return paginate((([r["id"]], Document.from_domain(r)) for r in rows), first, after)
+        size = _page_size(first)
+        reader = _ctx(info).reader
+        mark = _key_mark(after, 1, "documents") if after else None
+        total, remaining, ids = reader.document_keys_page(first=size, after=mark)
+        found = {r["id"]: r for r in reader.documents(ids)} if ids else {}
+        edges = [Edge(node=Document.from_domain(found[i]), cursor=_cursor([i])) for i in ids if i in found]
+        return _connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="One document with the facts drawn from it.")
     async def document(self, info: Info, id: strawberry.ID) -> Document | None:

@@ -331,8 +331,13 @@ def test_a_bad_date_is_a_clear_error(gql: Callable[..., dict[str, Any]]) -> None
 
 
 def test_documents_and_document_facts(gql: Callable[..., dict[str, Any]]) -> None:
-    docs = data(gql("{ documents(first: 1) { totalCount edges { node { id } } pageInfo { hasNextPage } } }"))
-    assert docs["documents"]["totalCount"] == 2 and docs["documents"]["pageInfo"]["hasNextPage"]
+    query = ("query($after: String) { documents(first: 1, after: $after) { totalCount edges { node { id } } "
+             "pageInfo { hasNextPage hasPreviousPage endCursor } } }")
+    first = data(gql(query, {"after": None}))["documents"]
+    assert first["totalCount"] == 2 and first["pageInfo"]["hasNextPage"] and not first["pageInfo"]["hasPreviousPage"]
+    second = data(gql(query, {"after": first["pageInfo"]["endCursor"]}))["documents"]
+    assert not second["pageInfo"]["hasNextPage"] and second["pageInfo"]["hasPreviousPage"]
+    assert [e["node"]["id"] for e in first["edges"] + second["edges"]] == ["report.txt", "statement.txt"]
     doc = data(gql('{ document(id: "report.txt") { title publisher published relations { predicate } '
                    "provisions { type } entities { id } } }"))["document"]
     assert doc["published"] == "2023-10-02" and doc["publisher"] == "Test Wire"
