@@ -188,9 +188,13 @@ class BodySizeLimit:
 
 
 def create_app(store: GraphStore | None = None, *, settings: Settings | None = None,
-               lexicons: Sequence[str | Path] = (DEFAULT_LEXICON,)) -> Starlette:
-    """The API over `store`; without one, the store KG_STORE names (closed when the app shuts down)."""
+               lexicons: Sequence[str | Path] | None = None) -> Starlette:
+    """The API over `store`; without one, the store KG_STORE names (closed when the app shuts down). The ingest
+    mutation's lexicons: `lexicons`, else those KG_LEXICONS lists (separated by the path separator), else the
+    default one."""
     settings = settings or Settings.from_env()
+    if lexicons is None:
+        lexicons = [x for x in os.environ.get("KG_LEXICONS", "").split(os.pathsep) if x] or [DEFAULT_LEXICON]
     owned = store is None
     if store is None:
         from conflictkg.cli import open_configured_store
@@ -248,8 +252,18 @@ async def run_cypher(request: Request, service: GraphService, settings: Settings
 
 
 def serve(store: GraphStore, *, host: str = "127.0.0.1", port: int = 8000,
-          lexicons: Sequence[str | Path] = (DEFAULT_LEXICON,)) -> None:
-    """Run the API with uvicorn until interrupted (what `kg serve` does)."""
+          lexicons: Sequence[str | Path] = (DEFAULT_LEXICON,), workers: int = 1) -> None:
+    """Run the API with uvicorn until interrupted (what `kg serve` does). With several `workers`, uvicorn runs
+    that many processes, each building the app from the environment (KG_STORE, KG_LEXICONS set here), so requests
+    are answered in parallel; they share the store's server."""
     import uvicorn
 
-    uvicorn.run(create_app(store, lexicons=lexicons), host=host, port=port, log_level="info")
+    if workers < 1:
+        raise KGError(f"the number of workers must be at least 1, not {workers}")
+    if workers == 1:
+        uvicorn.run(create_app(store, lexicons=lexicons), host=host, port=port, log_level="info")
+        return
+    os.environ["KG_STORE"] = store.uri
+    os.environ["KG_LEXICONS"] = os.pathsep.join(map(str, lexicons))
+    uvicorn.run("conflictkg.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")

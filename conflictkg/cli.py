@@ -285,6 +285,7 @@ def serve(
     lexicon: Annotated[
         list[str] | None, typer.Option("--lexicon", "-l", help="Lexicon for the ingest mutation; repeat to merge.")
     ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes answering requests in parallel.")] = 1,
     verbose: VerboseOpt = False,
 ) -> None:
     """Serve the GraphQL API and its playground at http://HOST:PORT/graphql (env: KG_API_KEY, KG_PRODUCTION)."""
@@ -293,7 +294,7 @@ def serve(
 
     with _session(store, verbose) as handle:
         err.print(f"GraphQL API and playground at http://{host}:{port}/graphql (Ctrl-C stops)", highlight=False)
-        run_server(handle, host=host, port=port, lexicons=lexicon or [DEFAULT_LEXICON])
+        run_server(handle, host=host, port=port, lexicons=lexicon or [DEFAULT_LEXICON], workers=workers)
 
 
 GUARANTEES = (

@@ -479,3 +479,45 @@ def test_bench_runs_a_repository_benchmark_and_refuses_unknown_names() -> None:
     assert usage.returncode == 0 and "--samples" in usage.stdout  # the benchmark's own options, passed through
     unknown = subprocess.run([kg, "bench", "speed"], capture_output=True, text=True, timeout=120)
     assert unknown.returncode == 2 and "no benchmark called 'speed'" in unknown.stderr
+
+
+def test_serve_with_two_workers_answers_and_stops_cleanly(kg: KG, tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from conflictkg.graph.falkor import FalkorStore
+
+    assert kg.ingest(write_good(tmp_path / "docs")).exit_code == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    exe = str(Path(sys.executable).with_name("kg"))
+    server = subprocess.Popen([exe, "serve", "--store", str(kg.data_dir), "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def ask() -> dict[str, Any]:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", method="POST",
+                                         data=b'{"query": "{ entities(first: 1) { totalCount } }"}',
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return dict(json.loads(response.read()))
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                first = ask()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "kg serve --workers 2 did not answer"
+                time.sleep(0.3)
+        assert first["data"]["entities"]["totalCount"] > 0
+        assert all(ask() == first for _ in range(8))  # whichever worker answers
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode == 0
+    assert FalkorStore(kg.data_dir).server.server_pid() is None  # every worker let the store's server go
+    assert kg("serve", "--workers", "0").exit_code == 2
