@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from conflictkg.graph.falkor import FalkorStore
 
 from .query import GraphQLClient, cases, percentile, serve
-from .synthetic import SyntheticGraph, build_store
+from .synthetic import SyntheticGraph, add_graph_options, build_store
 
 QUESTIONS = ("guarantees", "entity by alias", "2-hop relations")
 
@@ -69,10 +68,7 @@ def main() -> None:
     from .common import machine, publish, versions
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=Path("/tmp/kg-bench-1m"),
-                        help="data directory for the synthetic graph (built when missing, reused when complete)")
-    parser.add_argument("--relations", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=0)
+    add_graph_options(parser)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])

@@ -51,7 +51,7 @@ import numpy as np
 from conflictkg.graph.falkor import FalkorStore
 from conflictkg.loaders.lexicon import fold
 
-from .synthetic import SyntheticGraph, build_store, diacritic_alias
+from .synthetic import SyntheticGraph, add_graph_options, build_store, diacritic_alias
 
 RATIO_TARGET = 1.5
 GUARANTEES_P95_MS = 25.0
@@ -360,10 +360,7 @@ def main() -> None:
     from .common import machine, publish, versions
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=Path("/tmp/kg-bench-1m"),
-                        help="data directory for the synthetic graph (built when missing, reused when complete)")
-    parser.add_argument("--relations", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=0)
+    add_graph_options(parser)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--path-samples", type=int, default=200, help="path searches can take seconds each")
     parser.add_argument("--warmup", type=int, default=30)

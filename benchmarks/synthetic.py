@@ -388,6 +388,14 @@ def build_store(path: Path, n_relations: int, *, seed: int = 0, progress: bool =
     return record
 
 
+def add_graph_options(parser: argparse.ArgumentParser) -> None:
+    """--store, --relations and --seed of the benchmarks that run on a synthetic graph built once and reused."""
+    parser.add_argument("--store", type=Path, default=Path("/tmp/kg-bench-1m"),
+                        help="data directory for the synthetic graph (built when missing, reused when complete)")
+    parser.add_argument("--relations", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path, help="data directory of the embedded store (use a fresh one)")
