@@ -11,7 +11,6 @@ focus.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -20,8 +19,13 @@ from rapidfuzz import fuzz, process
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon, LexiconEntity, fold
+from .mentions import Resolved, ResolvedMention, clause_places, places_after, slugify
 from .recognise import NER_LABELS, Candidate, Recognised
 from .timeparse import resolve_date
+
+__all__ = [
+    "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
+]
 
 FUZZY_MIN = 88
 _MONTHS = {
@@ -79,56 +83,12 @@ _DATED_EVENT_NOUNS: dict[str, frozenset[str]] = {
     "operation": frozenset({"MilitaryOperation"}), "campaign": frozenset({"MilitaryOperation", "War"}),
     "blockade": frozenset({"Blockade"}), "exodus": frozenset({"Displacement"}),
 }
-_OTHER_CLAUSES = {"nsubj", "nsubjpass", "csubj", "ccomp", "advcl", "relcl", "conj", "parataxis", "acl", "xcomp"}
 _DATING_PREPS = {"in", "of", "for", "over", "during"}
 _MONTH_NAMES = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december",
 ]
 _HOLDING_VERBS = {"hold", "host", "convene", "organise", "organize", "have", "attend", "stage"}
-_PLACE_NOUNS = {"city", "town", "village", "capital", "resort", "region", "district", "province"}
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", fold(name))).strip("_") or "entity"
-
-
-@dataclass
-class ResolvedMention:
-    """A mention of a canonical entity; offsets into the normalised text."""
-
-    entity_id: str
-    start: int
-    end: int
-    text: str
-    token_start: int
-    token_end: int
-    rule: str
-    explicit: bool = True  # False for coreference ("the corridor")
-    antecedent: ResolvedMention | None = None
-
-
-@dataclass
-class Resolved:
-    doc: Any
-    mentions: list[ResolvedMention] = field(default_factory=list)
-    entities: dict[str, Entity] = field(default_factory=dict)
-    extra_mentions: list[ResolvedMention] = field(default_factory=list)  # adjectives, parts of route names
-
-    def mention_at(self, token_index: int) -> ResolvedMention | None:
-        return self._by_token().get(token_index)
-
-    def _by_token(self) -> dict[int, ResolvedMention]:
-        # rebuilt whenever mentions were added since (resolution adds them in several passes)
-        cached: tuple[int, dict[int, ResolvedMention]] | None = getattr(self, "_token_cache", None)
-        if cached is None or cached[0] != len(self.mentions):
-            index: dict[int, ResolvedMention] = {}
-            for m in self.mentions:
-                for i in range(m.token_start, m.token_end):
-                    index.setdefault(i, m)
-            cached = (len(self.mentions), index)
-            self._token_cache = cached
-        return cached[1]
 
 
 class Resolver:
@@ -395,37 +355,6 @@ class Resolver:
             ante.entity_id, span.start_char, span.end_char, span.text, span.start, span.end, rule,
             explicit=False, antecedent=ante,
         )
-
-
-def places_after(out: Resolved, tok: Any) -> list[ResolvedMention]:
-    """Places in the `in`/`at` phrases of a word: `in Sochi`, `in the Azerbaijani city of Yevlakh`."""
-    found: list[ResolvedMention] = []
-    for c in tok.children:
-        if c.dep_ != "prep" or c.lower_ not in {"in", "at"}:
-            continue
-        for p in c.children:
-            if p.dep_ != "pobj":
-                continue
-            m = out.mention_at(p.i)
-            if m is None and p.lower_ in _PLACE_NOUNS:  # "the city of X"
-                named = [out.mention_at(g.i) for of in p.children if of.dep_ == "prep" and of.lower_ == "of"
-                         for g in of.children if g.dep_ == "pobj"]
-                m = next((x for x in named if x is not None), None)
-            if m is not None:
-                found.append(m)
-    return found
-
-
-def clause_places(out: Resolved, verb: Any) -> list[ResolvedMention]:
-    """Places in `in`/`at` phrases anywhere in a verb's own clause but its subject ("met X in Brussels",
-    "held a meeting with residents in the city of X"): the parser hangs such phrases on the nearest noun."""
-    found: list[ResolvedMention] = []
-    stack = [verb]
-    while stack:
-        t = stack.pop()
-        found += places_after(out, t)
-        stack += [c for c in t.children if c.dep_ not in _OTHER_CLAUSES]
-    return found
 
 
 def lexicon_event(
