@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from conflictkg.schema.models import Entity
 
-from .lexicon import fold
+from .lexicon import Lexicon, LexiconEntity, fold
+from .timeparse import resolve_date
 
 _OTHER_CLAUSES = {"nsubj", "nsubjpass", "csubj", "ccomp", "advcl", "relcl", "conj", "parataxis", "acl", "xcomp"}
 _PLACE_NOUNS = {"city", "town", "village", "capital", "resort", "region", "district", "province"}
@@ -90,3 +92,37 @@ def clause_places(out: Resolved, verb: Any) -> list[ResolvedMention]:
         found += places_after(out, t)
         stack += [c for c in t.children if c.dep_ not in _OTHER_CLAUSES]
     return found
+
+
+def lexicon_event(
+    lexicon: Lexicon, kinds: frozenset[str], place_ids: list[str], sent: Any, published: date | None
+) -> LexiconEntity | None:
+    """The one lexicon event of these kinds named after one of the places; the date in the sentence, then
+    nearness to the publication date, break ties."""
+    place_names = {fold(n) for eid in place_ids if eid in lexicon.by_id for n in lexicon.by_id[eid].names}
+    if not place_names:
+        return None
+    candidates = [
+        e for e in lexicon.entities
+        if e.label == "Event" and e.kind in kinds
+        and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
+    ]
+    if len(candidates) > 1:
+        days = _dates_in(sent, published)
+        same_day = [e for e in candidates if e.date and (e.date.month, e.date.day) in days]
+        candidates = same_day or candidates
+    if published and len(candidates) > 1:
+        dated = [e for e in candidates if e.date and abs((e.date - published).days) <= 120]
+        candidates = dated or candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
+    """(month, day) of the sentence's full dates ("September 26th" too: resolve_date reads ordinal days)."""
+    days = set()
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            iso = resolve_date(ent.text, published)
+            if iso and len(iso) == 10:
+                days.add((int(iso[5:7]), int(iso[8:10])))
+    return days

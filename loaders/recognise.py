@@ -1,4 +1,5 @@
-"""Recognition: find entity mentions with the lexicon's EntityRuler and spaCy's statistical NER."""
+"""Recognition: find entity mentions with the lexicon's EntityRuler, spaCy's statistical NER and the grammar
+(acronym definitions, proper names before a head noun of a known class)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .discover import NER_DEFAULTS, acronym_definitions, proper_chunks
 from .lexicon import Lexicon
-
-# spaCy NER labels worth keeping when no lexicon entry matched, and what they become.
-NER_LABELS: dict[str, tuple[str, str]] = {
-    "PERSON": ("Actor", "Person"),
-    "ORG": ("Actor", "Organization"),
-    "GPE": ("Territory", "Region"),
-    "LOC": ("Territory", "Region"),
-    "EVENT": ("Event", "Other"),
-    "LAW": ("Agreement", "Treaty"),
-}
-
 
 MAX_ALIAS_WORDS = 6
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
@@ -33,15 +24,16 @@ class Candidate:
     text: str
     token_start: int
     token_end: int
-    label: str  # ontology label for lexicon hits, spaCy label for NER hits
+    label: str  # ontology label for lexicon hits, spaCy label for NER and grammar hits
     entity_id: str | None  # set for lexicon hits
-    source: str  # "lexicon" or "ner"
+    source: str  # "lexicon", "ner", "acronym" or "grammar"
 
 
 @dataclass
 class Recognised:
     doc: Any  # the parsed spaCy Doc of the normalised text
     candidates: list[Candidate] = field(default_factory=list)
+    acronyms: dict[str, tuple[int, int]] = field(default_factory=dict)  # "MSO" -> its long form's char span
 
 
 class Recogniser:
@@ -62,13 +54,54 @@ class Recogniser:
                     Candidate(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, ent.label_, ent.ent_id_,
                               "lexicon")
                 )
-            elif ent.label_ in NER_LABELS:
-                out.candidates.append(
-                    Candidate(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, ent.label_, None, "ner")
-                )
+            elif ent.label_ in NER_DEFAULTS:
+                end = next((t.i for t in ent if t.text == "("), ent.end)  # "the Red Cross(ICRC": the name only
+                if end > ent.start:
+                    span = doc[ent.start : end]
+                    out.candidates.append(Candidate(span.start_char, span.end_char, span.text, span.start, span.end,
+                                                    ent.label_, None, "ner"))
         self._quoted_aliases(doc, out)
         self._initialled_names(doc, out)
+        self._acronyms(doc, out)
+        self._proper_chunks(doc, out)
         return out
+
+    def _acronyms(self, doc: Any, out: Recognised) -> None:
+        """`the Maritime Safety Office (MSO)`: the long form is a name, and each later `MSO` stands for it."""
+        for start, end, acr in acronym_definitions(doc):
+            long = doc[start:end]
+            if not any(c.source == "lexicon" and c.start <= long.start_char and long.end_char <= c.end
+                       for c in out.candidates):
+                self._replace(out, Candidate(long.start_char, long.end_char, long.text, start, end, "ORG", None,
+                                             "acronym"))
+            covering = next((c for c in out.candidates if c.start <= long.start_char and long.end_char <= c.end), None)
+            if covering is None:
+                continue
+            out.acronyms.setdefault(doc[acr].text, (covering.start, covering.end))
+        for tok in doc:
+            if tok.text in out.acronyms and not any(c.token_start <= tok.i < c.token_end for c in out.candidates):
+                out.candidates.append(Candidate(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1, "ORG",
+                                                None, "acronym"))
+
+    def _proper_chunks(self, doc: Any, out: Recognised) -> None:
+        """Proper names before a head noun of a known class that the NER missed or marked only in part."""
+        lexical = {i for c in out.candidates if c.source == "lexicon" for i in range(c.token_start, c.token_end)}
+        for start, end in proper_chunks(doc, lexical, self.lexicon.adjective_index):
+            span = doc[start:end]
+            if any(c.token_start < start and c.token_end > start or c.token_start < end < c.token_end
+                   for c in out.candidates):
+                continue  # would cut another name in two
+            self._replace(out, Candidate(span.start_char, span.end_char, span.text, start, end, "ORG", None,
+                                         "grammar"))
+
+    @staticmethod
+    def _replace(out: Recognised, cand: Candidate) -> None:
+        """Add a candidate in place of the statistical ones it overlaps; a lexicon match is never displaced."""
+        overlapping = [c for c in out.candidates if c.start < cand.end and cand.start < c.end]
+        if any(c.source == "lexicon" for c in overlapping):
+            return
+        out.candidates = [c for c in out.candidates if c not in overlapping]
+        out.candidates.append(cand)
 
     def _initialled_names(self, doc: Any, out: Recognised) -> None:
         """`I.H. Aliyev`, `N.V.Pashinyan` (the style of official statements): a known person whose surname

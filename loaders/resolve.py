@@ -11,6 +11,7 @@ focus.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -18,10 +19,11 @@ from rapidfuzz import fuzz, process
 
 from conflictkg.schema.models import Entity
 
+from .discover import type_span
 from .lexicon import Lexicon, LexiconEntity, fold
-from .mentions import Resolved, ResolvedMention, clause_places, places_after, slugify
-from .recognise import NER_LABELS, Candidate, Recognised
-from .timeparse import resolve_date
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify
+from .nominals import NominalDiscovery
+from .recognise import Candidate, Recognised
 
 __all__ = [
     "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
@@ -91,6 +93,22 @@ _MONTH_NAMES = [
 _HOLDING_VERBS = {"hold", "host", "convene", "organise", "organize", "have", "attend", "stage"}
 
 
+@dataclass
+class _Seen:
+    """What resolution has met so far in one document: names it gave entities, people by surname, acronyms."""
+
+    acronyms: dict[str, tuple[int, int]]
+    spans: dict[tuple[int, int], Entity] = field(default_factory=dict)
+    named: dict[str, Entity] = field(default_factory=dict)
+    people: dict[str, Entity] = field(default_factory=dict)
+
+
+def _bare(text: str) -> str:
+    """A name without its article and possessive ending."""
+    text = re.sub(r"^(the|The)\s+", "", text.strip())
+    return re.sub(r"[’']s$", "", text).strip()
+
+
 class Resolver:
     """Canonical entities for recognised spans, within one document."""
 
@@ -109,27 +127,31 @@ class Resolver:
     # -- public ------------------------------------------------------------------
     def run(self, recognised: Recognised, published: date | None = None) -> Resolved:
         out = Resolved(doc=recognised.doc)
-        seen_people: dict[str, str] = {}
+        seen = _Seen(acronyms=recognised.acronyms)
         for cand in sorted(recognised.candidates, key=lambda c: c.start):
-            resolved = self._resolve(cand, seen_people, recognised.doc)
+            resolved = self._resolve(cand, seen, recognised.doc)
             if resolved is None:
                 continue
             entity, rule = resolved
-            out.entities.setdefault(entity.id, entity)
+            entity = out.entities.setdefault(entity.id, entity)
+            seen.spans[(cand.start, cand.end)] = entity
+            if entity.id not in self.lexicon.by_id:
+                seen.named.setdefault(fold(_bare(cand.text)), entity)
             if entity.kind == "Person":
                 parts = fold(cand.text).split()
                 if parts:
-                    seen_people.setdefault(parts[-1], entity.id)
+                    seen.people.setdefault(parts[-1], entity)
             out.mentions.append(
                 ResolvedMention(entity.id, cand.start, cand.end, cand.text, cand.token_start, cand.token_end, rule)
             )
         out.mentions += self._describe_events(out, published)
+        out.mentions += NominalDiscovery(self.lexicon).run(out, published)
         out.mentions += self._corefer(out)
         out.mentions.sort(key=lambda m: (m.start, m.end))
         return out
 
     # -- rules -------------------------------------------------------------------
-    def _resolve(self, cand: Candidate, seen_people: dict[str, str], doc: Any) -> tuple[Entity, str] | None:
+    def _resolve(self, cand: Candidate, seen: _Seen, doc: Any) -> tuple[Entity, str] | None:
         lex = self.lexicon
         if cand.entity_id:
             entity = lex.by_id[cand.entity_id]
@@ -138,13 +160,16 @@ class Resolver:
             return entity.to_entity(), f"lexicon-alias:{cand.text}"
         if "\n" in cand.text:
             return None  # a statistical span across a line break is a headline artefact
-        text = re.sub(r"^(the|The)\s+", "", cand.text.strip())
-        text = re.sub(r"[’']s$", "", text).strip()
+        text = _bare(cand.text)
         key = fold(text)
         if not key or key in _MONTHS or key in lex.adjective_index or not re.search(r"[a-z]", key):
             return None
         if key in lex.alias_index:
             return lex.by_id[lex.alias_index[key]].to_entity(), f"folded-alias:{text}"
+        if text in seen.acronyms and seen.acronyms[text] in seen.spans:
+            return seen.spans[seen.acronyms[text]], f"acronym:{text}"
+        if key in seen.named:
+            return seen.named[key], f"same-name:{text}"
         if len(key) >= 5:
             hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
             if hit and hit[0][:1] == key[:1]:
@@ -153,24 +178,24 @@ class Resolver:
         words = key.split()
         if cand.label == "PERSON":
             last = words[-1]
-            if last in seen_people:
-                eid = seen_people[last]
-                if eid in lex.by_id:
-                    return lex.by_id[eid].to_entity(), f"partial-name:{text}"
+            if last in seen.people:
+                return seen.people[last], f"partial-name:{text}"
             if last in self._surnames:
                 return lex.by_id[self._surnames[last]].to_entity(), f"surname:{text}"
             if len(words) < 2:
                 return None  # a lone unknown name is too weak to become a node
-        label, kind = NER_LABELS[cand.label]
-        if cand.label == "ORG":
-            if re.search(r"\b(forces|army|troops|brigade|battalion|guard|guards|militia)\b", key):
-                kind = "ArmedForce"
-            elif len(words) == 1 and not text.isupper():
-                return None  # single-word "organisations" are mostly mislabelled names
-        if cand.label in {"GPE", "LOC"} and len(text) < 3:
+        typed = type_span(doc[cand.token_start : cand.token_end], cand.label)
+        if typed is None:
             return None
-        entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=[])
-        return entity, f"ner:{cand.label}"
+        label, kind = typed
+        if cand.label == "ORG" and len(words) == 1 and not text.isupper() and label == "Actor" \
+                and cand.source == "ner":
+            return None  # single-word "organisations" are mostly mislabelled names
+        if label == "Territory" and len(text) < 3:
+            return None
+        aliases = [a for a, span in seen.acronyms.items() if span == (cand.start, cand.end)]
+        entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases)
+        return entity, f"{cand.source}:{cand.label}"
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
         """`a meeting in Sochi on 26 November`, `held talks in the city of X` -> the lexicon's meeting named
@@ -355,37 +380,3 @@ class Resolver:
             ante.entity_id, span.start_char, span.end_char, span.text, span.start, span.end, rule,
             explicit=False, antecedent=ante,
         )
-
-
-def lexicon_event(
-    lexicon: Lexicon, kinds: frozenset[str], place_ids: list[str], sent: Any, published: date | None
-) -> LexiconEntity | None:
-    """The one lexicon event of these kinds named after one of the places; the date in the sentence, then
-    nearness to the publication date, break ties."""
-    place_names = {fold(n) for eid in place_ids if eid in lexicon.by_id for n in lexicon.by_id[eid].names}
-    if not place_names:
-        return None
-    candidates = [
-        e for e in lexicon.entities
-        if e.label == "Event" and e.kind in kinds
-        and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
-    ]
-    if len(candidates) > 1:
-        days = _dates_in(sent, published)
-        same_day = [e for e in candidates if e.date and (e.date.month, e.date.day) in days]
-        candidates = same_day or candidates
-    if published and len(candidates) > 1:
-        dated = [e for e in candidates if e.date and abs((e.date - published).days) <= 120]
-        candidates = dated or candidates
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
-    """(month, day) of the sentence's full dates ("September 26th" too: resolve_date reads ordinal days)."""
-    days = set()
-    for ent in sent.ents:
-        if ent.label_ == "DATE":
-            iso = resolve_date(ent.text, published)
-            if iso and len(iso) == 10:
-                days.add((int(iso[5:7]), int(iso[8:10])))
-    return days

@@ -1,0 +1,181 @@
+"""Entity discovery: what a text names that no lexicon lists, typed from the evidence around it.
+
+The lexicon is a boost, never a precondition. A span the statistical NER or the grammar finds gets the
+ontology's label and kind from its head noun ("... Ministry" is an Organization, "... Initiative" an
+Agreement, "the port of X" a Settlement), from the words around it ("in X", "X, Ukraine", "the city of X")
+and only last from the NER label. A title is never cut into an organisation ("National Defence Minister
+Akar"), and generic words make no entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .vocabulary import (
+    AGREEMENT_NOUNS,
+    EVENT_NOUNS,
+    FORCE_NOUNS,
+    GENERIC_NAMES,
+    ORGANIZATION_NOUNS,
+    REGION_NOUNS,
+    SETTLEMENT_NOUNS,
+    TITLE_NOUNS,
+)
+
+ACTOR, TERR, AGR, EVENT = "Actor", "Territory", "Agreement", "Event"
+# What a NER label means when nothing better is known.
+NER_DEFAULTS: dict[str, tuple[str, str]] = {
+    "PERSON": (ACTOR, "Person"),
+    "ORG": (ACTOR, "Organization"),
+    "GPE": (TERR, "Settlement"),
+    "LOC": (TERR, "Region"),
+    "FAC": (TERR, "Settlement"),
+    "EVENT": (EVENT, "Other"),
+    "LAW": (AGR, "Treaty"),
+}
+# Prepositions whose object is a place when the NER is unsure what a single name is ("in Mariupol").
+LOCATIVE_PREPS = {"in", "near", "outside", "around", "at", "into", "towards", "toward"}
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z]$|^[A-Z]{2,}s?$")
+_SMALL_WORDS = {"of", "the", "for", "and", "on", "in", "to", "de", "&", "a", "an"}
+
+
+def head_type(words: list[str]) -> tuple[str, str] | None:
+    """The (label, kind) a phrase's head noun gives it, if the head is a noun of a known class."""
+    if not words:
+        return None
+    head = words[-1].lower()
+    if head in AGREEMENT_NOUNS:
+        return AGR, AGREEMENT_NOUNS[head]
+    if head in EVENT_NOUNS:
+        return EVENT, EVENT_NOUNS[head]
+    if head in FORCE_NOUNS:
+        return ACTOR, "ArmedForce"
+    if head in ORGANIZATION_NOUNS:
+        return ACTOR, "Organization"
+    if head in SETTLEMENT_NOUNS:
+        return TERR, "Settlement"
+    if head in REGION_NOUNS:
+        return TERR, REGION_NOUNS[head]
+    return None
+
+
+def span_head(span: Any) -> Any:
+    """The head word of a name: its syntactic root, else its last word ("Ministry of Defence" -> Ministry)."""
+    root = span.root
+    return root if root.pos_ in {"NOUN", "PROPN"} else span[-1]
+
+
+def context_type(span: Any) -> tuple[str, str] | None:
+    """The kind the words around a name give it: `the city of X`, `X port`, `X, a town`, `in X`."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in SETTLEMENT_NOUNS | set(REGION_NOUNS):
+        return head_type([head.head.lower_])
+    if root.dep_ in {"compound", "appos"} and head.lower_ in SETTLEMENT_NOUNS | set(REGION_NOUNS) and head.i > root.i:
+        typed = head_type([head.lower_])
+        if typed and typed[0] == TERR:
+            return typed
+    for child in root.children:
+        if child.dep_ == "appos" and child.lower_ in SETTLEMENT_NOUNS | set(REGION_NOUNS):
+            return head_type([child.lower_])
+    return None
+
+
+def title_follows(span: Any) -> bool:
+    """`Turkish National Defence | Minister Hulusi Akar`: the span is the first part of a title."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return nxt is not None and nxt.lower_ in TITLE_NOUNS and span[-1].lower_ not in ORGANIZATION_NOUNS
+
+
+def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
+    """Label and kind of a statistical or grammatical name span, or None when it names no entity."""
+    words = [t.text for t in span if not t.is_punct]
+    if not words or " ".join(words).lower() in GENERIC_NAMES or any(t.like_url or t.like_email for t in span):
+        return None
+    if ner_label == "PERSON":
+        if any(w.lower() in TITLE_NOUNS for w in words[-1:]):
+            return None
+        return ACTOR, "Person"
+    if ner_label == "ORG" and title_follows(span):
+        return None
+    typed = head_type([span_head(span).text])
+    if typed is not None:
+        return typed
+    typed = context_type(span)
+    if typed is not None:
+        return typed
+    if ner_label == "ORG":
+        if any(w.lower() in FORCE_NOUNS for w in words):
+            return ACTOR, "ArmedForce"
+        root = span.root
+        if len(span) == 1 and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS and not span.text.isupper():
+            return TERR, "Settlement"  # "in Mariupol" tagged as an organisation
+    return NER_DEFAULTS.get(ner_label)
+
+
+def acronym_definitions(doc: Any) -> list[tuple[int, int, int]]:
+    """`the Maritime Safety Office (MSO)`: (first token, end token) of the long form and the acronym's token.
+
+    The long form is the shortest run of words before the bracket whose capitalised initials spell the
+    acronym (Schwartz and Hearst's rule, on initials only)."""
+    found: list[tuple[int, int, int]] = []
+    for tok in doc[1:-1]:
+        acr = tok.text
+        if doc[tok.i - 1].text != "(" or doc[tok.i + 1].text != ")" or not _ACRONYM.match(acr) or len(acr) > 10:
+            continue
+        letters = acr.rstrip("s").upper() if acr.endswith("s") and acr[:-1].isupper() else acr.upper()
+        letters = "".join(c for c in letters if c.isalpha())
+        end = tok.i - 1  # the bracket
+        initials: list[str] = []
+        start = None
+        for j in range(end - 1, max(end - 2 * len(letters) - 3, -1), -1):
+            word = doc[j]
+            if word.is_punct or "\n" in word.text:
+                break
+            if word.lower_ in _SMALL_WORDS:
+                continue
+            if not word.text[:1].isupper():
+                break
+            initials.insert(0, word.text[0].upper())
+            if "".join(initials) == letters:
+                start = j
+                break
+            if not letters.endswith("".join(initials)):
+                break
+        if start is not None:
+            found.append((start, end, tok.i))
+    return found
+
+
+def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """`the Azovstal steel plant`, `the Joint Coordination Centre`: a proper name before a head noun of a
+    known class (a body, an armed force, a place or a site) that the NER did not mark whole."""
+    spans: list[tuple[int, int]] = []
+    demonyms = {a.lower() for a in adjectives}
+    for tok in doc:
+        if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in taken:
+            continue
+        typed = head_type([tok.text])
+        if typed is None or typed[0] in {AGR, EVENT}:
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound" and doc[tok.i + 1].head.i > tok.i:
+            continue  # not the head yet ("Coordination Centre")
+        first = tok.i
+        while first > 0 and doc[first - 1].dep_ in {"compound", "amod"} and doc[first - 1].head.i >= tok.i - 3 \
+                and doc[first - 1].head.i <= tok.i and not doc[first - 1].is_punct and "\n" not in doc[first - 1].text:
+            first -= 1
+        proper = [t for t in doc[first:tok.i] if t.text[:1].isupper() and t.pos_ in {"PROPN", "ADJ", "NOUN"}
+                  and t.ent_type_ not in {"NORP", "DATE", "CARDINAL", "ORDINAL"} and t.lower_ not in demonyms]
+        if not any(t.pos_ == "PROPN" or t.pos_ == "ADJ" and t.i != t.sent.start for t in proper):
+            continue  # "Armenian territory", "the Azerbaijani city": a description, not a name
+        if any(t.i in taken or t.like_url or t.like_email for t in doc[first:tok.i + 1]):
+            continue
+        # start at the first capitalised word; a lone capitalised sentence opener is no name
+        first = proper[0].i
+        if first == doc[first].sent.start and len(proper) == 1 and not tok.text[:1].isupper():
+            continue
+        spans.append((first, tok.i + 1))
+    return spans

@@ -1,0 +1,325 @@
+"""Events and agreements as first-class entities, found from the nouns that head them.
+
+"the March 3 summit between the Serbian and Kosovar leaders in Brussels", "Ethiopia's November 2020
+offensive", "the memorandum between Sweden and Turkey", "the Black Sea Grain Initiative": a noun of an
+event or agreement class (`vocabulary.py`) with something that pins it down (a place, a date, parties, a
+proper name, a qualifying noun) becomes an entity. Its identity across documents comes from what pins it
+down: kind, place or parties, and month (`meeting_brussels_2023_03`), so two reports of one meeting meet in
+one node and two meetings in one city in different months stay two. A bare "the summit" is left to
+coreference, which points it at the event in focus.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from conflictkg.schema.models import Entity
+
+from .lexicon import Lexicon, fold
+from .mentions import Resolved, ResolvedMention, lexicon_event, slugify
+from .timeparse import resolve_date
+from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, JOINT_WORDS, WEAK_AGREEMENT_NOUNS, WEAK_EVENT_NOUNS
+
+ACTOR_LABEL, TERR_LABEL = "Actor", "Territory"
+_PLACE_PREPS = {"in", "at", "near", "outside", "from", "across", "along", "off"}
+_PARTY_PREPS = {"between", "with", "among", "by", "involving"}
+_TARGET_PREPS = {"of", "on", "against", "over", "into", "to", "for"}
+_TOPIC_PREPS = {"on", "for", "to", "over", "about", "regarding"}
+_MODIFIER_DEPS = {"compound", "amod", "nmod", "poss", "nummod", "npadvmod"}
+_SKIP_MODIFIERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "new",
+                   "first", "last", "latest", "recent", "previous", "next", "same", "other", "such", "any", "every",
+                   "another", "former", "current", "earlier", "later", "second", "third", "possible", "so-called"}
+MAX_TOPIC_WORDS = 6
+
+
+@dataclass
+class Pins:
+    """What pins a nominal down: the places, parties, date and qualifying words read from its modifiers."""
+
+    places: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    date: str | None = None
+    qualifier: list[Any] = field(default_factory=list)  # modifier words that are not entities ("drone", "grain")
+    proper: bool = False  # a capitalised name ("the Black Sea Grain Initiative")
+    joint: bool = False  # "joint", "trilateral", "peace": a text of several sides
+    between: bool = False  # parties named in a `between`/`among` phrase
+    topic: str = ""  # "on grain exports"
+    phrases: list[str] = field(default_factory=list)  # surface forms for aliases
+
+    @property
+    def pinned(self) -> bool:
+        return bool(self.places or self.parties or self.date or self.proper)
+
+
+class NominalDiscovery:
+    """Event and agreement entities of one resolved document."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def run(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
+        doc = out.doc
+        taken = {i for m in out.mentions for i in range(m.token_start, m.token_end)}
+        found: list[ResolvedMention] = []
+        for tok in doc:
+            word = tok.lower_
+            if tok.i in taken or tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound" and tok.head.i > tok.i:
+                continue
+            if word in AGREEMENT_NOUNS:
+                label, kind, weak = "Agreement", AGREEMENT_NOUNS[word], word in WEAK_AGREEMENT_NOUNS
+            elif word in EVENT_NOUNS:
+                label, kind, weak = "Event", EVENT_NOUNS[word], word in WEAK_EVENT_NOUNS
+            else:
+                continue
+            pins = self._pins(out, tok, published, taken)
+            if not self._enough(label, weak, pins, tok):
+                continue
+            if self._refers_back(out, label, kind, pins, tok):
+                continue
+            first = self._first_word(tok, taken)
+            known, ambiguous = self._known(label, kind, pins, tok, published)
+            if ambiguous:
+                continue  # the lexicon knows several such events there: better none than a third copy
+            entity = known or self._entity(out, label, kind, tok, first, pins)
+            known = out.entities.get(entity.id)
+            if known is None:
+                out.entities[entity.id] = entity
+            else:
+                known.aliases = sorted(set(known.aliases) | set(entity.aliases) - {known.name})
+            span = doc[first : tok.i + 1]
+            taken.update(range(first, tok.i + 1))
+            found.append(ResolvedMention(entity.id, span.start_char, span.end_char, span.text, span.start, span.end,
+                                         f"discovered-{label.lower()}:{span.text}"))
+        return found
+
+    @staticmethod
+    def _enough(label: str, weak: bool, pins: Pins, tok: Any) -> bool:
+        if pins.proper:
+            return True
+        if label == "Agreement":
+            if weak:
+                return pins.joint or pins.between or bool(pins.date)
+            return pins.pinned or pins.joint or bool(pins.qualifier) or bool(pins.topic)
+        if weak:
+            return bool(pins.places or pins.parties or pins.date)
+        return pins.pinned or bool(pins.qualifier) and _definite(tok)
+
+    def _pins(self, out: Resolved, tok: Any, published: date | None, taken: set[int]) -> Pins:
+        pins = Pins()
+        doc = tok.doc
+        for c in tok.children:
+            if c.dep_ in _MODIFIER_DEPS and c.i < tok.i:
+                self._modifier(out, c, pins, published)
+            elif c.dep_ == "prep":
+                self._prep(out, tok, c, pins, published)
+            elif c.dep_ in {"relcl", "acl"}:  # "the call we held yesterday with the president"
+                for t in c.subtree:
+                    m = out.mention_at(t.i)
+                    if m is not None and self._label(out, m.entity_id) == ACTOR_LABEL:
+                        pins.parties.append(m.entity_id)
+                    if t.ent_type_ == "DATE" and pins.date is None:
+                        pins.date = _date_of(t, published)
+        if pins.date is None and tok.dep_ in {"dobj", "nsubjpass"}:  # "held talks on Monday"
+            for c in tok.head.children:
+                if c.dep_ in {"prep", "npadvmod"}:
+                    for t in c.subtree:
+                        if t.ent_type_ == "DATE":
+                            pins.date = _date_of(t, published)
+                            break
+        first = self._first_word(tok, taken)
+        words = [t for t in doc[first : tok.i + 1]]
+        if len(words) > 1 and all(t.text[:1].isupper() for t in words if t.lower_ not in {"of", "and", "the"}):
+            pins.proper = True
+        pins.phrases.append(" ".join(t.text for t in words))
+        pins.places = list(dict.fromkeys(pins.places))
+        pins.parties = list(dict.fromkeys(pins.parties))
+        return pins
+
+    def _modifier(self, out: Resolved, c: Any, pins: Pins, published: date | None) -> None:
+        if c.ent_type_ == "DATE" or c.like_num:
+            if pins.date is None and c.ent_type_ == "DATE":
+                pins.date = _date_of(c, published)
+            return
+        m = out.mention_at(c.i) or self._adjective(out, c)
+        if m is not None:
+            (pins.places if self._label(out, m.entity_id) == TERR_LABEL and not self._is_state(out, m.entity_id)
+             else pins.parties).append(m.entity_id)
+            return
+        for part in c.text.split("-"):  # "Erdogan-Putin", "Russia-Ukraine"
+            eid = self._known_name(out, part)
+            if eid:
+                pins.parties.append(eid)
+        if c.lower_ in JOINT_WORDS:
+            pins.joint = True
+        if c.lower_ not in _SKIP_MODIFIERS and c.pos_ in {"NOUN", "PROPN", "ADJ"} and c.is_alpha:
+            pins.qualifier.append(c)
+
+    def _prep(self, out: Resolved, noun: Any, prep: Any, pins: Pins, published: date | None) -> None:
+        word = prep.lower_
+        objects = [p for p in prep.children if p.dep_ == "pobj"]
+        objects += [c for p in objects for c in p.conjuncts]
+        for p in objects:
+            if p.ent_type_ == "DATE":
+                pins.date = pins.date or _date_of(p, published)
+                continue
+            m = out.mention_at(p.i)
+            if m is None:
+                continue
+            label = self._label(out, m.entity_id)
+            if word in _PLACE_PREPS and label == TERR_LABEL:
+                pins.places.append(m.entity_id)
+            elif word in _PARTY_PREPS and label == ACTOR_LABEL:
+                pins.parties.append(m.entity_id)
+                pins.between = pins.between or word in {"between", "among"}
+            elif word in _TARGET_PREPS and label in {ACTOR_LABEL, TERR_LABEL}:
+                (pins.places if label == TERR_LABEL and not self._is_state(out, m.entity_id) else pins.parties
+                 ).append(m.entity_id)
+            else:
+                continue
+            pins.phrases.append(f"{noun.text} {prep.text} {_phrase(p)}")
+        if word in _TOPIC_PREPS and objects and not pins.topic:
+            topic = [t for t in objects[0].subtree][:MAX_TOPIC_WORDS]
+            if topic and all(not t.is_punct for t in topic):
+                pins.topic = f"{word} " + " ".join(t.text for t in topic)
+
+    @staticmethod
+    def _refers_back(out: Resolved, label: str, kind: str, pins: Pins, tok: Any) -> bool:
+        """`the grain deal` after the deal was named: a nominal pinned by no name, date, place or parties is
+        the agreement (or the event of its kind) already in focus, which coreference finds."""
+        if pins.proper or pins.date or pins.parties or pins.places:
+            return False
+        return any(m.token_end <= tok.i and (e := out.entities.get(m.entity_id)) is not None and e.label == label
+                   and (label == "Agreement" or e.kind == kind) for m in out.mentions)
+
+    def _known(self, label: str, kind: str, pins: Pins, tok: Any, published: date | None) -> tuple[Entity | None, bool]:
+        """The lexicon's own entity for this nominal, which always wins over a discovered duplicate: one named
+        by a phrase of the mention, the one event of that kind named after its place, or the one agreement
+        dated that day. The flag says the lexicon has several that fit."""
+        lex = self.lexicon
+        for phrase in pins.phrases:
+            eid = lex.alias_index.get(fold(phrase))
+            if eid is not None and lex.by_id[eid].label == label:
+                return lex.by_id[eid].to_entity(), False
+        if label == "Event" and pins.places:
+            event = lexicon_event(lex, frozenset({kind}), pins.places, tok.sent, published)
+            if event is not None:
+                return event.to_entity(), False
+            places = {fold(n) for eid in pins.places if eid in lex.by_id for n in lex.by_id[eid].names}
+            if any(e.label == label and e.kind == kind and any(p in fold(n) for n in e.names for p in places)
+                   for e in lex.entities):
+                return None, True
+        if label == "Agreement" and pins.date and len(pins.date) == 10:
+            day = date.fromisoformat(pins.date)
+            dated = [e for e in lex.entities if e.label == label and e.date == day] or [
+                e for e in lex.entities if e.label == label and e.date and abs((e.date - day).days) <= 1]
+            if len(dated) == 1:
+                return dated[0].to_entity(), False
+        return None, False
+
+    def _entity(self, out: Resolved, label: str, kind: str, tok: Any, first: int, pins: Pins) -> Entity:
+        doc = tok.doc
+        phrase = " ".join(t.text for t in doc[first : tok.i + 1])
+        head = tok.text if pins.proper else tok.lower_
+        if pins.proper:
+            before = doc[first - 1] if first > 0 else None  # "Sochi | Joint Statement": the place is in the name
+            if before is not None and before.head.i == tok.i and before.dep_ == "compound" \
+                    and before.text[:1].isupper():
+                phrase = f"{before.text} {phrase}"
+            name = phrase
+            key = phrase
+        else:
+            names = [self._name(out, eid) for eid in (pins.places or pins.parties)[:3]]
+            qualifier = " ".join(t.text for t in pins.qualifier)
+            base = " ".join(x for x in [qualifier, head] if x)
+            who = "–".join(names) if not pins.places else names[0]
+            name = " ".join(x for x in [who, base] if x) or base
+            if pins.topic and not names:
+                name = f"{base} {pins.topic}"
+            if pins.date:
+                name += ", " + _month_name(pins.date)
+            anchor = "-".join(sorted(pins.places or pins.parties)[:3]) or f"{base} {pins.topic}"
+            key = f"{kind} {anchor} {(pins.date or '')[:7]}"
+        aliases = sorted({p for p in [phrase, *pins.phrases] if p and p != name})
+        return Entity(id=slugify(f"{label} {key}"), label=label, kind=kind, name=name, aliases=aliases)
+
+    @staticmethod
+    def _first_word(tok: Any, taken: set[int]) -> int:
+        """The noun's left modifiers that are words of its own name, not other entities, determiners or dates."""
+        first = tok.i
+        for c in sorted((c for c in tok.children if c.i < tok.i and c.dep_ in _MODIFIER_DEPS), key=lambda c: -c.i):
+            if c.i != first - 1 or c.i in taken or c.lower_ in _SKIP_MODIFIERS or c.ent_type_ in {"DATE", "CARDINAL"}:
+                break
+            if c.dep_ == "poss" or not c.is_alpha and "-" not in c.text:
+                break
+            first = c.i
+        return first
+
+    def _adjective(self, out: Resolved, tok: Any) -> ResolvedMention | None:
+        """`Russian` in "the Russian invasion": the state its adjective names, as a mention for pinning only."""
+        eid = self.lexicon.adjective_index.get(fold(tok.text))
+        if eid is None or eid not in self.lexicon.by_id:
+            return None
+        out.entities.setdefault(eid, self.lexicon.by_id[eid].to_entity())
+        return ResolvedMention(eid, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1, "adjective")
+
+    def _known_name(self, out: Resolved, text: str) -> str | None:
+        key = fold(text)
+        if not key:
+            return None
+        for eid, e in out.entities.items():
+            if e.label == ACTOR_LABEL and any(fold(n).split()[-1:] == [key] or fold(n) == key
+                                               for n in [e.name, *e.aliases]):
+                return eid
+        return None
+
+    @staticmethod
+    def _label(out: Resolved, eid: str) -> str:
+        e = out.entities.get(eid)
+        return e.label if e else ""
+
+    @staticmethod
+    def _is_state(out: Resolved, eid: str) -> bool:
+        e = out.entities.get(eid)
+        return e is not None and e.kind == "State"
+
+    @staticmethod
+    def _name(out: Resolved, eid: str) -> str:
+        e = out.entities.get(eid)
+        if e is None:
+            return eid
+        return e.name.split()[-1] if e.kind == "Person" else e.name
+
+
+def _definite(tok: Any) -> bool:
+    return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its", "their", "his", "her"}
+               or c.dep_ == "poss" for c in tok.children)
+
+
+def _date_of(tok: Any, published: date | None) -> str | None:
+    """ISO date of the DATE entity a token belongs to; one with no year needs the publication date."""
+    doc = tok.doc
+    for ent in doc.ents:
+        if ent.start <= tok.i < ent.end and ent.label_ == "DATE":
+            if published is None and not re.search(r"\b(1[89]|20)\d\d\b", ent.text):
+                return None
+            iso = resolve_date(ent.text, published)
+            return iso if iso and len(iso) >= 4 else None
+    return None
+
+
+def _month_name(iso: str) -> str:
+    if len(iso) >= 7:
+        return f"{calendar.month_name[int(iso[5:7])]} {iso[:4]}"
+    return iso[:4]
+
+
+def _phrase(tok: Any) -> str:
+    """A noun with its left modifiers: `Ukrainian ports` of "the blockade of Ukrainian ports and ..."."""
+    words = [t.text for t in tok.doc[tok.left_edge.i : tok.i + 1] if not t.is_punct][-MAX_TOPIC_WORDS:]
+    if words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    return " ".join(words)
