@@ -35,8 +35,14 @@ NER_DEFAULTS: dict[str, tuple[str, str]] = {
     "EVENT": (EVENT, "Other"),
     "LAW": (AGR, "Treaty"),
 }
+PLACE_HEADS = SETTLEMENT_NOUNS | set(REGION_NOUNS)
 # Prepositions whose object is a place when the NER is unsure what a single name is ("in Mariupol").
 LOCATIVE_PREPS = {"in", "near", "outside", "around", "at", "into", "towards", "toward"}
+# Head nouns that a nationality or place word describes rather than names ("Moldovan territory").
+DESCRIPTIVE_HEADS = {"territory", "territories", "soil", "land", "lands", "side", "government", "authorities",
+                     "administration", "area", "zone", "coast", "border", "line", "state", "capital", "city",
+                     "town", "village", "region", "presidency", "delegation", "leadership", "army", "navy", "forces",
+                     "troops", "units", "unit", "force"}
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z]$|^[A-Z]{2,}s?$")
 _SMALL_WORDS = {"of", "the", "for", "and", "on", "in", "to", "de", "&", "a", "an"}
 
@@ -71,14 +77,14 @@ def context_type(span: Any) -> tuple[str, str] | None:
     """The kind the words around a name give it: `the city of X`, `X port`, `X, a town`, `in X`."""
     root = span.root
     head = root.head
-    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in SETTLEMENT_NOUNS | set(REGION_NOUNS):
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_HEADS:
         return head_type([head.head.lower_])
-    if root.dep_ in {"compound", "appos"} and head.lower_ in SETTLEMENT_NOUNS | set(REGION_NOUNS) and head.i > root.i:
+    if root.dep_ in {"compound", "appos"} and head.lower_ in PLACE_HEADS and head.i > root.i:
         typed = head_type([head.lower_])
         if typed and typed[0] == TERR:
             return typed
     for child in root.children:
-        if child.dep_ == "appos" and child.lower_ in SETTLEMENT_NOUNS | set(REGION_NOUNS):
+        if child.dep_ == "appos" and child.lower_ in PLACE_HEADS:
             return head_type([child.lower_])
     return None
 
@@ -159,7 +165,7 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
         if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in taken:
             continue
         typed = head_type([tok.text])
-        if typed is None or typed[0] in {AGR, EVENT}:
+        if typed is None or typed[0] in {AGR, EVENT} or tok.lower_ in DESCRIPTIVE_HEADS:
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound" and doc[tok.i + 1].head.i > tok.i:
             continue  # not the head yet ("Coordination Centre")
@@ -179,3 +185,25 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
             continue
         spans.append((first, tok.i + 1))
     return spans
+
+
+def places_named_by_noun(doc: Any, taken: set[int]) -> list[tuple[int, int]]:
+    """`the port of Odesa`, `the town of Manhush`, `Kherson, a city on the Dnipro`: a proper name the grammar
+    calls a place."""
+    found: list[tuple[int, int]] = []
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
+            continue
+        noun = None
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_HEADS:
+            noun = tok.head.head
+        else:
+            noun = next((c for c in tok.children if c.dep_ == "appos" and c.lower_ in PLACE_HEADS), None)
+        if noun is None:
+            continue
+        first = tok.i
+        while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].pos_ == "PROPN" \
+                and doc[first - 1].i not in taken:
+            first -= 1
+        found.append((first, tok.i + 1))
+    return found

@@ -20,7 +20,7 @@ from typing import Any
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon, fold
-from .mentions import Resolved, ResolvedMention, lexicon_event, slugify
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify
 from .timeparse import resolve_date
 from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, JOINT_WORDS, WEAK_AGREEMENT_NOUNS, WEAK_EVENT_NOUNS
 
@@ -34,6 +34,8 @@ _SKIP_MODIFIERS = {"the", "a", "an", "this", "that", "these", "those", "its", "t
                    "first", "last", "latest", "recent", "previous", "next", "same", "other", "such", "any", "every",
                    "another", "former", "current", "earlier", "later", "second", "third", "possible", "so-called"}
 MAX_TOPIC_WORDS = 6
+# Verbs whose object is an event the subject holds: the clause's places are the event's ("held talks in X").
+HOLDING_VERBS = {"hold", "host", "convene", "organise", "organize", "stage", "attend", "launch", "conduct"}
 
 
 @dataclass
@@ -123,6 +125,9 @@ class NominalDiscovery:
                         pins.parties.append(m.entity_id)
                     if t.ent_type_ == "DATE" and pins.date is None:
                         pins.date = _date_of(t, published)
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in HOLDING_VERBS:  # "held a meeting in Geneva"
+            pins.places += [m.entity_id for m in clause_places(out, tok.head)
+                            if self._label(out, m.entity_id) == TERR_LABEL]
         if pins.date is None and tok.dep_ in {"dobj", "nsubjpass"}:  # "held talks on Monday"
             for c in tok.head.children:
                 if c.dep_ in {"prep", "npadvmod"}:
@@ -172,7 +177,7 @@ class NominalDiscovery:
             label = self._label(out, m.entity_id)
             if word in _PLACE_PREPS and label == TERR_LABEL:
                 pins.places.append(m.entity_id)
-            elif word in _PARTY_PREPS and label == ACTOR_LABEL:
+            elif word in _PARTY_PREPS and (label == ACTOR_LABEL or word in {"between", "among"}):
                 pins.parties.append(m.entity_id)
                 pins.between = pins.between or word in {"between", "among"}
             elif word in _TARGET_PREPS and label in {ACTOR_LABEL, TERR_LABEL}:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .discover import NER_DEFAULTS, acronym_definitions, proper_chunks
+from .discover import NER_DEFAULTS, acronym_definitions, places_named_by_noun, proper_chunks
 from .lexicon import Lexicon
 
 MAX_ALIAS_WORDS = 6
@@ -86,6 +86,9 @@ class Recogniser:
     def _proper_chunks(self, doc: Any, out: Recognised) -> None:
         """Proper names before a head noun of a known class that the NER missed or marked only in part."""
         lexical = {i for c in out.candidates if c.source == "lexicon" for i in range(c.token_start, c.token_end)}
+        for start, end in places_named_by_noun(doc, lexical):
+            span = doc[start:end]
+            self._replace(out, Candidate(span.start_char, span.end_char, span.text, start, end, "GPE", None, "grammar"))
         for start, end in proper_chunks(doc, lexical, self.lexicon.adjective_index):
             span = doc[start:end]
             if any(c.token_start < start and c.token_end > start or c.token_start < end < c.token_end

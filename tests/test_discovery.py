@@ -1,0 +1,118 @@
+"""Open-world discovery (loaders/discover.py, loaders/nominals.py): entities the text names that no lexicon
+lists, typed from their head noun and context; events and agreements from their nouns; one node per event
+across documents. Every sentence here is written for these tests, about places and people no bundled
+conflict lexicon covers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import extractor
+
+from conflictkg.loaders.lexicon import Lexicon
+from conflictkg.loaders.pipeline import DocumentProcessor
+from conflictkg.schema.models import Entity, Extraction
+
+NO_ENTITIES = Path(__file__).parent / "data" / "no_entities.yaml"
+
+
+@pytest.fixture(scope="module")
+def processor() -> DocumentProcessor:
+    return DocumentProcessor(Lexicon.merged([NO_ENTITIES]))
+
+
+@pytest.fixture(scope="module")
+def extract(processor: DocumentProcessor) -> Callable[..., Extraction]:
+    return extractor(processor, date(2024, 6, 20))
+
+
+def by_name(ex: Extraction) -> dict[str, Entity]:
+    return {e.name: e for e in ex.entities}
+
+
+def mentioned_as(ex: Extraction, surface: str) -> Entity:
+    ids = {m.entity_id for m in ex.mentions if m.surface == surface}
+    assert len(ids) == 1, f"{surface!r} stands for {ids}"
+    return next(e for e in ex.entities if e.id in ids)
+
+
+# -- names typed from their head noun and context ------------------------------------------------
+def test_an_acronym_definition_names_one_organisation_for_every_later_use(extract):
+    ex = extract("The Joint Shipping Bureau (JSB) inspects every vessel. Captains said the JSB was slow.")
+    bureau = by_name(ex)["Joint Shipping Bureau"]
+    assert (bureau.label, bureau.kind) == ("Actor", "Organization")
+    assert "JSB" in bureau.aliases
+    assert mentioned_as(ex, "JSB").id == bureau.id
+
+
+def test_a_ministry_is_an_organisation_and_a_title_is_not_cut_into_one(extract):
+    ex = extract("The Moldovan Interior Ministry confirmed the figures. "
+                 "Moldovan National Defence Minister Anatol Nosatii visited the troops.")
+    ministry = next(e for e in ex.entities if e.name.endswith("Interior Ministry"))
+    assert (ministry.label, ministry.kind) == ("Actor", "Organization")
+    assert not [e for e in ex.entities if e.name.endswith("National Defence")]
+    person = next(e for e in ex.entities if e.kind == "Person")
+    assert person.name == "Anatol Nosatii"
+
+
+def test_a_port_named_by_its_head_noun_is_a_settlement(extract):
+    ex = extract("Grain ships sailed from the port of Odesa to the Bosphorus. "
+                 "Workers left the Zorya steel plant in Kramatorsk.")
+    assert (by_name(ex)["Odesa"].label, by_name(ex)["Odesa"].kind) == ("Territory", "Settlement")
+    plant = next(e for e in ex.entities if e.name.startswith("Zorya"))
+    assert (plant.label, plant.kind) == ("Territory", "Settlement")
+
+
+def test_an_initiative_with_a_proper_name_is_an_agreement(extract):
+    ex = extract("The Danube Shipping Initiative was signed in Vienna by the riparian states.")
+    initiative = by_name(ex)["Danube Shipping Initiative"]
+    assert (initiative.label, initiative.kind) == ("Agreement", "Treaty")
+
+
+def test_generic_words_and_descriptions_make_no_entity(extract):
+    ex = extract("Officials in the region said the Moldovan territory was calm. The government agreed.")
+    names = {e.name.lower() for e in ex.entities}
+    assert not names & {"region", "moldovan territory", "government"}
+
+
+# -- events and agreements from their nouns ------------------------------------------------------
+def test_an_event_nominal_takes_its_date_place_and_participants(extract):
+    ex = extract("The 3 March 2023 summit between Serbia and Kosovo in Brussels ended without a deal.")
+    summit = mentioned_as(ex, "summit")
+    assert (summit.label, summit.kind) == ("Event", "Meeting")
+    assert "Brussels" in summit.name and "March 2023" in summit.name
+    brussels = by_name(ex)["Brussels"]
+    triples = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert (summit.id, "OCCURRED_IN", brussels.id) in triples
+
+
+def test_a_bare_event_noun_makes_no_entity_of_its_own(extract):
+    ex = extract("The talks were long. Nobody expected the meeting to end soon.")
+    assert not [e for e in ex.entities if e.label == "Event"]
+
+
+def test_an_agreement_nominal_between_two_states_is_an_agreement(extract):
+    ex = extract("The memorandum between Sweden and Finland was signed in Madrid on 28 June 2022.")
+    memo = mentioned_as(ex, "memorandum")
+    assert memo.label == "Agreement"
+    assert "Sweden" in memo.name and "Finland" in memo.name
+
+
+def test_a_later_mention_of_the_deal_points_back_to_it(extract):
+    ex = extract("The Danube Shipping Initiative opened three ports. Under the deal, ships are inspected.")
+    initiative = by_name(ex)["Danube Shipping Initiative"]
+    assert not [e for e in ex.entities if e.label == "Agreement" and e.id != initiative.id]
+
+
+def test_reports_of_one_meeting_meet_in_one_node_and_other_months_stay_apart(processor):
+    first = extractor(processor, date(2024, 5, 6), "a.txt")
+    second = extractor(processor, date(2024, 5, 8), "b.txt")
+    later = extractor(processor, date(2024, 10, 12), "c.txt")
+    a = mentioned_as(first("Ministers held a meeting in Geneva on 4 May 2024."), "meeting")
+    b = mentioned_as(second("The meeting in Geneva on May 4 produced no statement."), "meeting")
+    c = mentioned_as(later("Envoys held a meeting in Geneva on 9 October 2024."), "meeting")
+    assert a.id == b.id
+    assert c.id != a.id
