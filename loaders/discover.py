@@ -37,12 +37,11 @@ NER_DEFAULTS: dict[str, tuple[str, str]] = {
 }
 PLACE_HEADS = SETTLEMENT_NOUNS | set(REGION_NOUNS)
 # Prepositions whose object is a place when the NER is unsure what a single name is ("in Mariupol").
-LOCATIVE_PREPS = {"in", "near", "outside", "around", "at", "into", "towards", "toward"}
+LOCATIVE_PREPS = {"in", "near", "outside", "around"}
 # Head nouns that a nationality or place word describes rather than names ("Moldovan territory").
 DESCRIPTIVE_HEADS = {"territory", "territories", "soil", "land", "lands", "side", "government", "authorities",
                      "administration", "area", "zone", "coast", "border", "line", "state", "capital", "city",
-                     "town", "village", "region", "presidency", "delegation", "leadership", "army", "navy", "forces",
-                     "troops", "units", "unit", "force"}
+                     "town", "village", "region", "presidency", "delegation", "leadership"}
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z]$|^[A-Z]{2,}s?$")
 _SMALL_WORDS = {"of", "the", "for", "and", "on", "in", "to", "de", "&", "a", "an"}
 
@@ -51,7 +50,7 @@ def head_type(words: list[str]) -> tuple[str, str] | None:
     """The (label, kind) a phrase's head noun gives it, if the head is a noun of a known class."""
     if not words:
         return None
-    head = words[-1].lower()
+    head = singular(words[-1].lower())
     if head in AGREEMENT_NOUNS:
         return AGR, AGREEMENT_NOUNS[head]
     if head in EVENT_NOUNS:
@@ -65,6 +64,17 @@ def head_type(words: list[str]) -> tuple[str, str] | None:
     if head in REGION_NOUNS:
         return TERR, REGION_NOUNS[head]
     return None
+
+
+def singular(noun: str) -> str:
+    """`districts` -> district, `cities` -> city: enough English plural for the head-noun tables."""
+    if noun in AGREEMENT_NOUNS or noun in EVENT_NOUNS or noun in FORCE_NOUNS:
+        return noun
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss") and noun[:-1] in PLACE_HEADS | ORGANIZATION_NOUNS:
+        return noun[:-1]
+    return noun
 
 
 def span_head(span: Any) -> Any:
@@ -157,8 +167,10 @@ def acronym_definitions(doc: Any) -> list[tuple[int, int, int]]:
 
 
 def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> list[tuple[int, int]]:
-    """`the Azovstal steel plant`, `the Joint Coordination Centre`: a proper name before a head noun of a
-    known class (a body, an armed force, a place or a site) that the NER did not mark whole."""
+    """`the Azovstal steel plant`, `the Joint Coordination Centre`, `Azerbaijani armed forces`: a proper name
+    before a head noun of a known class (a body, an armed force, a place or a site) that the NER did not mark
+    whole. A nationality word names an armed force or a body only with a word of its own ("the Russian
+    Defence Ministry"); before a place noun it describes ("Moldovan territory")."""
     spans: list[tuple[int, int]] = []
     demonyms = {a.lower() for a in adjectives}
     for tok in doc:
@@ -173,33 +185,31 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
         while first > 0 and doc[first - 1].dep_ in {"compound", "amod"} and doc[first - 1].head.i >= tok.i - 3 \
                 and doc[first - 1].head.i <= tok.i and not doc[first - 1].is_punct and "\n" not in doc[first - 1].text:
             first -= 1
-        proper = [t for t in doc[first:tok.i] if t.text[:1].isupper() and t.pos_ in {"PROPN", "ADJ", "NOUN"}
-                  and t.ent_type_ not in {"NORP", "DATE", "CARDINAL", "ORDINAL"} and t.lower_ not in demonyms]
-        if not any(t.pos_ == "PROPN" or t.pos_ == "ADJ" and t.i != t.sent.start for t in proper):
+        capitals = [t for t in doc[first:tok.i] if t.text[:1].isupper() and t.pos_ in {"PROPN", "ADJ", "NOUN"}
+                    and t.ent_type_ not in {"DATE", "CARDINAL", "ORDINAL"}]
+        nationality = [t for t in capitals if t.ent_type_ == "NORP" or t.lower_ in demonyms]
+        names = [t for t in capitals if t not in nationality and (t.pos_ == "PROPN" or t.i != t.sent.start)]
+        if not names and not (nationality and typed[1] == "ArmedForce"):
             continue  # "Armenian territory", "the Azerbaijani city": a description, not a name
         if any(t.i in taken or t.like_url or t.like_email for t in doc[first:tok.i + 1]):
             continue
-        # start at the first capitalised word; a lone capitalised sentence opener is no name
-        first = proper[0].i
-        if first == doc[first].sent.start and len(proper) == 1 and not tok.text[:1].isupper():
-            continue
+        first = capitals[0].i  # from the first capitalised word
+        if first == doc[first].sent.start and len(capitals) == 1 and not tok.text[:1].isupper() and names:
+            continue  # a lone capitalised sentence opener is no name
         spans.append((first, tok.i + 1))
     return spans
 
 
 def places_named_by_noun(doc: Any, taken: set[int]) -> list[tuple[int, int]]:
-    """`the port of Odesa`, `the town of Manhush`, `Kherson, a city on the Dnipro`: a proper name the grammar
-    calls a place."""
+    """`the port of Odesa`, `the town of Manhush`, `Kherson, a city on the Dnipro`, `the Aghdam, Kalbajar and
+    Lachin districts`: proper names the grammar calls places."""
     found: list[tuple[int, int]] = []
     for tok in doc:
         if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
             continue
-        noun = None
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_HEADS:
-            noun = tok.head.head
-        else:
-            noun = next((c for c in tok.children if c.dep_ == "appos" and c.lower_ in PLACE_HEADS), None)
-        if noun is None:
+        of_place = tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_HEADS
+        appos_place = any(c.dep_ == "appos" and c.lower_ in PLACE_HEADS for c in tok.children)
+        if not (of_place or appos_place or _shares_plural_place(tok)):
             continue
         first = tok.i
         while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].pos_ == "PROPN" \
@@ -207,3 +217,13 @@ def places_named_by_noun(doc: Any, taken: set[int]) -> list[tuple[int, int]]:
             first -= 1
         found.append((first, tok.i + 1))
     return found
+
+
+def _shares_plural_place(tok: Any) -> bool:
+    """A name before a plural place noun, or one coordinated with such a name ("Lachin and Kalbajar districts")."""
+    for t in [tok, *tok.conjuncts]:
+        head = t.head
+        if t.dep_ == "compound" and head.i > t.i and head.lower_ != singular(head.lower_) \
+                and singular(head.lower_) in PLACE_HEADS:
+            return True
+    return False

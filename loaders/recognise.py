@@ -11,6 +11,7 @@ from .discover import NER_DEFAULTS, acronym_definitions, places_named_by_noun, p
 from .lexicon import Lexicon
 
 MAX_ALIAS_WORDS = 6
+_LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _INITIALS_SURNAME = re.compile(r"^((?:[A-Z]\.){1,3})([A-Z][a-z][\w'’-]+)$")
 
@@ -36,6 +37,17 @@ class Recognised:
     acronyms: dict[str, tuple[int, int]] = field(default_factory=dict)  # "MSO" -> its long form's char span
 
 
+def trimmed(ent: Any) -> tuple[int, int]:
+    """Token bounds of a statistical name without what the NER glued to it: a leading `a`/`this`, a trailing
+    preposition ("the Security Council of"), a bracketed acronym ("the Red Cross(ICRC")."""
+    start, end = ent.start, next((t.i for t in ent if t.text == "("), ent.end)
+    while start < end and ent.doc[start].lower_ in _LEADING_WORDS:
+        start += 1
+    while end > start and ent.doc[end - 1].pos_ in {"ADP", "DET", "CCONJ", "PART", "PUNCT"}:
+        end -= 1
+    return start, end
+
+
 class Recogniser:
     """Runs the NLP pipeline (built once by the caller) and lists entity candidates."""
 
@@ -55,9 +67,9 @@ class Recogniser:
                               "lexicon")
                 )
             elif ent.label_ in NER_DEFAULTS:
-                end = next((t.i for t in ent if t.text == "("), ent.end)  # "the Red Cross(ICRC": the name only
-                if end > ent.start:
-                    span = doc[ent.start : end]
+                start, end = trimmed(ent)
+                if end > start:
+                    span = doc[start:end]
                     out.candidates.append(Candidate(span.start_char, span.end_char, span.text, span.start, span.end,
                                                     ent.label_, None, "ner"))
         self._quoted_aliases(doc, out)

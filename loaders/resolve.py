@@ -123,6 +123,9 @@ class Resolver:
                     if len(parts) >= 2:
                         surnames.setdefault(parts[-1], set()).add(e.id)
         self._surnames = {k: next(iter(v)) for k, v in surnames.items() if len(v) == 1}
+        # first words of the lexicon's armed forces ("russian"): "Russian troops" is left to coreference
+        self._force_words = {fold(n).split()[0] for e in lexicon.entities if e.kind == "ArmedForce"
+                             for n in e.names if fold(n)}
 
     # -- public ------------------------------------------------------------------
     def run(self, recognised: Recognised, published: date | None = None) -> Resolved:
@@ -188,6 +191,9 @@ class Resolver:
         if typed is None:
             return None
         label, kind = typed
+        if kind == "ArmedForce" and cand.source == "grammar" and words[0] in self._force_words \
+                and words[0] in lex.adjective_index and not any(w[:1].isupper() for w in text.split()[1:]):
+            return None  # "Russian troops": the Russian force the document names, found by coreference
         if cand.label == "ORG" and len(words) == 1 and not text.isupper() and label == "Actor" \
                 and cand.source == "ner":
             return None  # single-word "organisations" are mostly mislabelled names
