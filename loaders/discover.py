@@ -182,9 +182,9 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
         if tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound" and doc[tok.i + 1].head.i > tok.i:
             continue  # not the head yet ("Coordination Centre")
         first = tok.i
-        while first > 0 and doc[first - 1].dep_ in {"compound", "amod"} and doc[first - 1].head.i >= tok.i - 3 \
-                and doc[first - 1].head.i <= tok.i and not doc[first - 1].is_punct and "\n" not in doc[first - 1].text:
-            first -= 1
+        while first > 0 and (_modifies(doc[first - 1], tok)
+                             or _hyphen(doc, first - 1) and _modifies(doc[first - 2], tok)):
+            first -= 2 if doc[first - 1].text == "-" else 1
         capitals = [t for t in doc[first:tok.i] if t.text[:1].isupper() and t.pos_ in {"PROPN", "ADJ", "NOUN"}
                     and t.ent_type_ not in {"DATE", "CARDINAL", "ORDINAL"}]
         nationality = [t for t in capitals if t.ent_type_ == "NORP" or t.lower_ in demonyms]
@@ -198,6 +198,17 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
             continue  # a lone capitalised sentence opener is no name
         spans.append((first, tok.i + 1))
     return spans
+
+
+def _modifies(word: Any, head: Any) -> bool:
+    """A word of the name a head noun ends: a compound or adjective within the head's phrase, on one line."""
+    return word.dep_ in {"compound", "amod"} and head.i - 3 <= word.head.i <= head.i and not word.is_punct \
+        and "\n" not in word.text
+
+
+def _hyphen(doc: Any, i: int) -> bool:
+    """A hyphen joining two words of one name ("Fuzuli-Shusha road")."""
+    return i > 0 and doc[i].text == "-" and not doc[i].whitespace_ and not doc[i - 1].whitespace_
 
 
 def places_named_by_noun(doc: Any, taken: set[int]) -> list[tuple[int, int]]:
@@ -223,7 +234,12 @@ def _shares_plural_place(tok: Any) -> bool:
     """A name before a plural place noun, or one coordinated with such a name ("Lachin and Kalbajar districts")."""
     for t in [tok, *tok.conjuncts]:
         head = t.head
-        if t.dep_ == "compound" and head.i > t.i and head.lower_ != singular(head.lower_) \
-                and singular(head.lower_) in PLACE_HEADS:
+        if t.dep_ == "compound" and head.i > t.i and _plural_place(head):
+            return True
+        if t.pos_ == "NOUN" and _plural_place(t):  # the parser's "Aghdam, Kalbajar and districts" chain
             return True
     return False
+
+
+def _plural_place(tok: Any) -> bool:
+    return tok.lower_ != singular(tok.lower_) and singular(tok.lower_) in PLACE_HEADS

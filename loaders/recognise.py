@@ -72,11 +72,27 @@ class Recogniser:
                     span = doc[start:end]
                     out.candidates.append(Candidate(span.start_char, span.end_char, span.text, span.start, span.end,
                                                     ent.label_, None, "ner"))
+        self._join_split_names(doc, out)
         self._quoted_aliases(doc, out)
         self._initialled_names(doc, out)
         self._acronyms(doc, out)
         self._proper_chunks(doc, out)
         return out
+
+    @staticmethod
+    def _join_split_names(doc: Any, out: Recognised) -> None:
+        """`the 2020 | Karabakh War`: two statistical spans of one label that touch are one name."""
+        joined: list[Candidate] = []
+        for cand in sorted(out.candidates, key=lambda c: c.start):
+            prev = joined[-1] if joined else None
+            if prev is not None and prev.source == cand.source == "ner" and prev.label == cand.label \
+                    and prev.token_end == cand.token_start and "\n" not in doc.text[prev.start : cand.end]:
+                span = doc[prev.token_start : cand.token_end]
+                joined[-1] = Candidate(span.start_char, span.end_char, span.text, span.start, span.end, cand.label,
+                                       None, "ner")
+                continue
+            joined.append(cand)
+        out.candidates = joined
 
     def _acronyms(self, doc: Any, out: Recognised) -> None:
         """`the Maritime Safety Office (MSO)`: the long form is a name, and each later `MSO` stands for it."""
