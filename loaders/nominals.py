@@ -80,9 +80,14 @@ class NominalDiscovery:
             pins = self._pins(out, tok, published, taken)
             if not self._enough(label, weak, pins, tok):
                 continue
-            if self._refers_back(out, label, kind, pins, tok):
-                continue
             first = self._first_word(tok, taken)
+            span = doc[first : tok.i + 1]
+            ante = self._antecedent([*out.mentions, *found], out, label, kind, pins, tok)
+            if ante is not None:
+                taken.update(range(first, tok.i + 1))
+                found.append(ResolvedMention(ante.entity_id, span.start_char, span.end_char, span.text, span.start,
+                                             span.end, f"coref:{span.text}", explicit=False, antecedent=ante))
+                continue
             known, ambiguous = self._known(label, kind, pins, tok, published)
             if ambiguous:
                 continue  # the lexicon knows several such events there: better none than a third copy
@@ -92,7 +97,6 @@ class NominalDiscovery:
                 out.entities[entity.id] = entity
             else:
                 known.aliases = sorted(set(known.aliases) | set(entity.aliases) - {known.name})
-            span = doc[first : tok.i + 1]
             taken.update(range(first, tok.i + 1))
             found.append(ResolvedMention(entity.id, span.start_char, span.end_char, span.text, span.start, span.end,
                                          f"discovered-{label.lower()}:{span.text}"))
@@ -140,6 +144,10 @@ class NominalDiscovery:
         if len(words) > 1 and all(t.text[:1].isupper() for t in words if t.lower_ not in {"of", "and", "the"}):
             pins.proper = True
         pins.phrases.append(" ".join(t.text for t in words))
+        left = [t for t in doc[tok.left_edge.i : tok.i + 1] if not (t.dep_ in {"det", "poss"} and t.pos_ in
+                {"DET", "PRON"}) and "\n" not in t.text]
+        if len(left) > len(words) and not any(t.is_punct and t.text != "-" for t in left):
+            pins.phrases.append(_joined(left))  # "2020 Nagorno-Karabakh ceasefire agreement"
         pins.places = list(dict.fromkeys(pins.places))
         pins.parties = list(dict.fromkeys(pins.parties))
         return pins
@@ -192,13 +200,18 @@ class NominalDiscovery:
                 pins.topic = f"{word} " + " ".join(t.text for t in topic)
 
     @staticmethod
-    def _refers_back(out: Resolved, label: str, kind: str, pins: Pins, tok: Any) -> bool:
-        """`the grain deal` after the deal was named: a nominal pinned by no name, date, place or parties is
-        the agreement (or the event of its kind) already in focus, which coreference finds."""
-        if pins.proper or pins.date or pins.parties or pins.places:
-            return False
-        return any(m.token_end <= tok.i and (e := out.entities.get(m.entity_id)) is not None and e.label == label
-                   and (label == "Agreement" or e.kind == kind) for m in out.mentions)
+    def _antecedent(mentions: list[ResolvedMention], out: Resolved, label: str, kind: str, pins: Pins,
+                    tok: Any) -> ResolvedMention | None:
+        """`the U.N.-brokered export deal` after the deal was named: an agreement nominal with no name, date or
+        `between` parties of its own is the agreement in focus; an event nominal with no place, date or
+        parties is the latest event of its kind."""
+        if pins.proper or pins.date:
+            return None
+        if label == "Agreement" and pins.between or label == "Event" and (pins.parties or pins.places):
+            return None
+        before = [m for m in mentions if m.token_end <= tok.i and (e := out.entities.get(m.entity_id)) is not None
+                  and e.label == label and (label == "Agreement" or e.kind == kind)]
+        return max(before, key=lambda m: m.token_start) if before else None
 
     def _known(self, label: str, kind: str, pins: Pins, tok: Any, published: date | None) -> tuple[Entity | None, bool]:
         """The lexicon's own entity for this nominal, which always wins over a discovered duplicate: one named
@@ -248,7 +261,8 @@ class NominalDiscovery:
                 name += ", " + _month_name(pins.date)
             anchor = "-".join(sorted(pins.places or pins.parties)[:3]) or f"{base} {pins.topic}"
             key = f"{kind} {anchor} {(pins.date or '')[:7]}"
-        aliases = sorted({p for p in [phrase, *pins.phrases] if p and p != name})
+        undated = name.rsplit(", ", 1)[0]
+        aliases = sorted({p for p in [phrase, undated, *pins.phrases] if p and p != name})
         return Entity(id=slugify(f"{label} {key}"), label=label, kind=kind, name=name, aliases=aliases)
 
     @staticmethod
@@ -320,6 +334,11 @@ def _month_name(iso: str) -> str:
     if len(iso) >= 7:
         return f"{calendar.month_name[int(iso[5:7])]} {iso[:4]}"
     return iso[:4]
+
+
+def _joined(tokens: list[Any]) -> str:
+    """Tokens as the text wrote them (no space inside "Nagorno-Karabakh")."""
+    return "".join(t.text + t.whitespace_ for t in tokens).strip()
 
 
 def _phrase(tok: Any) -> str:

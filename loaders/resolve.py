@@ -24,6 +24,7 @@ from .lexicon import Lexicon, LexiconEntity, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
+from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS
 
 __all__ = [
     "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
@@ -77,7 +78,12 @@ _EVENT_NOUNS: dict[str, frozenset[str]] = {
     "summit": frozenset({"Meeting"}), "meeting": frozenset({"Meeting"}), "talks": frozenset({"Meeting"}),
     "negotiations": frozenset({"Meeting"}), "conference": frozenset({"Meeting"}),
 }
-_AGREEMENT_KINDS = ANAPHORS["agreement"]
+_AGREEMENT_KINDS = ANAPHORS["agreement"] | {"PeaceProposal"}
+# Every other event or agreement noun points back to an entity of its kind ("the evacuation", "the memorandum").
+for _noun, _kind in EVENT_NOUNS.items():
+    ANAPHORS.setdefault(_noun, frozenset({_kind}))
+for _noun in AGREEMENT_NOUNS:
+    ANAPHORS.setdefault(_noun, _AGREEMENT_KINDS)
 # Verbs whose object is an event the subject organises or takes part in ("held a meeting in X").
 # Event nouns a date can tie to one lexicon event ("the war ... in 2020").
 _DATED_EVENT_NOUNS: dict[str, frozenset[str]] = {
@@ -101,6 +107,15 @@ class _Seen:
     spans: dict[tuple[int, int], Entity] = field(default_factory=dict)
     named: dict[str, Entity] = field(default_factory=dict)
     people: dict[str, Entity] = field(default_factory=dict)
+    cores: dict[tuple[str, str], Entity] = field(default_factory=dict)  # (proper words, kind) -> entity
+
+
+def proper_core(name: str) -> str:
+    """The capitalised words a name starts with when common nouns follow them ("Azovstal" of "Azovstal steel
+    plant"); empty when the name is all capitalised or starts lowercase."""
+    words = name.split()
+    n = next((i for i, w in enumerate(words) if not w[:1].isupper()), len(words))
+    return " ".join(words[:n]) if 0 < n < len(words) else ""
 
 
 def _bare(text: str) -> str:
@@ -140,6 +155,11 @@ class Resolver:
             seen.spans[(cand.start, cand.end)] = entity
             if entity.id not in self.lexicon.by_id:
                 seen.named.setdefault(fold(_bare(cand.text)), entity)
+                core = proper_core(_bare(cand.text))
+                # "Azovstal steel plant": a later "Azovstal plant" or "Azovstal" is the same site
+                if core and fold(core) not in self.lexicon.adjective_index:
+                    seen.named.setdefault(fold(core), entity)
+                    seen.cores.setdefault((fold(core), entity.kind), entity)
             if entity.kind == "Person":
                 parts = fold(cand.text).split()
                 if parts:
@@ -199,6 +219,9 @@ class Resolver:
             return None  # single-word "organisations" are mostly mislabelled names
         if label == "Territory" and len(text) < 3:
             return None
+        core = proper_core(text)
+        if core and fold(core) not in lex.adjective_index and (fold(core), kind) in seen.cores:
+            return seen.cores[(fold(core), kind)], f"same-core:{text}"
         aliases = [a for a, span in seen.acronyms.items() if span == (cand.start, cand.end)]
         entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases)
         return entity, f"{cand.source}:{cand.label}"
