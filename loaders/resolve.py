@@ -24,7 +24,7 @@ from .lexicon import Lexicon, LexiconEntity, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
-from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS
+from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, TITLE_NOUNS
 
 __all__ = [
     "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
@@ -108,6 +108,8 @@ class _Seen:
     named: dict[str, Entity] = field(default_factory=dict)
     people: dict[str, Entity] = field(default_factory=dict)
     cores: dict[tuple[str, str], Entity] = field(default_factory=dict)  # (proper words, kind) -> entity
+    person_counts: dict[str, int] = field(default_factory=dict)  # folded name -> spans the NER calls a person
+    full_names: dict[str, str] = field(default_factory=dict)  # folded surname -> the document's full name
 
 
 def proper_core(name: str) -> str:
@@ -116,6 +118,15 @@ def proper_core(name: str) -> str:
     words = name.split()
     n = next((i for i, w in enumerate(words) if not w[:1].isupper()), len(words))
     return " ".join(words[:n]) if 0 < n < len(words) else ""
+
+
+def _titled(doc: Any, start: int) -> bool:
+    """`President Putin`, `Mr. Akar`: a surname after a title or honorific."""
+    before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
+    after = doc[start + 1] if start + 1 < len(doc) else None
+    if after is not None and (after.pos_ == "PROPN" or after.text in {")", "]"}):
+        return False  # a first name the NER cut from its surname
+    return before in TITLE_NOUNS or before in {"mr", "mrs", "ms", "dr", "sir", "madam"}
 
 
 def _bare(text: str) -> str:
@@ -146,6 +157,12 @@ class Resolver:
     def run(self, recognised: Recognised, published: date | None = None) -> Resolved:
         out = Resolved(doc=recognised.doc)
         seen = _Seen(acronyms=recognised.acronyms)
+        for cand in recognised.candidates:
+            if cand.label == "PERSON" and cand.entity_id is None:
+                seen.person_counts[fold(cand.text)] = seen.person_counts.get(fold(cand.text), 0) + 1
+                name = _bare(cand.text)
+                if len(name.split()) >= 2 and "\n" not in name:
+                    seen.full_names.setdefault(fold(name).split()[-1], name)
         for cand in sorted(recognised.candidates, key=lambda c: c.start):
             resolved = self._resolve(cand, seen, recognised.doc)
             if resolved is None:
@@ -205,8 +222,11 @@ class Resolver:
                 return seen.people[last], f"partial-name:{text}"
             if last in self._surnames:
                 return lex.by_id[self._surnames[last]].to_entity(), f"surname:{text}"
-            if len(words) < 2:
-                return None  # a lone unknown name is too weak to become a node
+            if len(words) < 2 and last in seen.full_names:  # "Erdogan said" before "Recep Tayyip Erdogan"
+                full = seen.full_names[last]
+                return Entity(id=slugify(full), label="Actor", kind="Person", name=full), f"partial-name:{text}"
+            if len(words) < 2 and not _titled(doc, cand.token_start) and seen.person_counts.get(key, 0) < 2:
+                return None  # a lone unknown name, untitled and said once, is too weak to become a node
         typed = type_span(doc[cand.token_start : cand.token_end], cand.label)
         if typed is None:
             return None

@@ -116,3 +116,15 @@ def test_reports_of_one_meeting_meet_in_one_node_and_other_months_stay_apart(pro
     c = mentioned_as(later("Envoys held a meeting in Geneva on 9 October 2024."), "meeting")
     assert a.id == b.id
     assert c.id != a.id
+
+
+def test_a_surname_before_or_after_the_full_name_is_the_same_person(extract):
+    ex = extract("Kallas said the talks would go on. Later, Kaja Kallas met the envoys. Kallas left on Friday.")
+    people = [e for e in ex.entities if e.kind == "Person"]
+    assert [p.name for p in people] == ["Kaja Kallas"]
+
+
+def test_a_site_named_again_by_its_proper_words_is_one_entity(extract):
+    ex = extract("Fighters held the Zorya steel plant for weeks. The last of them left the Zorya plant on Monday.")
+    sites = [e for e in ex.entities if e.name.startswith("Zorya")]
+    assert len(sites) == 1
