@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from conflictkg.schema.models import Entity, Evidence, Provision, Relation
+from conflictkg.schema.ontology import PREDICATES, admits
 
 from .facts import ACTOR, AGR, EVALUATIVE_VERBS, EVENT, LEADER_TITLES, MEMBER_TITLES, TERR, Fact, leading_role
 from .lexicon import Lexicon, fold
@@ -33,35 +34,6 @@ MAX_QUOTE = 600
 FOCUS_WINDOW = 80  # tokens after an agreement is named during which a term naming none is read as its term
 KNOWLEDGE_WINDOW = 15  # tokens between a place and its lexicon container for the sentence to relate them
 
-# predicate -> (allowed subject labels, allowed object labels); a State counts as a Territory too.
-SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "SIGNED": (frozenset({ACTOR}), frozenset({AGR})),
-    "MEDIATED": (frozenset({ACTOR}), frozenset({AGR, EVENT})),
-    "PARTY_TO": (frozenset({ACTOR}), frozenset({AGR})),
-    "PROPOSED": (frozenset({ACTOR}), frozenset({AGR})),
-    "REJECTED": (frozenset({ACTOR}), frozenset({AGR, EVENT})),
-    "CONTROLS": (frozenset({ACTOR}), frozenset({TERR})),
-    "CLAIMS": (frozenset({ACTOR}), frozenset({TERR})),
-    "DEPLOYED_TO": (frozenset({ACTOR}), frozenset({TERR})),
-    "PART_OF": (frozenset({TERR, ACTOR, EVENT}), frozenset({TERR, ACTOR, EVENT})),
-    "LOCATED_IN": (frozenset({TERR, EVENT}), frozenset({TERR})),
-    "CONNECTS": (frozenset({TERR}), frozenset({TERR})),
-    "LEADS": (frozenset({ACTOR}), frozenset({ACTOR})),
-    "MEMBER_OF": (frozenset({ACTOR}), frozenset({ACTOR})),
-    "PARTICIPATED_IN": (frozenset({ACTOR}), frozenset({EVENT})),
-    "OCCURRED_IN": (frozenset({EVENT}), frozenset({TERR})),
-    "RESULTED_IN": (frozenset({EVENT}), frozenset({EVENT, AGR})),
-    "SUPPORTS": (frozenset({ACTOR}), frozenset({ACTOR})),
-    "OPPOSES": (frozenset({ACTOR}), frozenset({ACTOR})),
-    "SUPPLIES_ARMS_TO": (frozenset({ACTOR}), frozenset({ACTOR})),
-    "SUSPENDED": (frozenset({ACTOR}), frozenset({EVENT, AGR})),
-}
-SUBJECT_KINDS: dict[str, frozenset[str]] = {
-    "DEPLOYED_TO": frozenset({"ArmedForce", "State", "Organization"}),
-    "LEADS": frozenset({"Person"}),
-    "CONNECTS": frozenset({"Corridor", "Road"}),
-    "CONTROLS": frozenset({"State", "ArmedForce", "Polity", "Group", "Organization"}),
-}
 # Verbs with which a text says what an agreement contains.
 PROVIDING_VERBS = {
     "provide", "stipulate", "envisage", "include", "require", "oblige", "assign", "authorize", "authorise",
@@ -290,21 +262,7 @@ class RelationExtractor:
         return (e.label, e.kind) if e else ("", "")
 
     def _fits(self, res: Resolved, predicate: str, subj: str, obj: str) -> bool:
-        if subj == obj:
-            return False
-        s_labels, o_labels = SIGNATURES[predicate]
-        s_label, s_kind = self._label(res, subj)
-        o_label, o_kind = self._label(res, obj)
-        s_ok = s_label in s_labels or (TERR in s_labels and s_kind == "State")
-        o_ok = o_label in o_labels or (TERR in o_labels and o_kind == "State")
-        if not (s_ok and o_ok):
-            return False
-        kinds = SUBJECT_KINDS.get(predicate)
-        if kinds and s_kind not in kinds:
-            return False
-        if predicate == "PART_OF" and s_label != o_label and not (s_label == TERR and o_kind == "State"):
-            return False
-        return predicate != "MEMBER_OF" or o_kind in {"Organization", "State", "ArmedForce", "Polity"}
+        return subj != obj and admits(predicate, subject=self._label(res, subj), object=self._label(res, obj))
 
     def _entities_of(self, res: Resolved, tok: Any, depth: int = 0) -> list[ResolvedMention]:
         """Mentions a syntactic argument stands for: its own, its conjuncts' and appositions'."""
@@ -495,7 +453,7 @@ class RelationExtractor:
         for tok in sent:
             if tok.pos_ not in {"VERB", "AUX"} and not (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
                 continue
-            keys = self.predicates.keys_for(tok) & set(SIGNATURES)
+            keys = self.predicates.keys_for(tok) & PREDICATES
             if self._negated(tok):
                 continue
             if not keys:
