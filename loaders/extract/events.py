@@ -13,7 +13,7 @@ from typing import Any
 from ..lexicon import fold
 from ..resolve import ResolvedMention, lexicon_event
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import (
     actor_subjects,
     adjective,
@@ -83,7 +83,11 @@ def _lex_actor(ctx: DocumentContext, words: str) -> str | None:
 
 # -- first reading: the parties and owners of a named event ---------------------------------------------------------
 @rule("rule:between", family="events", stage=Stage.NAMES, order=50, produces={"PARTY_TO", "PARTICIPATED_IN"},
-      confidence=0.7)
+      confidence=0.7,
+      examples=[Example("The Almaty talks between Armenia and Azerbaijan ended on time.",
+                        ("armenia", "PARTICIPATED_IN", "almaty_talks_2024"))],
+      counterexamples=[Example("The Almaty talks ended before Armenia and Azerbaijan could agree.",
+                               ("armenia", "PARTICIPATED_IN", "almaty_talks_2024"))])
 def between(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`a meeting (in Sochi on 26 November) between X and Y`, `a war with X`: the parties of it."""
     label = ctx.label(m.entity_id)[0]
@@ -105,7 +109,11 @@ def between(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
 
 
 @rule("rule:owner-of-event", family="events", stage=Stage.NAMES, order=70, produces={"PARTICIPATED_IN", "PROPOSED"},
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("Armenia's Velvet Revolution surprised Moscow.",
+                        ("armenia", "PARTICIPATED_IN", "velvet_revolution"))],
+      counterexamples=[Example("The Velvet Revolution surprised Moscow and Armenia's neighbours.",
+                               ("armenia", "PARTICIPATED_IN", "velvet_revolution"))])
 def owner_of_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`Azerbaijan's offensive`, `the Azerbaijani proposal`: the owner took part / proposed."""
     label, kind = ctx.label(m.entity_id)
@@ -137,7 +145,11 @@ def owner_of_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> 
 
 # -- second reading: events named ------------------------------------------------------------------------------------
 @rule("rule:actor-in-event-name", family="events", stage=Stage.EVENT_NAMES, order=10,
-      produces={"OCCURRED_IN", "MEDIATED", "PARTICIPATED_IN", "PROPOSED"}, confidence=0.6)
+      produces={"OCCURRED_IN", "MEDIATED", "PARTICIPATED_IN", "PROPOSED"}, confidence=0.6,
+      examples=[Example("The Armenia-Azerbaijan conflict flared again.",
+                        ("armenia", "PARTICIPATED_IN", "nagorno_karabakh_conflict"))],
+      counterexamples=[Example("In Armenia the old conflict flared again.",
+                               ("armenia", "PARTICIPATED_IN", "nagorno_karabakh_conflict"))])
 def actor_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the Armenia-Azerbaijan conflict`, `the EU's summit`, `attacks by Azerbaijan`: the actors a name
     puts before its head noun (or after `by`) took part; `X-brokered`/`X-imposed` ones brokered it;
@@ -242,7 +254,10 @@ def _takes_part_before(ctx: DocumentContext, eid: str, kind: str, toks: list[Any
 
 
 @rule("rule:fought-over", family="events", stage=Stage.EVENT_NAMES, order=20, produces={"OCCURRED_IN"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("The Four-Day War over Talish was brief.", ("four_day_war", "OCCURRED_IN", "talish"))],
+      counterexamples=[Example("The Four-Day War worried people in Talish.",
+                               ("four_day_war", "OCCURRED_IN", "talish"))])
 def fought_over(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the war for Karabakh`, `the battle over the town`: a fight for a place happens there."""
     if not is_event(ctx, m):
@@ -259,7 +274,10 @@ def fought_over(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> Non
 
 
 @rule("rule:meeting-place", family="events", stage=Stage.EVENT_NAMES, order=30,
-      produces={"OCCURRED_IN", "PARTICIPATED_IN"}, confidence=0.6)
+      produces={"OCCURRED_IN", "PARTICIPATED_IN"}, confidence=0.6,
+      examples=[Example("Leaders held the Sochi summit in Russia.", ("russia", "PARTICIPATED_IN", "sochi_summit"))],
+      counterexamples=[Example("Leaders from Russia praised the Sochi summit.",
+                               ("russia", "PARTICIPATED_IN", "sochi_summit"))])
 def meeting_place(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`a meeting with residents in the city of X`: a meeting takes place where its phrase says, even when
     the parser hangs `in X` on a noun inside it."""
@@ -279,7 +297,11 @@ def meeting_place(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> N
 
 
 @rule("rule:adopted-at-event", family="events", stage=Stage.EVENT_NAMES, order=40, produces={"RESULTED_IN"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("At the Prague summit, Armenia and Azerbaijan adopted the Prague statement.",
+                        ("prague_summit_2022", "RESULTED_IN", "prague_statement_2022"))],
+      counterexamples=[Example("At the Prague summit, Armenia and Azerbaijan did not adopt the Prague statement.",
+                               ("prague_summit_2022", "RESULTED_IN", "prague_statement_2022"))])
 def adopted_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`At the summit the leaders signed a declaration`, `after the meeting they issued a statement`: an
     agreement made at (or right after) a meeting is what the meeting resulted in."""
@@ -296,7 +318,11 @@ def adopted_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -
 
 
 @rule("rule:actor-at-event", family="events", stage=Stage.EVENT_NAMES, order=50, produces={"PARTICIPATED_IN"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("During the Second Karabakh War, Azerbaijan captured Hadrut.",
+                        ("azerbaijan", "PARTICIPATED_IN", "second_karabakh_war"))],
+      counterexamples=[Example("During the Second Karabakh War, France discussed Hadrut with reporters.",
+                               ("france", "PARTICIPATED_IN", "second_karabakh_war"))])
 def actor_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`X said at the summit`, `during the war X captured Y`: the subject of a verb with an event in a
     `during`/`at`/`in` phrase took part in it (for wars and attacks only when the verb is one of fighting)."""
@@ -333,7 +359,11 @@ def actor_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> 
 
 
 @rule("rule:victory-in-event", family="events", stage=Stage.EVENT_NAMES, order=60, produces={"PARTICIPATED_IN"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("Azerbaijan's victory in the Second Karabakh War changed the region.",
+                        ("azerbaijan", "PARTICIPATED_IN", "second_karabakh_war"))],
+      counterexamples=[Example("The Second Karabakh War changed the region for Azerbaijan.",
+                               ("azerbaijan", "PARTICIPATED_IN", "second_karabakh_war"))])
 def victory_in_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`X's victory in the war`, `the war, which ended with the triumph of X`: the winner (or loser) took
     part in the war."""
@@ -367,7 +397,11 @@ def victory_in_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -
 
 
 @rule("rule:meeting-verb", family="events", stage=Stage.EVENT_CLAUSES, order=10,
-      produces={"PARTICIPATED_IN", "OCCURRED_IN"}, confidence=0.65)
+      produces={"PARTICIPATED_IN", "OCCURRED_IN"}, confidence=0.65,
+      examples=[Example("Ilham Aliyev met Nikol Pashinyan in Almaty on 13 May 2024.",
+                        ("nikol_pashinyan", "PARTICIPATED_IN", "almaty_talks_2024"))],
+      counterexamples=[Example("Ilham Aliyev did not meet Nikol Pashinyan in Almaty on 13 May 2024.",
+                               ("nikol_pashinyan", "PARTICIPATED_IN", "almaty_talks_2024"))])
 def meeting_verb(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     """`X met Y in Brussels on 26 September`: the lexicon's meeting at that place (and date); the verb's
     subject, object and `with`-phrase took part, and it took place there."""
@@ -410,7 +444,11 @@ def _hosts(ctx: DocumentContext, verb: Any) -> list[ResolvedMention]:
 
 
 @rule("rule:acts-on-event", family="events", stage=Stage.EVENT_CLAUSES, order=20, produces={"PARTICIPATED_IN"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("Azerbaijan announced the launch of Operation Revenge.",
+                        ("azerbaijan", "PARTICIPATED_IN", "operation_revenge"))],
+      counterexamples=[Example("Azerbaijan reported Operation Revenge in detail.",
+                               ("azerbaijan", "PARTICIPATED_IN", "operation_revenge"))])
 def acts_on_event(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     """`X held talks with Y`, `X announced the launch of the offensive`, `X began what it called an
     operation`: the subject (and the `with`-side) of a verb whose object is an event take part in it."""
@@ -445,7 +483,11 @@ def acts_on_event(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
 
 
 @rule("rule:force-of-state", family="events", stage=Stage.CLOSING, order=10, produces={"PARTICIPATED_IN"},
-      confidence=0.55)
+      confidence=0.55,
+      examples=[Example("During the Four-Day War, Armenian forces repelled attacks near Talish.",
+                        ("armenia", "PARTICIPATED_IN", "four_day_war"))],
+      counterexamples=[Example("During the Four-Day War, France discussed attacks near Talish.",
+                               ("armenia", "PARTICIPATED_IN", "four_day_war"))])
 def force_of_state(ctx: DocumentContext) -> None:
     """`Azerbaijani forces fought in the war`: the state a force's name starts with takes part in what
     the force takes part in; its word becomes a mention of the state."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import PARTITIVE_NOUNS, adjective, entities_of
 
 # Predicates a trigger noun can carry ("deployment", "mediation", "support", "occupation").
@@ -20,7 +20,11 @@ HYPHEN_PREDICATES = {
 
 
 @rule("rule:hyphen-participle", family="nominalisations", stage=Stage.NAMES, order=40,
-      produces={"CONTROLS", "MEDIATED", "SUPPORTS", "MEMBER_OF"}, confidence=0.8)
+      produces={"CONTROLS", "MEDIATED", "SUPPORTS", "MEMBER_OF"}, confidence=0.8,
+      examples=[Example("The Iranian-brokered Bishkek Protocol held for a year.",
+                        ("iran", "MEDIATED", "bishkek_protocol"))],
+      counterexamples=[Example("The Bishkek Protocol held for a year despite Iranian doubts.",
+                               ("iran", "MEDIATED", "bishkek_protocol"))])
 def hyphen_participle(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`X-controlled Y` and `X-brokered Y`: the adjective names the actor, the noun the object."""
     if not m.explicit:
@@ -51,7 +55,10 @@ def hyphen_participle(ctx: DocumentContext, here: Sentence, m: ResolvedMention) 
 
 
 @rule("rule:under-control", family="nominalisations", stage=Stage.PHRASES, order=10, produces={"CONTROLS"},
-      confidence=0.8)
+      confidence=0.8,
+      examples=[Example("By noon the town of Sus was under Armenian control.", ("armenia", "CONTROLS", "sus"))],
+      counterexamples=[Example("By noon the town of Sus was free of Armenian control.",
+                               ("armenia", "CONTROLS", "sus"))])
 def under_control(ctx: DocumentContext, here: Sentence) -> None:
     """`Y comes under X's control`, `Y remains under Armenian control`, `Y under the control of X`."""
     for tok in here.sent:
@@ -79,7 +86,9 @@ def under_control(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:control-over", family="nominalisations", stage=Stage.PHRASES, order=20, produces={"CONTROLS"},
-      confidence=0.75)
+      confidence=0.75,
+      examples=[Example("Georgia's control over Abkhazia is nominal.", ("georgia", "CONTROLS", "abkhazia"))],
+      counterexamples=[Example("Georgia's claims about Abkhazia are loud.", ("georgia", "CONTROLS", "abkhazia"))])
 def control_over(ctx: DocumentContext, here: Sentence) -> None:
     """`Azerbaijan's control over the seven districts`, `Russian control of the corridor`."""
     for tok in here.sent:
@@ -101,7 +110,11 @@ def control_over(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:nominalisation", family="nominalisations", stage=Stage.PHRASES, order=30, produces=NOMINAL_PREDICATES,
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("The deployment of Russian border troops to Meghri was announced.",
+                        ("russian_border_troops", "DEPLOYED_TO", "meghri"))],
+      counterexamples=[Example("The deployment was announced while Russian border troops rested in Meghri.",
+                               ("russian_border_troops", "DEPLOYED_TO", "meghri"))])
 def nominalisation(ctx: DocumentContext, here: Sentence) -> None:
     """`the deployment of peacekeepers to Karabakh`, `Russian mediation of the talks`, `support for X by Y`:
     a trigger noun whose doer is its possessor, adjective, `by`- or (for forces) `of`-phrase."""

@@ -10,7 +10,7 @@ from typing import Any
 from ..lexicon import fold
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import ADMIN_NOUNS, adjective, entities_of
 from .vocabulary import EVENT, TERR
 
@@ -18,7 +18,10 @@ KNOWLEDGE_WINDOW = 15  # tokens between a place and its lexicon container for th
 LINK_VERBS = {"connect", "link", "join", "run", "lead", "pass"}
 
 
-@rule("rule:state-in-name", family="places", stage=Stage.NAMES, order=20, produces={"PART_OF"}, confidence=0.7)
+@rule("rule:state-in-name", family="places", stage=Stage.NAMES, order=20, produces={"PART_OF"}, confidence=0.7,
+      examples=[Example("The Russian Border Troops patrolled quietly.",
+                        ("russian_border_troops", "PART_OF", "russia"))],
+      counterexamples=[Example("The border troops patrolled quietly.", ("russian_border_troops", "PART_OF", "russia"))])
 def state_in_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`Russian peacekeepers`, `Azerbaijani Defence Ministry`, `Security Council of Armenia`: a force or body
     of the one state or body its name starts with or ends on; the word becomes a mention of it."""
@@ -43,7 +46,9 @@ def state_in_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> N
 
 
 @rule("rule:possessive", family="places", stage=Stage.NAMES, order=30, produces={"PART_OF", "LOCATED_IN"},
-      confidence=0.7)
+      confidence=0.7,
+      examples=[Example("Armenia's Tavush province held elections.", ("tavush", "PART_OF", "armenia"))],
+      counterexamples=[Example("Tavush province and Armenia held elections.", ("tavush", "PART_OF", "armenia"))])
 def possessive(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`Azerbaijan's Lachin district`, `the Azerbaijani exclave of Nakhchivan`: a place of its owner."""
     if not m.explicit or ctx.label(m.entity_id)[0] != TERR:
@@ -83,7 +88,11 @@ def _owner(ctx: DocumentContext, head: Any, m: ResolvedMention) -> ResolvedMenti
 
 
 @rule("rule:prep-in", family="places", stage=Stage.NAMES, order=60, produces={"OCCURRED_IN", "LOCATED_IN"},
-      confidence=0.7)
+      confidence=0.7,
+      examples=[Example("The Granada summit in Spain drew many leaders.",
+                        ("granada_epc_summit_2023", "OCCURRED_IN", "spain"))],
+      counterexamples=[Example("The Granada summit drew many leaders from Spain.",
+                               ("granada_epc_summit_2023", "OCCURRED_IN", "spain"))])
 def prep_in(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the summit in Sochi`, `a summit scheduled in X`, `the villages along the border`: an event happens,
     a place lies, where its own preposition (or that of a participle describing it) says."""
@@ -106,7 +115,11 @@ def prep_in(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
 
 
 @rule("rule:place-in-event-name", family="places", stage=Stage.NAMES, order=80,
-      produces={"OCCURRED_IN", "PARTICIPATED_IN"}, confidence=0.6)
+      produces={"OCCURRED_IN", "PARTICIPATED_IN"}, confidence=0.6,
+      examples=[Example("The Khojaly meeting of 2023 lasted two hours.",
+                        ("khojaly_meeting_2023", "OCCURRED_IN", "khojaly"))],
+      counterexamples=[Example("The meeting of 2023 in the mountains lasted two hours.",
+                               ("khojaly_meeting_2023", "OCCURRED_IN", "khojaly"))])
 def place_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the Sochi summit`, `the summit in Tehran`, `the Fuzuli-Shusha road incident`: the place an event's
     name gives (a state only after `in`/`on`/`into`: "the Armenia-Azerbaijan conflict" is not in Armenia, but
@@ -164,7 +177,11 @@ def _is_route(ctx: DocumentContext, m: ResolvedMention) -> bool:
     return m.explicit and ctx.kind(m.entity_id) in {"Corridor", "Road"}
 
 
-@rule("rule:route-endpoints", family="places", stage=Stage.NAMES, order=90, produces={"CONNECTS"}, confidence=0.75)
+@rule("rule:route-endpoints", family="places", stage=Stage.NAMES, order=90, produces={"CONNECTS"}, confidence=0.75,
+      examples=[Example("The new Lachin road from Stepanakert opened in spring.",
+                        ("new_lachin_road", "CONNECTS", "stepanakert"))],
+      counterexamples=[Example("The new Lachin road opened in spring, long after Stepanakert fell silent.",
+                               ("new_lachin_road", "CONNECTS", "stepanakert"))])
 def route_endpoints(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`a road connecting A with B`, `the route from A to B`: a route connects the places it links."""
     if _is_route(ctx, m):
@@ -173,7 +190,11 @@ def route_endpoints(ctx: DocumentContext, here: Sentence, m: ResolvedMention) ->
                 ctx.add_fact("CONNECTS", m.entity_id, t.entity_id, here.sent, [m, t])
 
 
-@rule("rule:route-via", family="places", stage=Stage.NAMES, order=100, produces={"LOCATED_IN"}, confidence=0.7)
+@rule("rule:route-via", family="places", stage=Stage.NAMES, order=100, produces={"LOCATED_IN"}, confidence=0.7,
+      examples=[Example("The Middle Corridor through Georgia carries freight.",
+                        ("middle_corridor", "LOCATED_IN", "georgia"))],
+      counterexamples=[Example("The Middle Corridor carries freight for Georgia.",
+                               ("middle_corridor", "LOCATED_IN", "georgia"))])
 def route_via(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the road through X`: a route runs through the places it passes, it does not end there."""
     if _is_route(ctx, m):
@@ -183,7 +204,11 @@ def route_via(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
 
 
 @rule("rule:route-named-after-ends", family="places", stage=Stage.NAMES, order=110, produces={"CONNECTS"},
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("Traffic on the Goris-Kapan road slowed in winter.",
+                        ("goris_kapan_road", "CONNECTS", "kapan"))],
+      counterexamples=[Example("Traffic on the Goris road to Kapan slowed in winter.",
+                               ("goris_kapan_road", "CONNECTS", "kapan"))])
 def route_named_after_ends(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the Fuzuli-Shusha road`: a route named after two places connects them (each a mention too)."""
     if not _is_route(ctx, m):
@@ -215,7 +240,11 @@ def _near(mentions: list[ResolvedMention], a: str, b: str) -> bool:
     )
 
 
-@rule("lexicon:part_of", family="places", stage=Stage.KNOWLEDGE, order=10, produces={"PART_OF"}, confidence=0.55)
+@rule("lexicon:part_of", family="places", stage=Stage.KNOWLEDGE, order=10, produces={"PART_OF"}, confidence=0.55,
+      examples=[Example("Jermuk, in Vayots Dzor, is a spa town.", ("jermuk", "PART_OF", "vayots_dzor"))],
+      counterexamples=[Example("Jermuk is a spa town, unlike the villages of the wider region that lie beyond the long"
+                               " and winding mountain passes of Vayots Dzor.",
+                               ("jermuk", "PART_OF", "vayots_dzor"))])
 def lexicon_part_of(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """A place the lexicon says is part of another, when the sentence names both close together."""
     lex = ctx.lexicon.by_id.get(m.entity_id)
@@ -224,7 +253,11 @@ def lexicon_part_of(ctx: DocumentContext, here: Sentence, m: ResolvedMention) ->
             ctx.add_fact("PART_OF", m.entity_id, parent, here.sent, [m, here.named[parent]])
 
 
-@rule("lexicon:connects", family="places", stage=Stage.KNOWLEDGE, order=20, produces={"CONNECTS"}, confidence=0.55)
+@rule("lexicon:connects", family="places", stage=Stage.KNOWLEDGE, order=20, produces={"CONNECTS"}, confidence=0.55,
+      examples=[Example("Engineers surveyed the Zangezur corridor near Nakhchivan.",
+                        ("zangezur_corridor", "CONNECTS", "nakhchivan"))],
+      counterexamples=[Example("Engineers surveyed the Zangezur corridor.",
+                               ("zangezur_corridor", "CONNECTS", "nakhchivan"))])
 def lexicon_connects(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """A route the lexicon says ends in a place, when the sentence names both."""
     lex = ctx.lexicon.by_id.get(m.entity_id)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import actor_subjects, adjective, entities_of, live_verb, objects, subjects
 from .vocabulary import AGR, EVENT, PROPOSAL_NOUNS
 
@@ -37,7 +37,11 @@ def content(ctx: DocumentContext, noun: Any, nouns: set[str] = PROPOSAL_NOUNS) -
 
 
 @rule("rule:refused-act", family="proposals", stage=Stage.EVENT_CLAUSES, order=30, produces={"REJECTED"},
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("Armenia refused to ratify the Madrid Principles.",
+                        ("armenia", "REJECTED", "madrid_principles"))],
+      counterexamples=[Example("Armenia agreed to ratify the Madrid Principles.",
+                               ("armenia", "REJECTED", "madrid_principles"))])
 def refused_act(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     """`X refused to sign/implement Y`: X rejected Y (the act itself is negated, so no PARTY_TO)."""
     if not live_verb(ctx, verb) or verb.lemma_.lower() not in REFUSING:
@@ -53,7 +57,11 @@ def refused_act(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
 
 
 @rule("rule:judged-unacceptable", family="proposals", stage=Stage.EVENT_CLAUSES, order=40, produces={"REJECTED"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("Azerbaijan considers the Madrid Principles unacceptable.",
+                        ("azerbaijan", "REJECTED", "madrid_principles"))],
+      counterexamples=[Example("Azerbaijan considers the Madrid Principles useful.",
+                               ("azerbaijan", "REJECTED", "madrid_principles"))])
 def judged_unacceptable(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     """`X considers Y unacceptable`, `X deemed Y illegitimate`: X rejects Y."""
     if not live_verb(ctx, verb) or verb.lemma_.lower() not in JUDGING:
@@ -81,7 +89,11 @@ def judged_unacceptable(ctx: DocumentContext, here: Sentence, verb: Any) -> None
 
 
 @rule("rule:proposal-object", family="proposals", stage=Stage.EVENT_CLAUSES, order=50,
-      produces={"REJECTED", "PROPOSED", "PARTY_TO"}, confidence=0.6)
+      produces={"REJECTED", "PROPOSED", "PARTY_TO"}, confidence=0.6,
+      examples=[Example("Azerbaijan rejected the invitation to the Arlington talks.",
+                        ("azerbaijan", "REJECTED", "arlington_talks_2023"))],
+      counterexamples=[Example("Azerbaijan discussed the invitation to the Arlington talks.",
+                               ("azerbaijan", "REJECTED", "arlington_talks_2023"))])
 def proposal_object(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     """`rejected the invitations for direct talks`, `pulled out of the talks`: a verb of rejecting,
     proposing or accepting whose object is a proposal about an agreement (or the `of`-phrase of a
@@ -111,7 +123,11 @@ def proposal_object(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
 
 
 @rule("rule:proposal-owner", family="proposals", stage=Stage.EVENT_PHRASES, order=10, produces={"PROPOSED"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("Russia's proposal on a peace treaty between Armenia and Azerbaijan was ignored.",
+                        ("russia", "PROPOSED", "armenia_azerbaijan_peace_treaty"))],
+      counterexamples=[Example("The proposal on a peace treaty between Armenia and Azerbaijan was ignored in Russia.",
+                               ("russia", "PROPOSED", "armenia_azerbaijan_peace_treaty"))])
 def proposal_owner(ctx: DocumentContext, here: Sentence) -> None:
     """`invitations from X for talks`, `X's proposal on a treaty`: X proposed what the proposal is about."""
     for noun in here.sent:

@@ -23,7 +23,7 @@ from .provision_grammar import (
     takes_effect,
     trigger_scope,
 )
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import adjective, dated, entities_of, mentions_in, subjects
 from .vocabulary import ACTOR, AGR, TERR
 
@@ -56,7 +56,12 @@ DURATION = re.compile(
 PROVISION_RULE = "rule:provision"
 
 
-@rule(PROVISION_RULE, family="provisions", stage=Stage.TERMS, order=10, produces=PROVISION_TYPES, confidence=0.7)
+@rule(PROVISION_RULE, family="provisions", stage=Stage.TERMS, order=10, produces=PROVISION_TYPES, confidence=0.7,
+      examples=[Example("Under the Bishkek Protocol, Armenia shall withdraw its forces from Kelbajar.",
+                        ("bishkek_protocol", "WITHDRAW_FORCES", "armenia"))],
+      counterexamples=[Example("Armenia will not withdraw its forces from Kelbajar under the Bishkek Protocol, "
+                               "analysts think.",
+                               ("bishkek_protocol", "WITHDRAW_FORCES", "armenia"))])
 def provision(ctx: DocumentContext, here: Sentence) -> None:
     """Terms of an agreement: one provision per trigger, with the trigger's own actor and places.
 
@@ -228,7 +233,12 @@ def signatories(ctx: DocumentContext) -> dict[str, list[str]]:
 
 
 @rule("rule:provision-signatories", family="provisions", stage=Stage.IMPLIED, order=10, produces=PROVISION_TYPES,
-      confidence=0.55)
+      confidence=0.55,
+      examples=[Example("The Prague statement was signed by Armenia and Azerbaijan. The parties pledged to exchange "
+                        "all prisoners.",
+                        ("prague_statement_2022", "EXCHANGE_PRISONERS", "armenia"))],
+      counterexamples=[Example("Armenia praised the Prague statement. The parties pledged to exchange all prisoners.",
+                               ("prague_statement_2022", "EXCHANGE_PRISONERS", "armenia"))])
 def provision_signatories(ctx: DocumentContext) -> None:
     """A term whose sentence names no one ("the parties agreed to exchange prisoners") binds the states the
     document says signed or joined the agreement; with none known it is dropped."""
@@ -246,7 +256,11 @@ def _obligations(ctx: DocumentContext) -> list[ProvisionFact]:
 
 
 @rule("rule:provision-guard", family="provisions", stage=Stage.IMPLIED, order=20, produces={"CONTROLS"},
-      confidence=0.55)
+      confidence=0.55,
+      examples=[Example("Under the trilateral statement, Russian peacekeepers shall guard the Lachin corridor.",
+                        ("russian_peacekeepers", "CONTROLS", "lachin_corridor"))],
+      counterexamples=[Example("Russian peacekeepers were seen on the Lachin corridor.",
+                               ("russian_peacekeepers", "CONTROLS", "lachin_corridor"))])
 def provision_guard(ctx: DocumentContext) -> None:
     """A force that must guard a route controls it."""
     for p in _obligations(ctx):
@@ -260,7 +274,12 @@ def provision_guard(ctx: DocumentContext) -> None:
 
 
 @rule("rule:provision-party", family="provisions", stage=Stage.IMPLIED, order=30, produces={"PARTY_TO"},
-      confidence=0.55)
+      confidence=0.55,
+      examples=[Example("Under the trilateral statement, Azerbaijan shall guarantee safe traffic along the Lachin "
+                        "corridor.",
+                        ("azerbaijan", "PARTY_TO", "trilateral_statement_2020"))],
+      counterexamples=[Example("Azerbaijan praised traffic along the Lachin corridor.",
+                               ("azerbaijan", "PARTY_TO", "trilateral_statement_2020"))])
 def provision_party(ctx: DocumentContext) -> None:
     """A state a term obliges is a party to its agreement."""
     for p in _obligations(ctx):

@@ -18,7 +18,7 @@ from typing import Any
 from ..lexicon import fold
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import (
     adjective,
     copula_subjects,
@@ -66,7 +66,9 @@ def _is_member_noun(tok: Any) -> bool:
     )
 
 
-@rule("rule:member-noun", family="stance", stage=Stage.STRUCTURE, order=20, produces={"MEMBER_OF"}, confidence=0.7)
+@rule("rule:member-noun", family="stance", stage=Stage.STRUCTURE, order=20, produces={"MEMBER_OF"}, confidence=0.7,
+      examples=[Example("France, a member of NATO, sent observers.", ("france", "MEMBER_OF", "nato"))],
+      counterexamples=[Example("France sent observers to NATO headquarters.", ("france", "MEMBER_OF", "nato"))])
 def member_nouns(ctx: DocumentContext, here: Sentence) -> None:
     """`the Group, whose three co-chairing countries (A, B, C)`, `A, a member of B`, `A is one of B's members`,
     `B's members A and C`, `the co-chairs of B, A and C`."""
@@ -115,7 +117,9 @@ def member_nouns(ctx: DocumentContext, here: Sentence) -> None:
                     ctx.add_fitting("MEMBER_OF", mem.entity_id, org.entity_id, here.sent, [mem, org])
 
 
-@rule("rule:member-exit", family="stance", stage=Stage.STRUCTURE, order=30, produces={"MEMBER_OF"}, confidence=0.65)
+@rule("rule:member-exit", family="stance", stage=Stage.STRUCTURE, order=30, produces={"MEMBER_OF"}, confidence=0.65,
+      examples=[Example("Georgia pulled out of the CIS in 2008.", ("georgia", "MEMBER_OF", "cis"))],
+      counterexamples=[Example("Georgia complained about the CIS in 2008.", ("georgia", "MEMBER_OF", "cis"))])
 def member_exit(ctx: DocumentContext, here: Sentence) -> None:
     """`A pulled out of B`, `A left B`, `A's withdrawal from B`, `A's membership in B`: A is (or was) in B."""
     sent = here.sent
@@ -172,7 +176,9 @@ def _noun_targets(ctx: DocumentContext, tok: Any, preps: set[str]) -> list[Resol
 
 
 @rule("rule:stance-noun", family="stance", stage=Stage.STRUCTURE, order=70,
-      produces={"SUPPORTS", "OPPOSES"}, confidence=0.65)
+      produces={"SUPPORTS", "OPPOSES"}, confidence=0.65,
+      examples=[Example("Belarus remains Russia's closest ally.", ("belarus", "SUPPORTS", "russia"))],
+      counterexamples=[Example("Belarus remains a neighbour of Russia.", ("belarus", "SUPPORTS", "russia"))])
 def stance_nouns(ctx: DocumentContext, here: Sentence) -> None:
     """`A remains B's closest ally`, `A, a long-time patron of B`, `B's ally, A`, `A is an enemy of B`."""
     sent = here.sent
@@ -194,7 +200,11 @@ def stance_nouns(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:stance-prefix", family="stance", stage=Stage.STRUCTURE, order=80,
-      produces={"SUPPORTS", "OPPOSES"}, confidence=0.65)
+      produces={"SUPPORTS", "OPPOSES"}, confidence=0.65,
+      examples=[Example("The pro-Russian Armenian diaspora staged a rally.",
+                        ("armenian_diaspora", "SUPPORTS", "russia"))],
+      counterexamples=[Example("The Armenian diaspora staged a rally in Moscow.",
+                               ("armenian_diaspora", "SUPPORTS", "russia"))])
 def stance_prefix(ctx: DocumentContext, here: Sentence) -> None:
     """`pro-Russian opposition groups` support Russia; `anti-Western parties` oppose the West."""
     mentions = here.mentions
@@ -212,7 +222,9 @@ def stance_prefix(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:stance-act", family="stance", stage=Stage.STRUCTURE, order=90,
-      produces={"SUPPORTS", "OPPOSES", "CLAIMS"}, confidence=0.6)
+      produces={"SUPPORTS", "OPPOSES", "CLAIMS"}, confidence=0.6,
+      examples=[Example("Azerbaijan's criticism of France grew sharper.", ("azerbaijan", "OPPOSES", "france"))],
+      counterexamples=[Example("Azerbaijan's trade with France grew.", ("azerbaijan", "OPPOSES", "france"))])
 def stance_acts(ctx: DocumentContext, here: Sentence) -> None:
     """`Baku's criticism of X`, `Russia voiced support for Y`, `hostile statements aimed at X`: the judge
     is the noun's possessor, adjective or `by` phrase, else the subject of the verb that utters it."""
@@ -289,7 +301,11 @@ def _deployed(ctx: DocumentContext, here: Sentence, where_clause: bool) -> None:
 
 
 @rule("rule:deployed-where", family="deployment", stage=Stage.STRUCTURE, order=100, produces={"DEPLOYED_TO"},
-      confidence=0.7)
+      confidence=0.7,
+      examples=[Example("They visited Lachin town, where Russian peacekeepers were stationed.",
+                        ("russian_peacekeepers", "DEPLOYED_TO", "lachin_town"))],
+      counterexamples=[Example("They visited Lachin town, where Russian peacekeepers were not stationed.",
+                               ("russian_peacekeepers", "DEPLOYED_TO", "lachin_town"))])
 def deployed_where(ctx: DocumentContext, here: Sentence) -> None:
     """`the town where the troops were stationed`: a deployment verb whose place is the noun its clause
     describes."""
@@ -297,7 +313,11 @@ def deployed_where(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:deployed-participle", family="deployment", stage=Stage.STRUCTURE, order=105, produces={"DEPLOYED_TO"},
-      confidence=0.7)
+      confidence=0.7,
+      examples=[Example("Russian border troops stationed in Meghri returned home.",
+                        ("russian_border_troops", "DEPLOYED_TO", "meghri"))],
+      counterexamples=[Example("Russian border troops returned home from leave.",
+                               ("russian_border_troops", "DEPLOYED_TO", "meghri"))])
 def deployed_participle(ctx: DocumentContext, here: Sentence) -> None:
     """`forces based in X`: a deployment participle describing the force."""
     _deployed(ctx, here, where_clause=False)
@@ -341,21 +361,32 @@ def _named_after(ctx: DocumentContext, here: Sentence, sort: str) -> None:
 
 
 @rule("rule:place-in-route-name", family="structure", stage=Stage.STRUCTURE, order=110, produces={"LOCATED_IN"},
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("Tehran is studying the transit route through Iran.",
+                        ("iran_transit_route", "LOCATED_IN", "iran"))],
+      counterexamples=[Example("Tehran is studying a transit route.", ("iran_transit_route", "LOCATED_IN", "iran"))])
 def place_in_route_name(ctx: DocumentContext, here: Sentence) -> None:
     """`the route through northern Iran`: a route named after where it runs."""
     _named_after(ctx, here, "route")
 
 
 @rule("rule:place-in-place-name", family="structure", stage=Stage.STRUCTURE, order=111, produces={"LOCATED_IN"},
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("Baku claims the Azerbaijani exclaves in Armenia.",
+                        ("azerbaijani_exclaves_in_armenia", "LOCATED_IN", "armenia"))],
+      counterexamples=[Example("Baku claims several exclaves.",
+                               ("azerbaijani_exclaves_in_armenia", "LOCATED_IN", "armenia"))])
 def place_in_place_name(ctx: DocumentContext, here: Sentence) -> None:
     """`the villages in Armenia`: a place named after where it lies."""
     _named_after(ctx, here, "place")
 
 
 @rule("rule:place-in-force-name", family="deployment", stage=Stage.STRUCTURE, order=112, produces={"DEPLOYED_TO"},
-      confidence=0.65)
+      confidence=0.65,
+      examples=[Example("The EU mission in Armenia patrolled the border.",
+                        ("eu_mission_in_armenia", "DEPLOYED_TO", "armenia"))],
+      counterexamples=[Example("The EU sent observers to patrol the border.",
+                               ("eu_mission_in_armenia", "DEPLOYED_TO", "armenia"))])
 def place_in_force_name(ctx: DocumentContext, here: Sentence) -> None:
     """`Russian forces in Armenia`, `the EU mission in Armenia`: a force or mission named after where it is."""
     _named_after(ctx, here, "force")
@@ -372,7 +403,11 @@ def _sent_abroad(ctx: DocumentContext, eid: str) -> bool:
 
 
 @rule("rule:withdrawn-from", family="deployment", stage=Stage.STRUCTURE, order=160,
-      produces={"DEPLOYED_TO"}, confidence=0.6)
+      produces={"DEPLOYED_TO"}, confidence=0.6,
+      examples=[Example("The Russian peacekeepers left Khojaly last spring.",
+                        ("russian_peacekeepers", "DEPLOYED_TO", "khojaly"))],
+      counterexamples=[Example("Armenian forces left Khojaly last spring.",
+                               ("armenian_forces", "DEPLOYED_TO", "khojaly"))])
 def withdrawn_from(ctx: DocumentContext, here: Sentence) -> None:
     """`the peacekeepers withdrew from X`, `the withdrawal of the contingent from X`: a force that leaves a
     place was deployed there."""

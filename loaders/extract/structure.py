@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..lexicon import fold
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import (
     ADMIN_SINGULAR,
     adjective,
@@ -34,7 +34,12 @@ RANK = {"Settlement": 1, "District": 2, "Exclave": 2, "Province": 3, "Region": 3
 ROUTE_KINDS = {"Corridor", "Road", "Border"}
 
 
-@rule("rule:collective-head", family="structure", stage=Stage.STRUCTURE, order=10, produces={"PART_OF"}, confidence=0.6)
+@rule("rule:collective-head", family="structure", stage=Stage.STRUCTURE, order=10, produces={"PART_OF"}, confidence=0.6,
+      examples=[Example("Azerbaijan demanded the seven districts. Its army then entered the districts of Kelbajar and "
+                        "Jabrail.",
+                        ("kelbajar_district", "PART_OF", "seven_districts"))],
+      counterexamples=[Example("Its army then entered the districts of Kelbajar and Jabrail.",
+                               ("kelbajar_district", "PART_OF", "seven_districts"))])
 def collective_head(ctx: DocumentContext, here: Sentence) -> None:
     """`the districts of A, B and C`, `the A and B districts`: the plural head refers back to a collective
     named earlier ("the seven districts") that the lexicon says the members belong to."""
@@ -71,7 +76,10 @@ def _mention_of(ctx: DocumentContext, eid: str) -> ResolvedMention | None:
 
 
 @rule("rule:parenthetical-place", family="structure", stage=Stage.STRUCTURE, order=40,
-      produces={"PART_OF", "LOCATED_IN"}, confidence=0.6)
+      produces={"PART_OF", "LOCATED_IN"}, confidence=0.6,
+      examples=[Example("Residents of Sisian (Syunik) reported shelling.", ("sisian", "LOCATED_IN", "syunik"))],
+      counterexamples=[Example("Residents of Sisian and Syunik reported shelling.",
+                               ("sisian", "LOCATED_IN", "syunik"))])
 def parenthetical_place(ctx: DocumentContext, here: Sentence) -> None:
     """`Goris (Syunik)`, `the Lachin district (Lachin corridor)`: the smaller unit lies in the larger one."""
     mentions = here.mentions
@@ -95,7 +103,11 @@ def parenthetical_place(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:admin-of-owner", family="structure", stage=Stage.STRUCTURE, order=50,
-      produces={"PART_OF", "LOCATED_IN"}, confidence=0.7)
+      produces={"PART_OF", "LOCATED_IN"}, confidence=0.7,
+      examples=[Example("Shells fell on the Azerbaijani district of Tovuz.",
+                        ("tovuz_district", "PART_OF", "azerbaijan"))],
+      counterexamples=[Example("Shells fell on Tovuz and other Azerbaijani districts.",
+                               ("tovuz_district", "PART_OF", "azerbaijan"))])
 def admin_of_owner(ctx: DocumentContext, here: Sentence) -> None:
     """`the Azerbaijani city of X`, `Armenia's southernmost province of X`, read off the words themselves
     (the parser often attaches "of X" wrongly after a nationality adjective)."""
@@ -126,7 +138,11 @@ def admin_of_owner(ctx: DocumentContext, here: Sentence) -> None:
             break
 
 
-@rule("rule:route-terminus", family="structure", stage=Stage.STRUCTURE, order=60, produces={"CONNECTS"}, confidence=0.7)
+@rule("rule:route-terminus", family="structure", stage=Stage.STRUCTURE, order=60, produces={"CONNECTS"}, confidence=0.7,
+      examples=[Example("Meghri is the gateway of the Zangezur corridor.",
+                        ("zangezur_corridor", "CONNECTS", "meghri"))],
+      counterexamples=[Example("Meghri is not far from the Zangezur corridor.",
+                               ("zangezur_corridor", "CONNECTS", "meghri"))])
 def route_terminus(ctx: DocumentContext, here: Sentence) -> None:
     """`X is the terminus of the Y road`: a route connects the place it ends in."""
     sent = here.sent
@@ -142,7 +158,9 @@ def route_terminus(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:classified-place", family="structure", stage=Stage.STRUCTURE, order=130,
-      produces={"PART_OF", "LOCATED_IN"}, confidence=0.7)
+      produces={"PART_OF", "LOCATED_IN"}, confidence=0.7,
+      examples=[Example("Kapan is a town in Syunik.", ("kapan", "LOCATED_IN", "syunik"))],
+      counterexamples=[Example("Kapan is not a town in Syunik.", ("kapan", "LOCATED_IN", "syunik"))])
 def classified_place(ctx: DocumentContext, here: Sentence) -> None:
     """`X is a town in Y`, `X, the capital of Y`, `X is part of Y`, `X is recognised as part of Y`:
     a place classed as a unit of (or a part of) another place."""
@@ -179,7 +197,11 @@ def classified_place(ctx: DocumentContext, here: Sentence) -> None:
                 ctx.add_fitting(pred, a.entity_id, b.entity_id, here.sent, [a, b])
 
 
-@rule("rule:route-passive", family="structure", stage=Stage.STRUCTURE, order=140, produces={"CONNECTS"}, confidence=0.7)
+@rule("rule:route-passive", family="structure", stage=Stage.STRUCTURE, order=140, produces={"CONNECTS"}, confidence=0.7,
+      examples=[Example("Iran and Armenia are linked by the North-South Transport Corridor.",
+                        ("north_south_transport_corridor", "CONNECTS", "iran"))],
+      counterexamples=[Example("Iran and Armenia are not linked by the North-South Transport Corridor.",
+                               ("north_south_transport_corridor", "CONNECTS", "iran"))])
 def route_passive(ctx: DocumentContext, here: Sentence) -> None:
     """`A and B are linked by the Lachin corridor`: the agent of a passive link verb is the route."""
     sent = here.sent
@@ -199,7 +221,11 @@ def route_passive(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:route-through", family="structure", stage=Stage.STRUCTURE, order=150,
-      produces={"LOCATED_IN"}, confidence=0.7)
+      produces={"LOCATED_IN"}, confidence=0.7,
+      examples=[Example("The Middle Corridor runs through Kazakhstan.",
+                        ("middle_corridor", "LOCATED_IN", "kazakhstan"))],
+      counterexamples=[Example("The Middle Corridor does not run through Kazakhstan.",
+                               ("middle_corridor", "LOCATED_IN", "kazakhstan"))])
 def route_through(ctx: DocumentContext, here: Sentence) -> None:
     """`The road passes through X`, `the corridor would run via X`: a route lies in the places it crosses."""
     sent = here.sent
@@ -218,7 +244,9 @@ def route_through(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:possessed-body", family="structure", stage=Stage.STRUCTURE, order=170,
-      produces={"PART_OF"}, confidence=0.65)
+      produces={"PART_OF"}, confidence=0.65,
+      examples=[Example("Russia's FSB denied it.", ("fsb", "PART_OF", "russia"))],
+      counterexamples=[Example("The FSB denied it.", ("fsb", "PART_OF", "russia"))])
 def possessed_body(ctx: DocumentContext, here: Sentence) -> None:
     """`Azerbaijan's defence ministry`, `the OSCE's (...) Minsk Group`: a body or force a state or organisation
     owns is part of it."""

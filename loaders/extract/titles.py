@@ -10,7 +10,7 @@ from typing import Any
 
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import adjective
 from .vocabulary import LEADER_TITLES, MEMBER_TITLES, leading_role
 
@@ -46,7 +46,9 @@ def in_office(office: Any, published: date | None) -> bool:
 
 
 @rule("rule:title-apposition", family="titles", stage=Stage.NAMES, order=10, produces=OFFICE_PREDICATES,
-      confidence=0.85)
+      confidence=0.85,
+      examples=[Example("Russian President Vladimir Putin arrived late.", ("vladimir_putin", "LEADS", "russia"))],
+      counterexamples=[Example("Vladimir Putin arrived late.", ("vladimir_putin", "LEADS", "russia"))])
 def title_apposition(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`Russian President Vladimir Putin`, `Hikmat Hajiyev, assistant to the Azerbaijani president`."""
     if not m.explicit or ctx.kind(m.entity_id) != "Person":
@@ -79,7 +81,10 @@ def title_apposition(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -
 
 
 @rule("lexicon:office", family="titles", stage=Stage.KNOWLEDGE, order=30, produces=OFFICE_PREDICATES,
-      confidence=0.55)
+      confidence=0.55,
+      examples=[Example("Nikol Pashinyan addressed Armenia on television.", ("nikol_pashinyan", "LEADS", "armenia"))],
+      counterexamples=[Example("Nikol Pashinyan addressed voters on television.",
+                               ("nikol_pashinyan", "LEADS", "armenia"))])
 def lexicon_office(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """A person the lexicon says held an office in a body at the time, when the sentence names both."""
     lex = ctx.lexicon.by_id.get(m.entity_id)
@@ -91,7 +96,10 @@ def lexicon_office(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> 
 
 
 @rule("rule:title-before-comma", family="titles", stage=Stage.STRUCTURE, order=120, produces=OFFICE_PREDICATES,
-      confidence=0.75)
+      confidence=0.75,
+      examples=[Example("Russia's foreign minister, Sergey Lavrov, flew to Baku.",
+                        ("sergey_lavrov", "MEMBER_OF", "russia"))],
+      counterexamples=[Example("Sergey Lavrov flew to Baku.", ("sergey_lavrov", "MEMBER_OF", "russia"))])
 def title_before_comma(ctx: DocumentContext, here: Sentence) -> None:
     """`the EU's foreign policy chief, Josep Borrell`: a title and its body just before a comma and a name."""
     doc, sent = ctx.doc, here.sent
@@ -118,7 +126,11 @@ def title_before_comma(ctx: DocumentContext, here: Sentence) -> None:
 
 
 @rule("rule:title-office", family="titles", stage=Stage.STRUCTURE, order=180, produces=OFFICE_PREDICATES,
-      confidence=0.7)
+      confidence=0.7,
+      examples=[Example("Armenia voted in June. Prime Minister Nikol Pashinyan thanked the voters.",
+                        ("nikol_pashinyan", "LEADS", "armenia"))],
+      counterexamples=[Example("Prime Minister Nikol Pashinyan thanked the voters.",
+                               ("nikol_pashinyan", "LEADS", "armenia"))])
 def title_office(ctx: DocumentContext, here: Sentence) -> None:
     """`Prime Minister Nikol Pashinyan` with no country named: the title matches the office the lexicon
     knows the person held at the time (the office's body must be named somewhere in the document)."""

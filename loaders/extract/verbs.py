@@ -9,7 +9,7 @@ from conflictkg.schema.ontology import PREDICATES
 
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
-from .registry import Stage, rule
+from .registry import Example, Stage, rule
 from .toolkit import date_of, entities_of, is_passive, negated, objects, prep_objects, subjects, whole_place
 from .vocabulary import EVALUATIVE_VERBS, EVENT
 
@@ -54,20 +54,32 @@ def _verb_facts(ctx: DocumentContext, here: Sentence, tok: Any, passive_voice: b
                     ctx.add_fact(predicate, s.entity_id, o.entity_id, here.sent, [s, o], qualifiers=qualifiers)
 
 
-@rule("rule:verb-active", family="verbs", stage=Stage.CLAUSES, order=10, produces=PREDICATES, confidence=0.8)
+@rule("rule:verb-active", family="verbs", stage=Stage.CLAUSES, order=10, produces=PREDICATES, confidence=0.8,
+      examples=[Example("Armenia signed the Prague statement in October.",
+                        ("armenia", "SIGNED", "prague_statement_2022"))],
+      counterexamples=[Example("Armenia did not sign the Prague statement in October.",
+                               ("armenia", "SIGNED", "prague_statement_2022"))])
 def verb_active(ctx: DocumentContext, here: Sentence, tok: Any) -> None:
     """`Russia mediated the statement`: a trigger verb's subject and object."""
     _verb_facts(ctx, here, tok, passive_voice=False)
 
 
-@rule("rule:verb-passive", family="verbs", stage=Stage.CLAUSES, order=20, produces=PREDICATES, confidence=0.8)
+@rule("rule:verb-passive", family="verbs", stage=Stage.CLAUSES, order=20, produces=PREDICATES, confidence=0.8,
+      examples=[Example("The Prague statement was signed by Armenia last autumn.",
+                        ("armenia", "SIGNED", "prague_statement_2022"))],
+      counterexamples=[Example("The Prague statement was never signed by Armenia.",
+                               ("armenia", "SIGNED", "prague_statement_2022"))])
 def verb_passive(ctx: DocumentContext, here: Sentence, tok: Any) -> None:
     """`The statement was signed by X`, `troops were deployed to Y`: a passive trigger verb."""
     _verb_facts(ctx, here, tok, passive_voice=True)
 
 
 @rule("rule:actor-acts-in-event", family="verbs", stage=Stage.CLAUSES, order=30, produces={"PARTICIPATED_IN"},
-      confidence=0.6)
+      confidence=0.6,
+      examples=[Example("Turkey escalated the Four-Day War within hours.",
+                        ("turkey", "PARTICIPATED_IN", "four_day_war"))],
+      counterexamples=[Example("Turkey described the Four-Day War in a long report.",
+                               ("turkey", "PARTICIPATED_IN", "four_day_war"))])
 def actor_acts_in_event(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     """`Azerbaijan won the war`, `Russia conducted the operation`: an actor doing something to an event
     takes part in it, unless the verb only judges or reports it (or triggers a predicate of its own)."""
