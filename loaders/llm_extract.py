@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -31,9 +31,17 @@ from conflictkg.schema.models import (
     Qualifiers,
     Relation,
 )
-from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PREDICATES, PROVISION_TYPES, kind_belongs
+from conflictkg.schema.ontology import (
+    ENTITY_LABELS,
+    LABEL_KINDS,
+    PREDICATES,
+    PROVISION_TYPES,
+    SIGNATURES,
+    admits,
+    kind_belongs,
+)
 
-from .extract import MAX_QUOTE, SIGNATURES, Extracted, ExtractionInput
+from .extract import MAX_QUOTE, Extracted, ExtractionInput
 from .lexicon import Lexicon, fold
 from .resolve import slugify
 from .timeparse import resolve_date
@@ -98,12 +106,15 @@ def response_schema() -> dict[str, Any]:
     })
 
 
-def _prompt() -> str:
+def _prompt(topic: str) -> str:
+    """The system prompt; `topic` is the lexicon's description of the conflict it covers."""
     pairs = "; ".join(
-        f"{p} ({'/'.join(sorted(s))} -> {'/'.join(sorted(o))})" for p, (s, o) in sorted(SIGNATURES.items())
+        f"{p} ({'/'.join(sorted(sig.roles['subject']))} -> {'/'.join(sorted(sig.roles['object']))})"
+        for p, sig in sorted(SIGNATURES.items())
     )
+    about = f"the conflict the lexicon describes as: {topic.strip()}" if topic.strip() else "an armed conflict"
     return (
-        "You extract facts about the Armenia-Azerbaijan conflict from one passage for a knowledge graph. "
+        f"You extract facts about {about}, from one passage for a knowledge graph. "
         "Answer with JSON in the given schema only.\n"
         "- entities: every actor, territory, agreement and event the facts name, by its name as the passage "
         "writes it, with label and kind. A State is an Actor; a capital speaking for its state is that state.\n"
@@ -200,11 +211,6 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     pattern = r"\s+".join("".join(_VARIANTS.get(c, re.escape(c)) for c in word) for word in quote.split())
     found = re.search(pattern, text)
     return (found.start(), found.end()) if found else None
-
-
-def _label_ok(entity: Entity, labels: Collection[str]) -> bool:
-    # as in the rules: a State is a territory too
-    return entity.label in labels or ("Territory" in labels and entity.kind == "State")
 
 
 class _Names:
@@ -327,7 +333,10 @@ class LLMExtractor:
         return {
             "model": self.model,
             "temperature": 0,
-            "messages": [{"role": "system", "content": _prompt()}, {"role": "user", "content": passage}],
+            "messages": [
+                {"role": "system", "content": _prompt(self.lexicon.description)},
+                {"role": "user", "content": passage},
+            ],
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "conflict_facts", "strict": True, "schema": response_schema()},
@@ -363,8 +372,7 @@ class LLMExtractor:
         subject, obj = names.get(item.subject), names.get(item.object)
         if subject is None or obj is None or subject.id == obj.id:
             return None
-        allowed_subjects, allowed_objects = SIGNATURES[item.predicate]
-        if not (_label_ok(subject, allowed_subjects) and _label_ok(obj, allowed_objects)):
+        if not admits(item.predicate, subject=(subject.label, subject.kind), object=(obj.label, obj.kind)):
             return None
         evidence = self._evidence(item.quote, offset, passage, inp)
         if evidence is None:
@@ -375,13 +383,12 @@ class LLMExtractor:
     def _provision(self, item: ProvisionItem, names: _Names, offset: int, passage: str,
                    inp: ExtractionInput) -> Provision | None:
         agreement = names.get(item.agreement)
-        if agreement is None or agreement.label != "Agreement":
+        if agreement is None or not admits(item.type, agreement=(agreement.label, agreement.kind)):
             return None
         roles: dict[str, list[str]] = {}
-        for role, listed, labels in (("obliges", item.obliges, {"Actor"}), ("concerns", item.concerns, {"Territory"}),
-                                     ("benefits", item.benefits, {"Actor"})):
+        for role, listed in (("obliges", item.obliges), ("concerns", item.concerns), ("benefits", item.benefits)):
             entities = [names.get(n) for n in listed]
-            if not all(e is not None and _label_ok(e, labels) for e in entities):
+            if not all(e is not None and admits(item.type, **{role: (e.label, e.kind)}) for e in entities):
                 return None  # a participant we cannot name would make it another fact
             roles[role] = list(dict.fromkeys(e.id for e in entities if e is not None))
         evidence = self._evidence(item.quote, offset, passage, inp)

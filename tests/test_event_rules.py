@@ -1,4 +1,4 @@
-"""The event family's rules (loaders/rules_events.py and the event parts of extract/resolve), each on
+"""The event family's rules (loaders/extract/events.py, proposals.py and the event parts of resolve), each on
 sentences written for these tests, with a case where the rule must stay silent."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The structural and stance rules (loaders/rules_structure.py and the containment, route and control rules of
-extract.py), each on sentences written for these tests, with a case where the rule must stay silent."""
+"""The structural and stance rules (loaders/extract/structure.py, stance.py and the containment, route and
+control rules of places.py and nominalisations.py), each on sentences written for these tests, with a case
+where the rule must stay silent."""
 
 from __future__ import annotations
 

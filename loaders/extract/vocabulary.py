@@ -1,16 +1,8 @@
-"""What the extraction rules share: the entity labels, the vocabulary of offices and judging verbs, and `Fact`.
-
-A module of its own so that `extract` and the rule families it runs (`rules_structure`,
-`rules_events`) import it, and not each other.
-"""
+"""Words and labels more than one rule family reads: entity labels, titles of office, judging verbs."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
-
-from .resolve import ResolvedMention
 
 ACTOR, TERR, AGR, EVENT = "Actor", "Territory", "Agreement", "Event"
 
@@ -43,15 +35,9 @@ def leading_role(role: str) -> bool:
         return False
     heads = LEADER_TITLES | {"secretary-general", "secretary general", "speaker", "administrator", "director"}
     return low.startswith(("chief", "commander")) or any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in heads)
-
-
-@dataclass
-class Fact:
-    predicate: str
-    subject: str
-    object: str
-    rule: str
-    confidence: float
-    sent: Any
-    anchors: list[ResolvedMention]
-    qualifiers: dict[str, Any] = field(default_factory=dict)
+# Nouns for what one side puts to another: its owner proposed the agreement they are about.
+PROPOSAL_NOUNS = {
+    "proposal", "proposals", "plan", "plans", "invitation", "invitations", "offer", "offers", "draft", "drafts",
+    "initiative", "initiatives", "terms", "conditions", "demands", "blueprint", "roadmap", "package", "idea",
+    "version",
+}

@@ -1,0 +1,193 @@
+"""What a rule sees of one document, and the only way it changes what the extraction finds.
+
+A rule reads the parse and the resolved mentions through `DocumentContext` and adds a fact, a provision or
+a mention of an entity found inside other words (a coreference link) by calling one of its `add_*`/`link`
+methods; the context stamps the rule's registered name and confidence on what it adds and refuses a
+predicate the rule did not declare, so what every rule can change is visible here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any, TypeVar
+
+from conflictkg.schema.models import Entity, Provision, Relation
+from conflictkg.schema.ontology import admits
+
+from ..lexicon import Lexicon
+from ..resolve import Resolved, ResolvedMention
+from .registry import Rule
+
+T = TypeVar("T")
+
+
+@dataclass
+class ExtractionInput:
+    """What the extractor reads: the resolved document plus what it needs to ground evidence."""
+
+    resolved: Resolved
+    document_id: str
+    original_text: str
+    published: date | None
+    to_original: Any  # callable (start, end) -> (start, end) in the original text
+    text: str  # the normalised text the parse was made from (doc.text, computed once)
+
+
+@dataclass
+class Extracted:
+    entities: list[Entity]
+    relations: list[Relation]
+    provisions: list[Provision]
+
+
+@dataclass
+class Fact:
+    predicate: str
+    subject: str
+    object: str
+    rule: str
+    confidence: float
+    sent: Any
+    anchors: list[ResolvedMention]
+    qualifiers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProvisionFact:
+    provision_type: str
+    agreement: str
+    obliges: list[str]
+    concerns: list[str]
+    benefits: list[str]
+    rule: str
+    confidence: float
+    sent: Any
+    anchors: list[ResolvedMention]
+    qualifiers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Sentence:
+    """A sentence and the resolved mentions inside it, in reading order."""
+
+    sent: Any
+    mentions: list[ResolvedMention]
+
+    @cached_property
+    def named(self) -> dict[str, ResolvedMention]:
+        """Entity -> its last explicit mention in the sentence (in the order the entities are first named)."""
+        return {m.entity_id: m for m in self.mentions if m.explicit}
+
+
+class DocumentContext:
+    """One document under extraction: its parse, lexicon and cues, and the facts the rules have added."""
+
+    def __init__(self, res: Resolved, lexicon: Lexicon, cues: Any, published: date | None) -> None:
+        self.res = res
+        self.doc = res.doc
+        self.lexicon = lexicon
+        self.cues = cues  # toolkit.Cues: trigger words, attribution verbs, hedges, negation
+        self.published = published
+        self.facts: list[Fact] = []
+        self.provisions: list[ProvisionFact] = []
+        self.rule: Rule | None = None
+        self._first_only: set[tuple[str, str, str]] | None = None
+        self._memo: dict[str, Any] = {}
+
+    # -- reading ---------------------------------------------------------------------------------------------------
+    def mention_at(self, token_index: int) -> ResolvedMention | None:
+        return self.res.mention_at(token_index)
+
+    def label(self, eid: str) -> tuple[str, str]:
+        """(label, kind) of an entity of the document; ("", "") for one it does not know."""
+        e = self.res.entities.get(eid)
+        return (e.label, e.kind) if e else ("", "")
+
+    def kind(self, eid: str) -> str:
+        return self.label(eid)[1]
+
+    def fits(self, predicate: str, subj: str, obj: str) -> bool:
+        """Whether the two entities may be the predicate's subject and object (schema/ontology.py `admits`)."""
+        return subj != obj and admits(predicate, subject=self.label(subj), object=self.label(obj))
+
+    @cached_property
+    def named_entities(self) -> set[str]:
+        """Entities named anywhere in the document."""
+        return {m.entity_id for m in self.res.mentions if m.explicit}
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """A value computed once per document (an index several sentences need)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        value: T = self._memo[key]
+        return value
+
+    # -- changing ---------------------------------------------------------------------------------------------------
+    def _running(self, produced: str) -> Rule:
+        if self.rule is None:
+            raise RuntimeError("a fact was added outside a registered rule")
+        if produced not in self.rule.produces:
+            raise ValueError(f"{self.rule.name} added a {produced} but declares only {sorted(self.rule.produces)}")
+        return self.rule
+
+    def add_fact(self, predicate: str, subject: str, obj: str, sent: Any, anchors: list[ResolvedMention],
+                 confidence: float | None = None, qualifiers: dict[str, Any] | None = None) -> None:
+        """Add a relation found by the running rule, at its base confidence unless it says otherwise."""
+        rule = self._running(predicate)
+        if self._first_only is not None:
+            key = (predicate, subject, obj)
+            if key in self._first_only:
+                return
+            self._first_only.add(key)
+        self.facts.append(Fact(predicate, subject, obj, rule.name, rule.confidence if confidence is None
+                               else confidence, sent, anchors, dict(qualifiers or {})))
+
+    def add_fitting(self, predicate: str, subject: str, obj: str, sent: Any, anchors: list[ResolvedMention],
+                    confidence: float | None = None) -> None:
+        """`add_fact` when the two entities fit the predicate's signature, else nothing."""
+        if self.fits(predicate, subject, obj):
+            self.add_fact(predicate, subject, obj, sent, anchors, confidence)
+
+    def add_provision(self, provision_type: str, agreement: str, obliges: list[str], concerns: list[str],
+                      benefits: list[str], span: Any, anchors: list[ResolvedMention], confidence: float,
+                      qualifiers: dict[str, Any]) -> None:
+        rule = self._running(provision_type)
+        self.provisions.append(ProvisionFact(provision_type, agreement, obliges, concerns, benefits, rule.name,
+                                             confidence, span, anchors, qualifiers))
+
+    def complete_provision(self, p: ProvisionFact, obliges: list[str], concerns: list[str]) -> None:
+        """Fill in who a provision binds and what it concerns, found elsewhere in the document."""
+        rule = self._running(p.provision_type)
+        p.obliges, p.concerns, p.rule = obliges, concerns, rule.name
+
+    def drop_incomplete_provisions(self) -> None:
+        """Forget provisions that still bind no one or concern nothing."""
+        self.provisions[:] = [p for p in self.provisions if p.obliges and p.concerns]
+
+    def add_entity(self, entry: Any) -> None:
+        """Make a lexicon entry an entity of the document."""
+        self.res.entities.setdefault(entry.id, entry.to_entity())
+
+    def link(self, entry: Any, first: Any, last: Any, how: str, text: str | None = None) -> ResolvedMention:
+        """Record that the tokens first..last mention the lexicon entry (an adjective, a part of another
+        name); `text` when the mention is only the start of the token."""
+        self.add_entity(entry)
+        if text is None:
+            text = self.doc[first.i : last.i + 1].text
+            end = last.idx + len(last.text)
+        else:
+            end = first.idx + len(text)
+        mention = ResolvedMention(entry.id, first.idx, end, text, first.i, last.i + 1, how)
+        self.res.extra_mentions.append(mention)
+        return mention
+
+    # -- for the engine -------------------------------------------------------------------------------------------
+    def start(self, rule: Rule) -> None:
+        self.rule = rule
+
+    def first_only(self, on: bool) -> None:
+        """Within one sentence of a stage, keep only the first statement of each triple."""
+        self._first_only = set() if on else None

@@ -1,0 +1,68 @@
+"""The engine: reads a document stage by stage and runs the registered rules of each stage; it names none.
+
+Within one reading every stage of a sentence runs before the next sentence; a reading's document stages
+run after all its sentences. The second reading sees what the first one found (the event rules ask which
+states a document says signed an agreement, which forces took part in what).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..lexicon import Lexicon
+from ..resolve import ResolvedMention
+from .context import DocumentContext, Extracted, ExtractionInput, Sentence
+from .grounding import ground_provisions, ground_relations
+from .registry import Each, Rule, Stage, rules_of
+from .toolkit import Cues
+
+
+class RelationExtractor:
+    """Facts of one document from its parse, its resolved mentions and the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.cues = Cues(lexicon)
+
+    def run(self, inp: ExtractionInput) -> Extracted:
+        res = inp.resolved
+        ctx = DocumentContext(res, self.lexicon, self.cues, inp.published)
+        by_sentence: dict[int, list[ResolvedMention]] = defaultdict(list)
+        for m in res.mentions:
+            by_sentence[res.doc[m.token_start].sent.start].append(m)
+        sentences = [Sentence(sent, [m for m in by_sentence.get(sent.start, []) if m.token_end <= sent.end])
+                     for sent in res.doc.sents]
+        plan = {stage: rules_of(stage) for stage in Stage}
+        for reading in sorted({stage.value.reading for stage in Stage}):
+            stages = [stage for stage in Stage if stage.value.reading == reading]
+            for here in sentences:
+                for stage in stages:
+                    if stage.value.each is not Each.DOCUMENT:
+                        self._sentence_stage(ctx, stage, plan[stage], here)
+            for stage in stages:
+                if stage.value.each is Each.DOCUMENT:
+                    for rule in plan[stage]:
+                        ctx.start(rule)
+                        rule.run(ctx)
+        relations = ground_relations(ctx, ctx.facts, inp)
+        provisions = ground_provisions(ctx, ctx.provisions, inp)
+        entities = [res.entities[e] for e in sorted(res.entities)]
+        return Extracted(entities=entities, relations=relations, provisions=provisions)
+
+    @staticmethod
+    def _sentence_stage(ctx: DocumentContext, stage: Stage, rules: list[Rule], here: Sentence) -> None:
+        spec = stage.value
+        if spec.needs_mentions and not here.mentions:
+            return
+        ctx.first_only(spec.first_only)
+        if spec.each is Each.SENTENCE:
+            for rule in rules:
+                ctx.start(rule)
+                rule.run(ctx, here)
+        else:
+            items = {Each.TOKEN: here.sent, Each.MENTION: here.mentions, Each.NAMED: here.named.values()}[spec.each]
+            for item in items:
+                for rule in rules:
+                    ctx.start(rule)
+                    rule.run(ctx, here, item)
+        ctx.first_only(False)
