@@ -1,7 +1,12 @@
-"""Domain lexicons: canonical entities with their aliases, and trigger words, loaded from YAML.
+"""Lexicons in layers: the English language file, then conflict lexicons, loaded from YAML.
 
 A lexicon is data, not code: another conflict gets its own YAML file, passed with
-`--lexicon`. Several lexicons merge; a later one overrides an entity of the same id.
+`--lexicon`. `Lexicon.merged` always puts the bundled language file (language/english.yaml:
+trigger words per predicate and provision type, attribution verbs, hedges, negation cues) under the
+lexicons it is given, so a conflict lexicon lists only that conflict's entities. A lexicon may
+still carry a `triggers:` block: its words are added to the language's under the same key; words
+listed under `remove_triggers:` (same shape) are taken out of what the layers below supplied.
+Several lexicons merge in order; a later one overrides an entity of the same id.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from conflictkg.schema.models import Entity
 from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_TYPES
 
 DEFAULT_LEXICON = "south_caucasus"
+LANGUAGE = "english"
+"""The bundled language file every merged lexicon starts from."""
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it: ten times faster on the 2,700-line lexicon."""
 
@@ -86,12 +93,36 @@ class Triggers(BaseModel):
     hedges: list[str] = Field(default_factory=list)
     negation: list[str] = Field(default_factory=list)
 
+    def add(self, other: Triggers) -> None:
+        """Append the other's words that are not here yet, keeping this one's order first."""
+        for table, more in ((self.predicates, other.predicates), (self.provisions, other.provisions)):
+            for k, words in more.items():
+                table.setdefault(k, []).extend(w for w in words if w not in table[k])
+        self.attribution += [w for w in other.attribution if w not in self.attribution]
+        self.hedges += [w for w in other.hedges if w not in self.hedges]
+        self.negation += [w for w in other.negation if w not in self.negation]
+
+    def remove(self, other: Triggers) -> None:
+        """Take out every word the other lists, under the same key."""
+        for table, less in ((self.predicates, other.predicates), (self.provisions, other.provisions)):
+            for k, words in less.items():
+                if k in table:
+                    table[k] = [w for w in table[k] if w not in words]
+        self.attribution = [w for w in self.attribution if w not in other.attribution]
+        self.hedges = [w for w in self.hedges if w not in other.hedges]
+        self.negation = [w for w in self.negation if w not in other.negation]
+
+    def keys(self) -> tuple[set[str], set[str]]:
+        """The predicate and provision-type keys used."""
+        return set(self.predicates), set(self.provisions)
+
 
 class Lexicon(BaseModel):
     name: str
     description: str = ""
     entities: list[LexiconEntity] = Field(default_factory=list)
     triggers: Triggers = Field(default_factory=Triggers)
+    remove_triggers: Triggers = Field(default_factory=Triggers)
 
     @cached_property
     def by_id(self) -> dict[str, LexiconEntity]:
@@ -119,23 +150,22 @@ class Lexicon(BaseModel):
             for ref in [*e.part_of, *e.connects, *(o.entity for o in e.leads)]:
                 if ref not in self.by_id:
                     problems.append(f"{e.id}: refers to unknown entity {ref!r}")
-        problems += [f"unknown predicate trigger key {k!r}" for k in self.triggers.predicates if k not in PREDICATES]
-        problems += [
-            f"unknown provision trigger key {k!r}" for k in self.triggers.provisions if k not in PROVISION_TYPES
-        ]
+        for block in (self.triggers, self.remove_triggers):
+            predicates, provisions = block.keys()
+            problems += [f"unknown predicate trigger key {k!r}" for k in sorted(predicates - PREDICATES)]
+            problems += [f"unknown provision trigger key {k!r}" for k in sorted(provisions - PROVISION_TYPES)]
         return problems
 
     @classmethod
-    def from_yaml(cls, source: str | Path) -> Lexicon:
-        """Load a lexicon by bundled name (e.g. "south_caucasus") or by file path."""
+    def from_yaml(cls, source: str | Path, folder: str = "lexicons") -> Lexicon:
+        """Load one lexicon by bundled name (e.g. "south_caucasus", looked up in `folder`) or by file path,
+        without the language layer (`merged` adds it)."""
         path = Path(source)
         try:
             if path.suffix in {".yaml", ".yml"} or path.exists():
                 raw = path.read_text(encoding="utf-8")
             else:
-                raw = (resources.files("conflictkg.loaders") / "lexicons" / f"{source}.yaml").read_text(
-                    encoding="utf-8"
-                )
+                raw = (resources.files("conflictkg.loaders") / folder / f"{source}.yaml").read_text(encoding="utf-8")
         except (FileNotFoundError, OSError) as exc:
             raise KGError(f"lexicon {source!s} not found: give a YAML file path or a bundled name") from exc
         try:
@@ -150,18 +180,16 @@ class Lexicon(BaseModel):
 
     @classmethod
     def merged(cls, sources: list[str | Path]) -> Lexicon:
-        """Several lexicons as one; a later entity with the same id replaces an earlier one."""
+        """The language layer and the given lexicons as one: a later entity with the same id replaces an
+        earlier one; each lexicon's trigger words are added, then its `remove_triggers` taken out."""
+        layers = [cls.from_yaml(LANGUAGE, folder="language")]
         parts = [cls.from_yaml(s) for s in sources]
         entities: dict[str, LexiconEntity] = {}
         triggers = Triggers()
-        for part in parts:
+        for part in [*layers, *parts]:
             entities.update({e.id: e for e in part.entities})
-            for k, words in part.triggers.predicates.items():
-                triggers.predicates.setdefault(k, []).extend(w for w in words if w not in triggers.predicates[k])
-            for k, words in part.triggers.provisions.items():
-                triggers.provisions.setdefault(k, []).extend(w for w in words if w not in triggers.provisions[k])
-            triggers.attribution += [w for w in part.triggers.attribution if w not in triggers.attribution]
-            triggers.hedges += [w for w in part.triggers.hedges if w not in triggers.hedges]
-            triggers.negation += [w for w in part.triggers.negation if w not in triggers.negation]
+            triggers.add(part.triggers)
+            triggers.remove(part.remove_triggers)
         name = "+".join(p.name for p in parts)
-        return cls(name=name, entities=list(entities.values()), triggers=triggers)
+        description = "; ".join(p.description for p in parts if p.description)
+        return cls(name=name, description=description, entities=list(entities.values()), triggers=triggers)
