@@ -1,12 +1,16 @@
 """Lexicons in layers: the English language file, then conflict lexicons, loaded from YAML.
 
 A lexicon is data, not code: another conflict gets its own YAML file, passed with
-`--lexicon`. `Lexicon.merged` always puts the bundled language file (language/english.yaml:
-trigger words per predicate and provision type, attribution verbs, hedges, negation cues) under the
-lexicons it is given, so a conflict lexicon lists only that conflict's entities. A lexicon may
-still carry a `triggers:` block: its words are added to the language's under the same key; words
-listed under `remove_triggers:` (same shape) are taken out of what the layers below supplied.
-Several lexicons merge in order; a later one overrides an entity of the same id.
+`--lexicon`. `Lexicon.merged` always puts two bundled layers under the lexicons it is given: the
+language file (language/english.yaml: trigger words per predicate and provision type, attribution
+verbs, hedges, negation cues) and the world knowledge of `base` (states, capitals, demonyms,
+subdivisions, cities, international organisations: loaders/world.py). A conflict lexicon so lists
+only that conflict's entities. It may still carry a `triggers:` block: its words are added to the
+language's under the same key; words listed under `remove_triggers:` (same shape) are taken out of
+what the layers below supplied. Lexicons merge in order: a later one replaces an entity of the same
+id, and a name a later lexicon gives one of its entities is taken from the earlier lexicons' entities
+(an entity whose own name is taken is left out), so "Moscow" stays the conflict lexicon's Russia
+rather than becoming the world layer's city.
 """
 
 from __future__ import annotations
@@ -30,14 +34,16 @@ from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_TYPES
 DEFAULT_LEXICON = "south_caucasus"
 LANGUAGE = "english"
 """The bundled language file every merged lexicon starts from."""
+BASE_LEXICON = "base"
+"""The world-knowledge lexicon, generated from data packages; merged under every other lexicon."""
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it: ten times faster on the 2,700-line lexicon."""
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """Case-, diacritic- and punctuation-insensitive form used to compare names (cached: the same names
-    are folded for every mention of every document)."""
+    are folded for every mention of every document, and the world layer's hundred thousand when merged)."""
     text = anyascii(unicodedata.normalize("NFC", text)).casefold()
     text = re.sub(r"[’'`]s\b", "", text)
     text = re.sub(r"[^\w\s]", " ", text)
@@ -66,6 +72,9 @@ class LexiconEntity(BaseModel):
     part_of: list[str] = Field(default_factory=list)
     connects: list[str] = Field(default_factory=list)
     leads: list[Office] = Field(default_factory=list)
+    gazetteer: bool = False
+    """A gazetteer entry (a city or a subdivision of the world layer): matched only on its exact names where
+    the parse sees a proper noun, never by folding or fuzzy resolution (loaders/world.py says why)."""
 
     @field_validator("leads", mode="before")
     @classmethod
@@ -130,9 +139,12 @@ class Lexicon(BaseModel):
 
     @cached_property
     def alias_index(self) -> dict[str, str]:
-        """Folded name -> entity id; names claimed by two entities are left out (ambiguous)."""
+        """Folded name -> entity id; names claimed by two entities are left out (ambiguous). Gazetteer entries
+        are not in it."""
         seen: dict[str, set[str]] = {}
         for e in self.entities:
+            if e.gazetteer:
+                continue
             for n in e.names:
                 seen.setdefault(fold(n), set()).add(e.id)
         return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
@@ -161,6 +173,10 @@ class Lexicon(BaseModel):
         """Load one lexicon by bundled name (e.g. "south_caucasus", looked up in `folder`) or by file path,
         without the language layer (`merged` adds it)."""
         path = Path(source)
+        if source == BASE_LEXICON and not path.exists():
+            from .world import base_lexicon
+
+            return base_lexicon()
         try:
             if path.suffix in {".yaml", ".yml"} or path.exists():
                 raw = path.read_text(encoding="utf-8")
@@ -180,16 +196,37 @@ class Lexicon(BaseModel):
 
     @classmethod
     def merged(cls, sources: list[str | Path]) -> Lexicon:
-        """The language layer and the given lexicons as one: a later entity with the same id replaces an
-        earlier one; each lexicon's trigger words are added, then its `remove_triggers` taken out."""
-        layers = [cls.from_yaml(LANGUAGE, folder="language")]
-        parts = [cls.from_yaml(s) for s in sources]
-        entities: dict[str, LexiconEntity] = {}
+        """The language and world layers and the given lexicons as one (see the module's docstring): a later
+        entity with the same id replaces an earlier one and takes its names from earlier entities; each
+        lexicon's trigger words are added, then its `remove_triggers` taken out."""
+        language, world = cls.from_yaml(LANGUAGE, folder="language"), cls.from_yaml(BASE_LEXICON)
+        parts = [world, *(cls.from_yaml(s) for s in sources if str(s) != BASE_LEXICON)]
+        entities: dict[str, tuple[int, LexiconEntity]] = {}
         triggers = Triggers()
-        for part in [*layers, *parts]:
-            entities.update({e.id: e for e in part.entities})
+        for n, part in enumerate([language, *parts]):
+            entities.update({e.id: (n, e) for e in part.entities})
             triggers.add(part.triggers)
             triggers.remove(part.remove_triggers)
         name = "+".join(p.name for p in parts)
         description = "; ".join(p.description for p in parts if p.description)
-        return cls(name=name, description=description, entities=list(entities.values()), triggers=triggers)
+        return cls(name=name, description=description, entities=_later_names_win(entities), triggers=triggers)
+
+
+def _later_names_win(entities: dict[str, tuple[int, LexiconEntity]]) -> list[LexiconEntity]:
+    """Each entity keeps the names and adjectives no later layer gives its own entities; one whose name is
+    taken goes."""
+    owner: dict[str, int] = {}
+    for layer, e in entities.values():
+        for n in [*e.names, *e.adjectives]:
+            key = fold(n)
+            owner[key] = max(owner.get(key, layer), layer)
+    out = []
+    for layer, e in entities.values():
+        if owner[fold(e.name)] > layer:
+            continue
+        aliases = [a for a in e.aliases if owner[fold(a)] == layer]
+        adjectives = [a for a in e.adjectives if owner[fold(a)] == layer]
+        if (len(aliases), len(adjectives)) != (len(e.aliases), len(e.adjectives)):
+            e = e.model_copy(update={"aliases": aliases, "adjectives": adjectives})
+        out.append(e)
+    return out
