@@ -129,8 +129,8 @@ class Gazetteer:
         at = {i: e for e in ents for i in range(e.start, e.end)}
         named = {t.text for e in ents if e.label_ in NER_NAMES and len(e) > 1 for t in e}
         for span in spans:
-            if any(_name_word(doc, i) or i in at for i in (span.start - 1, span.end) if 0 <= i < len(doc)):
-                continue  # a word of a longer name: "Vladimir" of "Vladimir Putin", "Yerevan State University"
+            if _in_longer_name(doc, span, at):
+                continue
             hits = {at[i] for i in range(span.start, span.end) if i in at}
             if not hits:
                 if all(t.pos_ == "PROPN" for t in span):
@@ -145,8 +145,17 @@ class Gazetteer:
         return doc
 
 
-def _name_word(doc: Any, i: int) -> bool:
-    tok = doc[i]
+def _in_longer_name(doc: Any, span: Any, at: dict[int, Any]) -> bool:
+    """A word of a longer name: "Vladimir" of "Vladimir Putin", "University" of "Yerevan State University",
+    "Republic" of "Republic of Serbian Krajina"."""
+    for i in (span.start - 1, span.end):
+        if 0 <= i < len(doc) and (i in at or _name_word(doc[i])):
+            return True
+    after = doc[span.end : span.end + 2]
+    return len(after) == 2 and after[0].lower_ == "of" and after[1].text[:1].isupper()
+
+
+def _name_word(tok: Any) -> bool:
     return tok.pos_ == "PROPN" and tok.text[:1].isupper() and not tok.is_sent_start
 
 

