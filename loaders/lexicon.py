@@ -1,7 +1,16 @@
-"""Domain lexicons: canonical entities with their aliases, and trigger words, loaded from YAML.
+"""Lexicons in layers: the English language file, then conflict lexicons, loaded from YAML.
 
 A lexicon is data, not code: another conflict gets its own YAML file, passed with
-`--lexicon`. Several lexicons merge; a later one overrides an entity of the same id.
+`--lexicon`. `Lexicon.merged` always puts two bundled layers under the lexicons it is given: the
+language file (language/english.yaml: trigger words per predicate and provision type, attribution
+verbs, hedges, negation cues) and the world knowledge of `base` (states, capitals, demonyms,
+subdivisions, cities, international organisations: loaders/world.py). A conflict lexicon so lists
+only that conflict's entities. It may still carry a `triggers:` block: its words are added to the
+language's under the same key; words listed under `remove_triggers:` (same shape) are taken out of
+what the layers below supplied. Lexicons merge in order: a later one replaces an entity of the same
+id, and a name a later lexicon gives one of its entities is taken from the earlier lexicons' entities
+(an entity whose own name is taken is left out), so "Moscow" stays the conflict lexicon's Russia
+rather than becoming the world layer's city.
 """
 
 from __future__ import annotations
@@ -23,14 +32,18 @@ from conflictkg.schema.models import Entity
 from conflictkg.schema.ontology import LABEL_KINDS, PREDICATES, PROVISION_TYPES
 
 DEFAULT_LEXICON = "south_caucasus"
+LANGUAGE = "english"
+"""The bundled language file every merged lexicon starts from."""
+BASE_LEXICON = "base"
+"""The world-knowledge lexicon, generated from data packages; merged under every other lexicon."""
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it: ten times faster on the 2,700-line lexicon."""
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """Case-, diacritic- and punctuation-insensitive form used to compare names (cached: the same names
-    are folded for every mention of every document)."""
+    are folded for every mention of every document, and the world layer's hundred thousand when merged)."""
     text = anyascii(unicodedata.normalize("NFC", text)).casefold()
     text = re.sub(r"[’'`]s\b", "", text)
     text = re.sub(r"[^\w\s]", " ", text)
@@ -59,6 +72,9 @@ class LexiconEntity(BaseModel):
     part_of: list[str] = Field(default_factory=list)
     connects: list[str] = Field(default_factory=list)
     leads: list[Office] = Field(default_factory=list)
+    gazetteer: bool = False
+    """A gazetteer entry (a city or a subdivision of the world layer): matched only on its exact names where
+    the parse sees a proper noun, never by folding or fuzzy resolution (loaders/world.py says why)."""
 
     @field_validator("leads", mode="before")
     @classmethod
@@ -86,12 +102,36 @@ class Triggers(BaseModel):
     hedges: list[str] = Field(default_factory=list)
     negation: list[str] = Field(default_factory=list)
 
+    def add(self, other: Triggers) -> None:
+        """Append the other's words that are not here yet, keeping this one's order first."""
+        for table, more in ((self.predicates, other.predicates), (self.provisions, other.provisions)):
+            for k, words in more.items():
+                table.setdefault(k, []).extend(w for w in words if w not in table[k])
+        self.attribution += [w for w in other.attribution if w not in self.attribution]
+        self.hedges += [w for w in other.hedges if w not in self.hedges]
+        self.negation += [w for w in other.negation if w not in self.negation]
+
+    def remove(self, other: Triggers) -> None:
+        """Take out every word the other lists, under the same key."""
+        for table, less in ((self.predicates, other.predicates), (self.provisions, other.provisions)):
+            for k, words in less.items():
+                if k in table:
+                    table[k] = [w for w in table[k] if w not in words]
+        self.attribution = [w for w in self.attribution if w not in other.attribution]
+        self.hedges = [w for w in self.hedges if w not in other.hedges]
+        self.negation = [w for w in self.negation if w not in other.negation]
+
+    def keys(self) -> tuple[set[str], set[str]]:
+        """The predicate and provision-type keys used."""
+        return set(self.predicates), set(self.provisions)
+
 
 class Lexicon(BaseModel):
     name: str
     description: str = ""
     entities: list[LexiconEntity] = Field(default_factory=list)
     triggers: Triggers = Field(default_factory=Triggers)
+    remove_triggers: Triggers = Field(default_factory=Triggers)
 
     @cached_property
     def by_id(self) -> dict[str, LexiconEntity]:
@@ -99,9 +139,12 @@ class Lexicon(BaseModel):
 
     @cached_property
     def alias_index(self) -> dict[str, str]:
-        """Folded name -> entity id; names claimed by two entities are left out (ambiguous)."""
+        """Folded name -> entity id; names claimed by two entities are left out (ambiguous). Gazetteer entries
+        are not in it."""
         seen: dict[str, set[str]] = {}
         for e in self.entities:
+            if e.gazetteer:
+                continue
             for n in e.names:
                 seen.setdefault(fold(n), set()).add(e.id)
         return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
@@ -119,23 +162,26 @@ class Lexicon(BaseModel):
             for ref in [*e.part_of, *e.connects, *(o.entity for o in e.leads)]:
                 if ref not in self.by_id:
                     problems.append(f"{e.id}: refers to unknown entity {ref!r}")
-        problems += [f"unknown predicate trigger key {k!r}" for k in self.triggers.predicates if k not in PREDICATES]
-        problems += [
-            f"unknown provision trigger key {k!r}" for k in self.triggers.provisions if k not in PROVISION_TYPES
-        ]
+        for block in (self.triggers, self.remove_triggers):
+            predicates, provisions = block.keys()
+            problems += [f"unknown predicate trigger key {k!r}" for k in sorted(predicates - PREDICATES)]
+            problems += [f"unknown provision trigger key {k!r}" for k in sorted(provisions - PROVISION_TYPES)]
         return problems
 
     @classmethod
-    def from_yaml(cls, source: str | Path) -> Lexicon:
-        """Load a lexicon by bundled name (e.g. "south_caucasus") or by file path."""
+    def from_yaml(cls, source: str | Path, folder: str = "lexicons") -> Lexicon:
+        """Load one lexicon by bundled name (e.g. "south_caucasus", looked up in `folder`) or by file path,
+        without the language layer (`merged` adds it)."""
         path = Path(source)
+        if source == BASE_LEXICON and not path.exists():
+            from .world import base_lexicon
+
+            return base_lexicon()
         try:
             if path.suffix in {".yaml", ".yml"} or path.exists():
                 raw = path.read_text(encoding="utf-8")
             else:
-                raw = (resources.files("conflictkg.loaders") / "lexicons" / f"{source}.yaml").read_text(
-                    encoding="utf-8"
-                )
+                raw = (resources.files("conflictkg.loaders") / folder / f"{source}.yaml").read_text(encoding="utf-8")
         except (FileNotFoundError, OSError) as exc:
             raise KGError(f"lexicon {source!s} not found: give a YAML file path or a bundled name") from exc
         try:
@@ -150,18 +196,37 @@ class Lexicon(BaseModel):
 
     @classmethod
     def merged(cls, sources: list[str | Path]) -> Lexicon:
-        """Several lexicons as one; a later entity with the same id replaces an earlier one."""
-        parts = [cls.from_yaml(s) for s in sources]
-        entities: dict[str, LexiconEntity] = {}
+        """The language and world layers and the given lexicons as one (see the module's docstring): a later
+        entity with the same id replaces an earlier one and takes its names from earlier entities; each
+        lexicon's trigger words are added, then its `remove_triggers` taken out."""
+        language, world = cls.from_yaml(LANGUAGE, folder="language"), cls.from_yaml(BASE_LEXICON)
+        parts = [world, *(cls.from_yaml(s) for s in sources if str(s) != BASE_LEXICON)]
+        entities: dict[str, tuple[int, LexiconEntity]] = {}
         triggers = Triggers()
-        for part in parts:
-            entities.update({e.id: e for e in part.entities})
-            for k, words in part.triggers.predicates.items():
-                triggers.predicates.setdefault(k, []).extend(w for w in words if w not in triggers.predicates[k])
-            for k, words in part.triggers.provisions.items():
-                triggers.provisions.setdefault(k, []).extend(w for w in words if w not in triggers.provisions[k])
-            triggers.attribution += [w for w in part.triggers.attribution if w not in triggers.attribution]
-            triggers.hedges += [w for w in part.triggers.hedges if w not in triggers.hedges]
-            triggers.negation += [w for w in part.triggers.negation if w not in triggers.negation]
+        for n, part in enumerate([language, *parts]):
+            entities.update({e.id: (n, e) for e in part.entities})
+            triggers.add(part.triggers)
+            triggers.remove(part.remove_triggers)
         name = "+".join(p.name for p in parts)
-        return cls(name=name, entities=list(entities.values()), triggers=triggers)
+        description = "; ".join(p.description for p in parts if p.description)
+        return cls(name=name, description=description, entities=_later_names_win(entities), triggers=triggers)
+
+
+def _later_names_win(entities: dict[str, tuple[int, LexiconEntity]]) -> list[LexiconEntity]:
+    """Each entity keeps the names and adjectives no later layer gives its own entities; one whose name is
+    taken goes."""
+    owner: dict[str, int] = {}
+    for layer, e in entities.values():
+        for n in [*e.names, *e.adjectives]:
+            key = fold(n)
+            owner[key] = max(owner.get(key, layer), layer)
+    out = []
+    for layer, e in entities.values():
+        if owner[fold(e.name)] > layer:
+            continue
+        aliases = [a for a in e.aliases if owner[fold(a)] == layer]
+        adjectives = [a for a in e.adjectives if owner[fold(a)] == layer]
+        if (len(aliases), len(adjectives)) != (len(e.aliases), len(e.adjectives)):
+            e = e.model_copy(update={"aliases": aliases, "adjectives": adjectives})
+        out.append(e)
+    return out
