@@ -183,7 +183,7 @@ class NominalDiscovery:
             if m is None:
                 continue
             label = self._label(out, m.entity_id)
-            if word in _PLACE_PREPS and label == TERR_LABEL:
+            if word in _PLACE_PREPS and (label == TERR_LABEL or self._is_state(out, m.entity_id)):
                 pins.places.append(m.entity_id)
             elif word in _PARTY_PREPS and (label == ACTOR_LABEL or word in {"between", "among"}):
                 pins.parties.append(m.entity_id)
