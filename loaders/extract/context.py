@@ -109,6 +109,12 @@ class DocumentContext:
     def kind(self, eid: str) -> str:
         return self.label(eid)[1]
 
+    def well_named(self, m: ResolvedMention) -> bool:
+        """Whether a mention names its entity firmly enough to hang facts on its wording: a lexicon entity, or
+        one the grammar found (a name before a known head noun, an acronym's long form), not a bare guess of
+        the statistical NER."""
+        return m.entity_id in self.lexicon.by_id or not m.rule.startswith("ner:")
+
     def fits(self, predicate: str, subj: str, obj: str) -> bool:
         """Whether the two entities may be the predicate's subject and object (schema/ontology.py `admits`)."""
         return subj != obj and admits(predicate, subject=self.label(subj), object=self.label(obj))

@@ -27,7 +27,7 @@ def state_in_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> N
     of the one state or body its name starts with or ends on; the word becomes a mention of it."""
     if not m.explicit or ctx.kind(m.entity_id) not in {"ArmedForce", "Organization"}:
         return
-    if m.entity_id not in ctx.lexicon.by_id:
+    if not ctx.well_named(m):
         return  # statistical guesses are too noisy to hang facts on
     found: dict[str, Any] = {}
     for tok in ctx.doc[m.token_start : m.token_end]:

@@ -335,7 +335,7 @@ def _named_after(ctx: DocumentContext, here: Sentence, sort: str) -> None:
     doc = ctx.doc
     for m in here.mentions:
         kind = ctx.kind(m.entity_id)
-        if not m.explicit or m.entity_id not in ctx.lexicon.by_id:
+        if not m.explicit or not ctx.well_named(m):
             continue
         words = [t.lower_ for t in doc[m.token_start : m.token_end]]
         if kind in {"Corridor", "Road"}:
