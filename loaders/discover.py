@@ -103,7 +103,7 @@ def title_follows(span: Any) -> bool:
     """`Turkish National Defence | Minister Hulusi Akar`: the span is the first part of a title."""
     doc = span.doc
     nxt = doc[span.end] if span.end < len(doc) else None
-    return nxt is not None and nxt.lower_ in TITLE_NOUNS and span[-1].lower_ not in ORGANIZATION_NOUNS
+    return nxt is not None and nxt.lower_ in TITLE_NOUNS and span[-1].lower_ not in ORGANIZATION_NOUNS | FORCE_NOUNS
 
 
 def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
@@ -179,11 +179,14 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
         typed = head_type([tok.text])
         if typed is None or typed[0] in {AGR, EVENT} or tok.lower_ in DESCRIPTIVE_HEADS:
             continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound" and doc[tok.i + 1].head.i > tok.i:
-            continue  # not the head yet ("Coordination Centre")
+        after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if after is not None and after.dep_ == "compound" and after.head.i > tok.i and after.lower_ not in TITLE_NOUNS:
+            continue  # not the head yet ("Coordination Centre"); but "Sudanese army | chief" names the army
         first = tok.i
-        while first > 0 and (_modifies(doc[first - 1], tok)
-                             or _hyphen(doc, first - 1) and _modifies(doc[first - 2], tok)):
+        # "Sudanese army chief": the parser hangs the nationality on the title the name stands before
+        heads = [tok, tok.head] if tok.dep_ == "compound" and tok.head.lower_ in TITLE_NOUNS else [tok]
+        while first > 0 and any(_modifies(doc[first - 1], h) or _hyphen(doc, first - 1) and _modifies(doc[first - 2], h)
+                                for h in heads):
             first -= 2 if doc[first - 1].text == "-" else 1
         capitals = [t for t in doc[first:tok.i] if t.text[:1].isupper() and t.pos_ in {"PROPN", "ADJ", "NOUN"}
                     and t.ent_type_ not in {"DATE", "CARDINAL", "ORDINAL"}]

@@ -263,7 +263,9 @@ class NominalDiscovery:
             key = f"{kind} {anchor} {(pins.date or '')[:7]}"
         undated = name.rsplit(", ", 1)[0]
         aliases = sorted({p for p in [phrase, undated, *pins.phrases] if p and p != name})
-        return Entity(id=slugify(f"{label} {key}"), label=label, kind=kind, name=name, aliases=aliases)
+        # a proper name is its own identity, as when the NER finds it; a description gets its label as a prefix
+        ident = slugify(key) if pins.proper else slugify(f"{label} {key}")
+        return Entity(id=ident, label=label, kind=kind, name=name, aliases=aliases)
 
     @staticmethod
     def _first_word(tok: Any, taken: set[int]) -> int:

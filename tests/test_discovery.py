@@ -128,3 +128,28 @@ def test_a_site_named_again_by_its_proper_words_is_one_entity(extract):
     ex = extract("Fighters held the Zorya steel plant for weeks. The last of them left the Zorya plant on Monday.")
     sites = [e for e in ex.entities if e.name.startswith("Zorya")]
     assert len(sites) == 1
+
+
+def test_a_conflict_no_lexicon_covers_yields_actors_an_event_and_an_agreement(extract):
+    """End to end on a conflict no bundled lexicon describes: only world knowledge (`base`) and the text."""
+    ex = extract(
+        "Sudanese army chief Abdel Fattah al-Burhan and Rapid Support Forces commander Mohamed Hamdan Dagalo "
+        "agreed to talks. The Sudanese army and the Rapid Support Forces attended the talks in Jeddah on "
+        "6 May 2023. The Jeddah Declaration was signed by the Sudanese army and the Rapid Support Forces on "
+        "11 May 2023."
+    )
+    kinds = {e.name: (e.label, e.kind) for e in ex.entities}
+    assert kinds["Abdel Fattah al-Burhan"] == ("Actor", "Person")
+    assert kinds["Rapid Support Forces"] == ("Actor", "ArmedForce")
+    assert kinds["Sudanese army"] == ("Actor", "ArmedForce")
+    assert kinds["Jeddah Declaration"][0] == "Agreement"
+    talks = mentioned_as(ex, "talks")
+    assert (talks.label, talks.kind) == ("Event", "Meeting")
+    ids = {e.name: e.id for e in ex.entities}
+    triples = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert {(ids["Rapid Support Forces"], "PARTICIPATED_IN", talks.id),
+            (ids["Sudanese army"], "PARTICIPATED_IN", talks.id),
+            (talks.id, "OCCURRED_IN", ids["Jeddah"])} <= triples
+    assert {(ids["Rapid Support Forces"], "SIGNED", ids["Jeddah Declaration"]),
+            (ids["Sudanese army"], "SIGNED", ids["Jeddah Declaration"]),
+            (ids["Sudanese army"], "PART_OF", ids["Sudan"])} <= triples
