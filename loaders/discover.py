@@ -115,8 +115,8 @@ def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
         if any(w.lower() in TITLE_NOUNS for w in words[-1:]):
             return None
         return ACTOR, "Person"
-    if ner_label == "ORG" and title_follows(span):
-        return None
+    if ner_label == "ORG" and (title_follows(span) or span_head(span).lower_ in TITLE_NOUNS):
+        return None  # "National Defence | Minister", "the Head of Mission": offices, not bodies
     typed = head_type([span_head(span).text])
     if typed is not None:
         return typed
