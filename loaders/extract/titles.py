@@ -145,3 +145,57 @@ def title_office(ctx: DocumentContext, here: Sentence) -> None:
                 pred = "LEADS" if leading_role(office.role) else "MEMBER_OF"
                 if office.entity in ctx.named_entities:
                     ctx.add_fact(pred, m.entity_id, office.entity, sent, [m], qualifiers={"role": office.role})
+
+
+# Verbs that give their subject the office named after `as` ("will serve as the Head of Mission").
+SERVING_VERBS = {"serve", "act", "remain", "continue", "appoint", "name", "nominate", "elect", "install", "confirm"}
+
+
+@rule("rule:serves-as", family="titles", stage=Stage.STRUCTURE, order=190, produces=OFFICE_PREDICATES,
+      confidence=0.7,
+      examples=[Example("The Nordic Relief Agency opened an office. Anna Berg will serve as head of the Nordic "
+                        "Relief Agency.", ("anna_berg", "LEADS", "nordic_relief_agency")),
+                Example("The Danube Monitoring Mission began work on Monday. Lars Ekman was appointed as head of "
+                        "mission.", ("lars_ekman", "LEADS", "danube_monitoring_mission"))],
+      counterexamples=[Example("The Nordic Relief Agency opened an office. Anna Berg will serve as a volunteer.",
+                               ("anna_berg", "LEADS", "nordic_relief_agency"))])
+def serves_as(ctx: DocumentContext, here: Sentence) -> None:
+    """`X will serve as the Head of Mission`, `X was appointed as chairman of Y`: the office after `as`, of the
+    body it names or, for "head of mission" and the like, of the document's body of that sort named last."""
+    doc, sent = ctx.doc, here.sent
+    for m in here.mentions:
+        head = doc[m.token_end - 1]
+        verb = head.head
+        if not m.explicit or ctx.kind(m.entity_id) != "Person" or head.dep_ not in {"nsubj", "nsubjpass"} \
+                or verb.lemma_.lower() not in SERVING_VERBS:
+            continue
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
+            for title in (p for p in prep.children if p.dep_ == "pobj"):
+                words = list(title.subtree)
+                found = role_and_body(ctx, m, words, head_title=title.lower_)
+                if found is None:
+                    found = _role_of_body_named_before(ctx, m, words, title)
+                if found is None:
+                    continue
+                role, body = found
+                pred = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
+                if pred == "LEADS" and ctx.kind(body.entity_id) not in LEADING_KINDS:
+                    continue
+                if ctx.fits(pred, m.entity_id, body.entity_id):
+                    ctx.add_fact(pred, m.entity_id, body.entity_id, sent, [m], qualifiers={"role": role.title()})
+
+
+def _role_of_body_named_before(ctx: DocumentContext, m: ResolvedMention, words: list[Any],
+                               title: Any) -> tuple[str, ResolvedMention] | None:
+    """`head of mission`: the office of the last body named before whose name holds the noun after `of`."""
+    role = title.lower_ if title.lower_ in LEADER_TITLES | MEMBER_TITLES else None
+    nouns = [t.lower_ for t in words if t.pos_ in {"NOUN", "PROPN"} and t.i > title.i]
+    if role is None or not nouns:
+        return None
+    for other in sorted(ctx.res.mentions, key=lambda x: -x.token_start):
+        if other.token_start >= m.token_start or not other.explicit or other.entity_id == m.entity_id:
+            continue
+        entity = ctx.res.entities.get(other.entity_id)
+        if entity is not None and entity.kind == "Organization" and nouns[-1] in entity.name.lower().split():
+            return role, other
+    return None
