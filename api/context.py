@@ -161,20 +161,13 @@ class NameIndex:
         return sorted(r["id"] for r in rows if any(needle in n for n in _folded_names(r)))
 
     def places(self, text: str) -> list[str]:
-        """`lookup(text)` and then `routes_named_after(text)`, from one read."""
+        """`lookup(text)`, then the corridors and roads with the place's name as words of theirs ("transport links
+        to Nakhchivan"), from one read."""
         key = fold(text)
         if not key:
             return []
         rows = self._keep(self.reader.entities_for_place(key, sorted(ROUTE_KINDS)))
         return self._ranked(key, rows) + self._named_after(key, rows)
-
-    def routes_named_after(self, text: str) -> list[str]:
-        """Corridors and roads with the place's name as words of theirs ("transport links to Nakhchivan")."""
-        core = fold(text)
-        if not core:
-            return []
-        return self._named_after(core, self._keep(self.reader.entities_with_key_containing(core,
-                                                                                          kinds=sorted(ROUTE_KINDS))))
 
     @staticmethod
     def _named_after(key: str, rows: Iterable[Row]) -> list[str]:

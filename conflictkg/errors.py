@@ -5,10 +5,6 @@ class KGError(Exception):
     """Base of every expected failure; its message is shown to the user as one line."""
 
 
-class InputError(KGError):
-    """A document could not be read or is not a usable text."""
-
-
 class StoreError(KGError):
     """The graph store is unreachable, locked or refused an operation."""
 

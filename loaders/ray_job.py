@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -170,11 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if value is not None and value < 1:
             parser.error(f"{flag} must be at least 1, not {value}")
 
-    from conflictkg.cli import open_configured_store  # the one place that reads store settings from the environment
+    from conflictkg.config import open_configured_store, ray_address  # what the entry points read from the environment
 
     started = not ray.is_initialized()  # called from a process already connected to Ray: use that one
     if started:
-        address = args.address or os.environ.get("RAY_ADDRESS") or "local"
+        address = ray_address(args.address)
         local = {"num_cpus": args.num_cpus, "include_dashboard": False} if address == "local" else {}
         ray.init(address=address, **local)
     store = None
