@@ -6,15 +6,15 @@ import io
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from conflictkg.errors import APIError
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
+from conflictkg.schema.context import TextDocument
 
-from .errors import APIError
 from .queries import GraphReader
 
 if TYPE_CHECKING:
@@ -26,15 +26,6 @@ MAX_DOCUMENTS = 50
 BATCH_SIZE = 16
 """Documents extracted together and written as one batch, as `kg ingest` does."""
 MAX_ID_CHARS = 200
-
-
-@dataclass(frozen=True)
-class TextDocument:
-    """A document sent as text; `id` plays the part of a file name."""
-
-    id: str
-    text: str
-    published: date | None = None
 
 
 def _check_id(doc_id: str) -> None:

@@ -11,3 +11,7 @@ class StoreError(KGError):
 
 class ReadOnlyViolation(StoreError):
     """A query through a read-only path tried to write."""
+
+
+class APIError(KGError):
+    """A bad argument to the API or a refused request; its message reaches the client unmasked."""
