@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import TracebackType
 
 from conflictkg.errors import KGError
 from conflictkg.graph.store import GraphStore
@@ -84,7 +83,7 @@ class IngestLoop:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="kg-writer")
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         assert self._thread is not None, "the loop was not entered"
         try:
             if kind is None:
