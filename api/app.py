@@ -197,7 +197,7 @@ def create_app(store: GraphStore | None = None, *, settings: Settings | None = N
         lexicons = [x for x in os.environ.get("KG_LEXICONS", "").split(os.pathsep) if x] or [DEFAULT_LEXICON]
     owned = store is None
     if store is None:
-        from conflictkg.cli import open_configured_store
+        from conflictkg.config import open_configured_store
 
         store = open_configured_store(None)
     service = GraphService(store, lexicons=lexicons)

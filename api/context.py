@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.dataloader import DataLoader
 
 from conflictkg.loaders.lexicon import fold
+from conflictkg.schema.context import Hops, NameLookup, RelationsKey, RequestContext
 
 from .errors import AuthError
 from .queries import GraphReader
@@ -44,9 +45,6 @@ def _loader(fetch: Callable[[Sequence[str]], list[Any]]) -> DataLoader[str, Any]
     return DataLoader(load_fn=load)
 
 
-RelationsKey = tuple[str, str | None, str]  # entity id, predicate (None: any), direction: "out", "in" or "both"
-
-
 async def _relations_of(reader: GraphReader, loaders: Loaders, keys: list[RelationsKey]) -> list[list[Row]]:
     """The relations of each (entity, predicate, direction): one read per distinct (predicate, direction); the
     entities at their other ends come with them."""
@@ -61,7 +59,7 @@ async def _relations_of(reader: GraphReader, loaders: Loaders, keys: list[Relati
     return [found.get(key, []) for key in keys]
 
 
-class Loaders:
+class Loaders(Hops):
     """One DataLoader per hop; each batch is one UNWIND query."""
 
     def __init__(self, reader: GraphReader) -> None:
@@ -99,7 +97,7 @@ class Loaders:
             self._prime_sources(row["evidence"])
 
 
-class NameIndex:
+class NameIndex(NameLookup):
     """Entities by name for one request, through the store's name index (the folded names in `Entity.keys`).
 
     Names are folded like the lexicon folds them, so "Xankəndi", "khankendi" and
@@ -161,20 +159,13 @@ class NameIndex:
         return sorted(r["id"] for r in rows if any(needle in n for n in _folded_names(r)))
 
     def places(self, text: str) -> list[str]:
-        """`lookup(text)` and then `routes_named_after(text)`, from one read."""
+        """`lookup(text)`, then the corridors and roads with the place's name as words of theirs ("transport links
+        to Nakhchivan"), from one read."""
         key = fold(text)
         if not key:
             return []
         rows = self._keep(self.reader.entities_for_place(key, sorted(ROUTE_KINDS)))
         return self._ranked(key, rows) + self._named_after(key, rows)
-
-    def routes_named_after(self, text: str) -> list[str]:
-        """Corridors and roads with the place's name as words of theirs ("transport links to Nakhchivan")."""
-        core = fold(text)
-        if not core:
-            return []
-        return self._named_after(core, self._keep(self.reader.entities_with_key_containing(core,
-                                                                                          kinds=sorted(ROUTE_KINDS))))
 
     @staticmethod
     def _named_after(key: str, rows: Iterable[Row]) -> list[str]:
@@ -187,7 +178,7 @@ def _folded_names(row: Row) -> list[str]:
     return [f for f in (fold(n) for n in (row["id"], row["name"], *row["aliases"])) if f]
 
 
-class Context:
+class Context(RequestContext):
     """What resolvers see as `info.context`; `write_refusal` is why mutations are refused (None: allowed)."""
 
     def __init__(self, service: GraphService, *, write_refusal: str | None) -> None:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conflictkg.errors import KGError
-
-
-class APIError(KGError):
-    """Base of the API's expected failures: a bad argument, a refused request."""
+from conflictkg.errors import APIError
 
 
 class AuthError(APIError):

@@ -155,11 +155,9 @@ class GraphReader:
         )
         return [_entity_row(r) for r in rows]
 
-    def entities_with_key_containing(self, needle: str, kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """Visible entities (of some kinds: an index lookup) with a folded name containing `needle`."""
-        where = "WHERE n.kind IN $kinds AND " if kinds is not None else "WHERE "
-        return self._entities("MATCH (n:Entity) " + where + "any(k IN n.keys WHERE k CONTAINS $needle) ",
-                              needle=needle, kinds=list(kinds or []))
+    def entities_with_key_containing(self, needle: str) -> list[dict[str, Any]]:
+        """Visible entities with a folded name containing `needle`."""
+        return self._entities("MATCH (n:Entity) WHERE any(k IN n.keys WHERE k CONTAINS $needle) ", needle=needle)
 
     def entities(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         return self._entities("UNWIND $ids AS id MATCH (n:Entity {id: id}) ", ids=list(ids))

@@ -1,36 +1,31 @@
-"""What outlives a request: the store, its reader, and the ingestion pipeline (built on first use)."""
+"""What outlives a request: the store, its reader, and the ingestion processor (built on first use)."""
 
 from __future__ import annotations
 
 import io
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from conflictkg.errors import APIError
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
+from conflictkg.schema.context import TextDocument
 
-from .errors import APIError
 from .queries import GraphReader
 
 if TYPE_CHECKING:
-    from conflictkg.loaders.pipeline import DocumentProcessor, DocumentReport
+    from conflictkg.loaders.ingest import DocumentReport, Outcome
+    from conflictkg.loaders.pipeline import DocumentProcessor
+    from conflictkg.loaders.read import RawDocument, ReadFailure
 
 MAX_DOCUMENTS = 50
+BATCH_SIZE = 16
+"""Documents extracted together and written as one batch, as `kg ingest` does."""
 MAX_ID_CHARS = 200
-
-
-@dataclass(frozen=True)
-class TextDocument:
-    """A document sent as text; `id` plays the part of a file name."""
-
-    id: str
-    text: str
-    published: date | None = None
 
 
 def _check_id(doc_id: str) -> None:
@@ -53,19 +48,9 @@ class GraphService:
         self._processor: DocumentProcessor | None = None
         self._write_lock = threading.Lock()
 
-    def _base_processor(self) -> DocumentProcessor:
-        if self._processor is None:
-            from conflictkg.loaders.lexicon import Lexicon
-            from conflictkg.loaders.pipeline import DocumentProcessor
-
-            self._processor = DocumentProcessor(Lexicon.merged(self.lexicons))
-        return self._processor
-
     def ingest(self, documents: Sequence[TextDocument]) -> list[DocumentReport]:
-        """Run the project's pipeline over texts: unchanged ones are skipped, changed ones replaced."""
-        from conflictkg.loaders.pipeline import DocumentProcessor, DocumentReport
-        from conflictkg.loaders.read import RawDocument, Reader, ReadFailure
-        from conflictkg.loaders.write import Writer
+        """Run the project's ingest loop over texts: unchanged ones are skipped, changed ones replaced."""
+        from conflictkg.loaders.ingest import IngestLoop
 
         if not documents:
             raise APIError("ingest needs at least one document")
@@ -75,44 +60,49 @@ class GraphService:
             raise APIError("two documents of one ingest request have the same id")
         for doc in documents:
             _check_id(doc.id)
-        reports: dict[str, DocumentReport] = {}
-        todo: dict[date | None, list[RawDocument]] = defaultdict(list)
+        published = {doc.id: doc.published for doc in documents}
+
+        def submit(raws: list[RawDocument]) -> Callable[[], Outcome]:
+            return lambda: self._extract(raws, published)
+
         with self._write_lock:
             self.store.ensure_schema()
-            self.store.recover()
-            for doc in documents:
-                try:
-                    data = doc.text.encode("utf-8")
-                except UnicodeEncodeError as exc:  # a lone surrogate from a JSON "\\ud800" escape
-                    reports[doc.id] = DocumentReport(
-                        doc.id, "failed", f"{doc.id}: the text is not valid Unicode (a lone surrogate at character "
-                        f"{exc.start}); send UTF-8 text",
-                    )
-                    continue
-                read = next(iter(Reader(max_bytes=self.max_bytes, stdin=io.BytesIO(data)).run(["-"])))
-                if isinstance(read, ReadFailure):
-                    reason = read.reason.split(": ", 1)[-1]  # the reader names stdin; the client knows the id
-                    reports[doc.id] = DocumentReport(doc.id, "failed", f"{doc.id}: {reason}")
-                    continue
-                raw = read.model_copy(update={"id": doc.id, "source": f"graphql:{doc.id}"})
-                if self.store.document_sha(raw.id) == raw.sha256:
-                    reports[doc.id] = DocumentReport(doc.id, "unchanged", "already ingested with the same content")
-                else:
-                    todo[doc.published].append(raw)
-            base = self._base_processor()
-            writer = Writer(self.store)
-            for published, raws in todo.items():
-                processor = base if published is None else DocumentProcessor(
-                    base.lexicon, published=published, nlp=base.nlp
-                )
-                for raw, result in processor.process(raws):
-                    if isinstance(result, Exception):
-                        reports[raw.id] = DocumentReport(raw.id, "failed", str(result))
-                        continue
-                    writer.run([result])
-                    reports[raw.id] = DocumentReport(raw.id, "ingested", "", len(result.entities),
-                                                     len(result.relations), len(result.provisions))
+            with IngestLoop(self.store) as loop:
+                loop.run([self._read(doc) for doc in documents], submit, batch_size=BATCH_SIZE)
+        reports = {r.document: r for r in loop.report.documents}
         return [reports[d.id] for d in documents]
+
+    def _read(self, doc: TextDocument) -> RawDocument | ReadFailure:
+        """The document as the reader makes it of a file, named by its id."""
+        from conflictkg.loaders.read import Reader, ReadFailure
+
+        try:
+            data = doc.text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate from a JSON "\\ud800" escape
+            return ReadFailure(source=doc.id, reason=f"{doc.id}: the text is not valid Unicode (a lone surrogate at "
+                               f"character {exc.start}); send UTF-8 text")
+        read = next(iter(Reader(max_bytes=self.max_bytes, stdin=io.BytesIO(data)).run(["-"])))
+        if isinstance(read, ReadFailure):
+            reason = read.reason.split(": ", 1)[-1]  # the reader names stdin; the client knows the id
+            return ReadFailure(source=doc.id, reason=f"{doc.id}: {reason}")
+        return read.model_copy(update={"id": doc.id, "source": f"graphql:{doc.id}"})
+
+    def _extract(self, raws: list[RawDocument], published: dict[str, date | None]) -> Outcome:
+        """A batch's extractions, by a processor per publication date; they share one language model."""
+        from conflictkg.loaders.lexicon import Lexicon
+        from conflictkg.loaders.pipeline import DocumentProcessor
+
+        if self._processor is None:
+            self._processor = DocumentProcessor(Lexicon.merged(self.lexicons))
+        base = self._processor
+        by_date: dict[date | None, list[int]] = defaultdict(list)
+        for i, raw in enumerate(raws):
+            by_date[published[raw.id]].append(i)
+        results: Outcome = []
+        for day, positions in by_date.items():
+            processor = base if day is None else DocumentProcessor(base.lexicon, published=day, nlp=base.nlp)
+            results += [(positions[i], result) for i, result in processor.indexed([raws[i] for i in positions])]
+        return sorted(results, key=lambda item: item[0])
 
     def remove(self, document_id: str) -> bool:
         with self._write_lock:

@@ -1,4 +1,4 @@
-"""The `kg` command. The only place (with api/) that reads configuration from the environment."""
+"""The `kg` command. With api/ the only place that reads configuration from the environment (`config.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from conflictkg.config import open_configured_store
 from conflictkg.errors import KGError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Conflict knowledge graph: ingest, query, export.")
@@ -28,25 +29,6 @@ StoreOpt = Annotated[
     typer.Option("--store", "-s", help="Data directory of the embedded store, or neo4j://host:7687. Env: KG_STORE."),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")]
-
-
-class _State:
-    verbose = False
-
-
-def _store_uri(store: str | None) -> str:
-    return store or os.environ.get("KG_STORE") or "./kg-data"
-
-
-def open_configured_store(store: str | None) -> Any:
-    """A store from the command line or environment (Neo4j credentials from NEO4J_USER/NEO4J_PASSWORD)."""
-    from conflictkg.graph.store import open_store
-
-    uri = _store_uri(store)
-    if "://" in uri:
-        user, password = os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD")
-        return open_store(uri, auth=(user, password) if password else None, database=os.environ.get("NEO4J_DATABASE"))
-    return open_store(uri)
 
 
 @contextmanager

@@ -5,13 +5,13 @@ class KGError(Exception):
     """Base of every expected failure; its message is shown to the user as one line."""
 
 
-class InputError(KGError):
-    """A document could not be read or is not a usable text."""
-
-
 class StoreError(KGError):
     """The graph store is unreachable, locked or refused an operation."""
 
 
 class ReadOnlyViolation(StoreError):
     """A query through a read-only path tried to write."""
+
+
+class APIError(KGError):
+    """A bad argument to the API or a refused request; its message reaches the client unmasked."""

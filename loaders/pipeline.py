@@ -2,10 +2,10 @@
 
 `DocumentProcessor` turns one raw document into an Extraction (a pure function of
 the text and the lexicon, so it can run in worker processes); `Pipeline` feeds it
-documents and writes each result through the store interface. With `workers > 1`
-the extraction runs in a process pool while this process stays the only writer,
-writing the results batch by batch in input order, so the graph is the same as
-with one worker.
+files through the ingest loop (`ingest.py`), which writes each result through the
+store interface. With `workers > 1` the extraction runs in a process pool while
+this process stays the only writer, writing the results batch by batch in input
+order, so the graph is the same as with one worker.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import os
 import signal
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,44 +27,17 @@ from conflictkg.graph.store import GraphStore
 from conflictkg.schema.models import DocumentMeta, Extraction, Mention
 
 from .extract import ExtractionInput, RelationExtractor
+from .ingest import DocumentReport, IngestLoop, IngestReport, Outcome, Submit
 from .lexicon import DEFAULT_LEXICON, Lexicon
 from .llm_extract import FactExtractor, GroundedExtracted
 from .metadata import MetadataExtractor
 from .nlp import build_nlp
 from .normalise import NormalisedText, Normaliser
-from .read import RawDocument, Reader, ReadFailure
+from .read import RawDocument, Reader
 from .recognise import Recogniser
 from .resolve import Resolver
-from .write import Writer
 
 MAX_NLP_CHARS = 2_000_000
-
-Outcome = list[tuple[int, Extraction | KGError]]
-"""A batch's results as (position in the batch, extraction or the error that failed it)."""
-
-
-@dataclass
-class DocumentReport:
-    document: str
-    status: str  # "ingested", "unchanged", "failed"
-    message: str = ""
-    entities: int = 0
-    relations: int = 0
-    provisions: int = 0
-
-
-@dataclass
-class IngestReport:
-    documents: list[DocumentReport] = field(default_factory=list)
-    seconds: float = 0.0
-    words: int = 0
-
-    @property
-    def failed(self) -> list[DocumentReport]:
-        return [d for d in self.documents if d.status == "failed"]
-
-    def count(self, status: str) -> int:
-        return sum(1 for d in self.documents if d.status == status)
 
 
 class DocumentProcessor:
@@ -181,7 +152,7 @@ def _extract_in_worker(raws: list[RawDocument]) -> Outcome:
 
 
 class Pipeline:
-    """Ingest documents into a store: skip unchanged ones, replace changed ones, report bad ones."""
+    """Ingest files into a store with `IngestLoop`, extracting in this process or in a pool of `workers`."""
 
     def __init__(
         self,
@@ -213,78 +184,14 @@ class Pipeline:
     def ingest(
         self, paths: Sequence[str | Path], progress: Callable[[DocumentReport], None] | None = None
     ) -> IngestReport:
-        report = IngestReport()
-        started = time.perf_counter()
-        self.store.recover()
-        writer = Writer(self.store)
         reader = Reader(max_bytes=self.max_bytes) if self.max_bytes else Reader()
-
-        def emit(item: DocumentReport) -> None:
-            report.documents.append(item)
-            if progress:
-                progress(item)
-
-        # a batch's reports for unreadable and unchanged documents, its documents to write, and their results
-        pending: deque[tuple[list[DocumentReport], list[RawDocument], Callable[[], Outcome]]] = deque()
-        # One writer thread: a batch is written while the next one is extracted (the store mostly waits on
-        # its server), still one batch at a time and in input order. Reports are emitted from this thread.
-        writing: list[tuple[set[str], Future[list[tuple[RawDocument, Extraction]]]]] = []
-
-        def write(written: list[tuple[RawDocument, Extraction]]) -> list[tuple[RawDocument, Extraction]]:
-            writer.run([result for _, result in written])  # one batch: a handful of statements, not ~20 each
-            return written
-
-        def finish_write() -> None:
-            if not writing:
-                return
-            _, future = writing.pop()
-            for raw, result in future.result():  # a failed write raises here, before anything else is written
-                report.words += len(raw.text.split())
-                emit(DocumentReport(raw.id, "ingested", "", len(result.entities), len(result.relations),
-                                    len(result.provisions)))
-
-        def settle() -> None:
-            early, todo, results = pending.popleft()
-            for item in early:
-                emit(item)
-            written: list[tuple[RawDocument, Extraction]] = []
-            for i, result in results():
-                if isinstance(result, KGError):
-                    emit(DocumentReport(todo[i].id, "failed", str(result)))
-                else:
-                    written.append((todo[i], result))
-            finish_write()
-            writing.append(({raw.id for raw, _ in written}, write_pool.submit(write, written)))
-
-        with self._extraction() as submit, ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as write_pool:
-            window = 2 * self.workers if self.workers > 1 else 0
-            for batch in self._batches(reader.run(paths)):
-                in_flight = {raw.id for _, todo, _ in pending for raw in todo}
-                in_flight |= {doc_id for ids, _ in writing for doc_id in ids}
-                if any(isinstance(item, RawDocument) and item.id in in_flight for item in batch):
-                    while pending:  # a document given twice: its first copy must be written before it is compared
-                        settle()
-                    finish_write()
-                early: list[DocumentReport] = []
-                todo: list[RawDocument] = []
-                for item in batch:
-                    if isinstance(item, ReadFailure):
-                        early.append(DocumentReport(item.source, "failed", item.reason))
-                    elif self.store.document_sha(item.id) == item.sha256:
-                        early.append(DocumentReport(item.id, "unchanged", "already ingested with the same content"))
-                    else:
-                        todo.append(item)
-                pending.append((early, todo, submit(todo) if todo else lambda: []))
-                while len(pending) > window:
-                    settle()
-            while pending:
-                settle()
-            finish_write()
-        report.seconds = time.perf_counter() - started
-        return report
+        with IngestLoop(self.store, progress) as loop, self._extraction() as submit:
+            window = 2 * self.workers if self.workers > 1 else 0  # batches extracted ahead of the one being written
+            loop.run(reader.run(paths), submit, batch_size=self.batch_size, window=window)
+        return loop.report
 
     @contextmanager
-    def _extraction(self) -> Iterator[Callable[[list[RawDocument]], Callable[[], Outcome]]]:
+    def _extraction(self) -> Iterator[Submit]:
         """`submit(raws)` starts extracting a batch and returns how to wait for its results."""
         if self.workers == 1:
             yield lambda raws: lambda: self.processor.indexed(raws)
@@ -297,13 +204,3 @@ class Pipeline:
             yield lambda raws: pool.submit(_extract_in_worker, raws).result
         finally:  # after a failure, batches not started yet are dropped rather than extracted for nothing
             pool.shutdown(cancel_futures=True)
-
-    def _batches(self, items: Iterable[RawDocument | ReadFailure]) -> Iterator[list[RawDocument | ReadFailure]]:
-        batch: list[RawDocument | ReadFailure] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= self.batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch

@@ -5,22 +5,19 @@
 Extraction is a pure function of a document, so `ray.data` spreads the documents over a pool of
 actors, each holding one `DocumentProcessor` (its spaCy model loads once per actor). The actors read
 each file with the project's `Reader` (same checks, same one-line failures as `kg ingest`) and return
-the Extraction as JSON; this process, the only writer, writes them in input order with
-`write_extractions` in batches of `--batch-size` documents. A document whose content hash is already
-stored is skipped before extraction, a bad file is reported and the others are still written, so a
-re-run changes nothing. On a cluster every node must read the same paths (a shared file system) and
-the store is Neo4j (`neo4j://...`); see docs/scaling.md.
+the Extraction as JSON; this process, the only writer, hands them to the ingest loop of `kg ingest`
+(`ingest.py`), which writes them in input order in batches of `--batch-size` documents. A document
+whose content hash is already stored is skipped before extraction, a bad file is reported and the
+others are still written, so a re-run changes nothing. On a cluster every node must read the same
+paths (a shared file system) and the store is Neo4j (`neo4j://...`); see docs/scaling.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,21 +34,13 @@ from conflictkg.errors import KGError
 from conflictkg.graph.store import GraphStore
 from conflictkg.schema.models import Extraction
 
+from .ingest import DocumentReport, IngestLoop, IngestReport
 from .lexicon import DEFAULT_LEXICON, Lexicon
-from .pipeline import DocumentProcessor, DocumentReport, IngestReport
+from .pipeline import DocumentProcessor
 from .read import DEFAULT_MAX_BYTES, Reader, ReadFailure, text_files
-from .write import Writer
 
 EXTRACT_BATCH = 8
 """Documents per actor call at most: nlp.pipe's batch, small enough that every actor gets work."""
-
-UNCHANGED = "already ingested with the same content"
-
-
-@dataclass
-class JobReport(IngestReport):
-    write_seconds: float = 0.0
-    """Time spent in the store's writes: near `seconds` means the single writer, not extraction, is the limit."""
 
 
 class ExtractBatch:
@@ -70,7 +59,7 @@ class ExtractBatch:
                 if isinstance(got, ReadFailure):
                     rows.append(_row(got.source, "failed", got.reason))
                 elif got.sha256 == skip:
-                    rows.append(_row(got.id, "unchanged", UNCHANGED, sha=got.sha256))
+                    rows.append(_row(got.id, "unchanged"))
                 else:
                     rows.append(_row(got.id, "ingested", sha=got.sha256, words=len(got.text.split())))
                     todo.append((len(rows) - 1, got))
@@ -109,26 +98,30 @@ def ingest(
     batch_size: int = 16,
     actors: int | None = None,
     progress: Callable[[DocumentReport], None] | None = None,
-) -> JobReport:
+) -> IngestReport:
     """Ingest `paths` into `store` on the Ray cluster this process is connected to (`ray.init` first)."""
     if not ray.is_initialized():
         raise KGError("Ray is not started: call ray.init() (or use main(), which connects to --address)")
     if batch_size < 1:
         raise KGError(f"the write batch size must be at least 1, not {batch_size}")
-    started = time.perf_counter()
-    report = JobReport()
     lexicon = Lexicon.merged(list(lexicons))  # a bad lexicon fails here, not in every actor
     items = work_items(paths)
-    store.recover()
-    names = [Path(item).name for item in items]
-    stored = store.document_shas(names)  # one read per 10,000 files, not one per file
-    seen: set[str] = set()
-    rows = []
-    for item, name in zip(items, names, strict=True):  # a name given twice is extracted again; the writer below
-        rows.append({"item": item, "skip": "" if name in seen else stored.get(name, "")})  # tells if it changed
-        seen.add(name)
-    if not rows:
-        return report
+    with IngestLoop(store, progress) as loop:
+        names = [Path(item).name for item in items]
+        stored = store.document_shas(names)  # one read per 10,000 files, not one per file
+        seen: set[str] = set()
+        rows = []
+        for item, name in zip(items, names, strict=True):  # a name given twice is extracted again; the loop tells
+            rows.append({"item": item, "skip": "" if name in seen else stored.get(name, "")})  # if it changed
+            seen.add(name)
+        if rows:
+            _write(loop, _extracted(rows, lexicon, published, max_bytes, actors), batch_size)
+    return loop.report
+
+
+def _extracted(rows: list[dict[str, str]], lexicon: Lexicon, published: date | None, max_bytes: int,
+               actors: int | None) -> Iterable[dict[str, Any]]:
+    """The rows of `ExtractBatch`, in input order, from a pool of actors."""
     pool = min(actors or max(1, int(ray.cluster_resources().get("CPU", 1))), len(rows))
     per_call = min(EXTRACT_BATCH, math.ceil(len(rows) / pool))
     ray.data.DataContext.get_current().execution_options.preserve_order = True  # write in input order
@@ -137,49 +130,21 @@ def ingest(
         batch_format="numpy",
         fn_constructor_kwargs={"lexicon": lexicon, "published": published, "max_bytes": max_bytes},
     )
+    return extracted.iter_rows()
 
-    def emit(item: DocumentReport) -> None:
-        report.documents.append(item)
-        if progress:
-            progress(item)
 
-    writer = Writer(store)
-    pending: list[tuple[Extraction, DocumentReport, int]] = []
-    written: dict[str, str] = {}  # document id -> sha256 written (or found unchanged) in this run
-
-    def flush() -> None:
-        if not pending:
-            return
-        before = time.perf_counter()
-        writer.run([extraction for extraction, _, _ in pending])
-        report.write_seconds += time.perf_counter() - before
-        for _, item, words in pending:
-            report.words += words
-            emit(item)
-        pending.clear()
-
-    for row in extracted.iter_rows():
-        document, status, sha = row["document"], row["status"], row["sha"]
-        if status == "ingested" and written.get(document) == sha:
-            emit(DocumentReport(document, "unchanged", UNCHANGED))
-            continue
-        if status == "unchanged":
-            written.setdefault(document, sha)
-        if status != "ingested":
-            emit(DocumentReport(document, status, row["message"]))
-            continue
-        if document in written:  # the same name with other content: its first copy must be written first
-            flush()
-        extraction = Extraction.model_validate_json(row["extraction"])
-        written[document] = sha
-        pending.append((extraction, DocumentReport(document, "ingested", "", len(extraction.entities),
-                                                   len(extraction.relations), len(extraction.provisions)),
-                        int(row["words"])))
-        if len(pending) >= batch_size:
-            flush()
-    flush()
-    report.seconds = time.perf_counter() - started
-    return report
+def _write(loop: IngestLoop, rows: Iterable[dict[str, Any]], batch_size: int) -> None:
+    """Hand the actors' rows to the ingest loop, which writes `batch_size` documents at a time."""
+    for row in rows:
+        document, status = row["document"], row["status"]
+        if status == "failed":
+            loop.fail(document, row["message"])
+        elif status == "unchanged":
+            loop.unchanged(document)
+        else:
+            loop.extracted(document, row["sha"], int(row["words"]), Extraction.model_validate_json(row["extraction"]))
+            if loop.queued >= batch_size:
+                loop.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,11 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if value is not None and value < 1:
             parser.error(f"{flag} must be at least 1, not {value}")
 
-    from conflictkg.cli import open_configured_store  # the one place that reads store settings from the environment
+    from conflictkg.config import open_configured_store, ray_address  # what the entry points read from the environment
 
     started = not ray.is_initialized()  # called from a process already connected to Ray: use that one
     if started:
-        address = args.address or os.environ.get("RAY_ADDRESS") or "local"
+        address = ray_address(args.address)
         local = {"num_cpus": args.num_cpus, "include_dashboard": False} if address == "local" else {}
         ray.init(address=address, **local)
     store = None

@@ -54,8 +54,8 @@ class Names:
     def search(self, text: str) -> list[str]:
         return self._run("search", text)
 
-    def routes_named_after(self, text: str) -> list[str]:
-        return self._run("routes_named_after", text)
+    def places(self, text: str) -> list[str]:
+        return self._run("places", text)
 
     @property
     def rows(self) -> dict[str, dict]:
@@ -97,8 +97,8 @@ def test_search_by_substring_and_routes_named_after_a_place(store: FalkorStore) 
     index = names(store)
     assert index.search("nakert") == ["stepanakert", "stepanakert_road", "stepanakertsky_road"]
     assert index.search("kəndi") == ["stepanakert"]
-    assert index.routes_named_after("Stepanakert") == ["stepanakert_road"]  # a whole word, not a prefix
-    assert index.routes_named_after("Xankəndi") == []
+    assert index.places("Stepanakert") == ["stepanakert", "stepanakert_road"]  # a whole word, not a prefix
+    assert index.places("Xankəndi") == ["stepanakert"]  # an alias finds the place, not routes named otherwise
 
 
 def test_an_entity_only_a_half_written_document_mentions_is_not_found(store: FalkorStore,
