@@ -30,6 +30,16 @@ _ADD_NAMES = ("n.keys = [k IN coalesce(n.keys, []) WHERE NOT k IN r.keys] + r.ke
               "n.forms = [f IN coalesce(n.forms, []) WHERE NOT f IN r.forms] + r.forms")
 _NEW_NAMES = ("n.keys IS NULL OR n.forms IS NULL OR any(k IN r.keys WHERE NOT k IN n.keys) "
               "OR any(f IN r.forms WHERE NOT f IN n.forms)")
+# The name a discovered entity keeps of two: the shorter, then the first in code-point order (see _name_order).
+_FIRST_NAME = ("CASE WHEN size(r.name) < size(n.name) OR (size(r.name) = size(n.name) AND r.name < n.name) "
+               "THEN r.name ELSE n.name END")
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    """The order in which a discovered entity's names compete, the same in Python as in `_FIRST_NAME`."""
+    return len(name), name
+
+
 # Recomputes `forms` from the MENTIONED_IN edges an entity still has, after some were deleted.
 _RECOUNT_FORMS = ("OPTIONAL MATCH (n)-[m:MENTIONED_IN]->() WITH n, collect(m.forms) AS seen "
                   "SET n.forms = reduce(acc = [], fs IN seen | acc + [f IN fs WHERE NOT f IN acc])")
@@ -226,7 +236,8 @@ class CypherGraphStore(ABC):
         for ex in batch:
             for ent in ex.entities:
                 row = entities.setdefault(ent.id, {"id": ent.id, "aliases": set()})
-                row.update(name=ent.name, kind=ent.kind, label=ent.label)
+                name = min(row.get("name", ent.name), ent.name, key=_name_order) if ent.discovered else ent.name
+                row.update(name=name, kind=ent.kind, label=ent.label, discovered=ent.discovered)
                 row["aliases"].update(ent.aliases)
                 keys[ent.id].update(fold(n) for n in (ent.id, ent.name, *ent.aliases))
             for m in ex.mentions:
@@ -251,13 +262,24 @@ class CypherGraphStore(ABC):
                     "aliases: r.aliases, keys: r.keys, forms: r.forms, pending: true})",
                     {"rows": chunk},
                 )
+                given = [r for r in chunk if not r["discovered"]]
+                found = [r for r in chunk if r["discovered"]]
                 self._write(
                     "UNWIND $rows AS r MATCH (n:Entity {id: r.id}) "
                     "WITH n, r WHERE n.name <> r.name OR n.kind <> r.kind OR n.label <> r.label "
                     f"OR n.aliases <> r.aliases OR {_NEW_NAMES} "
                     f"SET n:{label}, n.name = r.name, n.kind = r.kind, n.label = r.label, n.aliases = r.aliases, "
                     f"{_ADD_NAMES}",
-                    {"rows": chunk},
+                    {"rows": given},
+                )
+                # a discovered entity keeps the first of its names in a fixed order and all of its aliases
+                self._write(
+                    "UNWIND $rows AS r MATCH (n:Entity {id: r.id}) "
+                    f"WITH n, r, {_FIRST_NAME} AS name WHERE n.name <> name OR n.kind <> r.kind "
+                    f"OR n.label <> r.label OR any(a IN r.aliases WHERE NOT a IN n.aliases) OR {_NEW_NAMES} "
+                    f"SET n:{label}, n.name = name, n.kind = r.kind, n.label = r.label, "
+                    f"n.aliases = [a IN n.aliases WHERE NOT a IN r.aliases] + r.aliases, {_ADD_NAMES}",
+                    {"rows": found},
                 )
         mentioned_only = [{"id": eid, "keys": sorted(k - {""}), "forms": sorted(surfaces[eid])}
                           for eid, k in sorted(keys.items()) if eid not in entities]

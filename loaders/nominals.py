@@ -265,7 +265,7 @@ class NominalDiscovery:
         aliases = sorted({p for p in [phrase, undated, *pins.phrases] if p and p != name})
         # a proper name is its own identity, as when the NER finds it; a description gets its label as a prefix
         ident = slugify(key) if pins.proper else slugify(f"{label} {key}")
-        return Entity(id=ident, label=label, kind=kind, name=name, aliases=aliases)
+        return Entity(id=ident, label=label, kind=kind, name=name, aliases=aliases, discovered=True)
 
     @staticmethod
     def _first_word(tok: Any, taken: set[int]) -> int:

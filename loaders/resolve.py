@@ -224,7 +224,8 @@ class Resolver:
                 return lex.by_id[self._surnames[last]].to_entity(), f"surname:{text}"
             if len(words) < 2 and last in seen.full_names:  # "Erdogan said" before "Recep Tayyip Erdogan"
                 full = seen.full_names[last]
-                return Entity(id=slugify(full), label="Actor", kind="Person", name=full), f"partial-name:{text}"
+                return (Entity(id=slugify(full), label="Actor", kind="Person", name=full, discovered=True),
+                        f"partial-name:{text}")
             if len(words) < 2 and not _titled(doc, cand.token_start) and seen.person_counts.get(key, 0) < 2:
                 return None  # a lone unknown name, untitled and said once, is too weak to become a node
         typed = type_span(doc[cand.token_start : cand.token_end], cand.label)
@@ -243,7 +244,7 @@ class Resolver:
         if core and fold(core) not in lex.adjective_index and (fold(core), kind) in seen.cores:
             return seen.cores[(fold(core), kind)], f"same-core:{text}"
         aliases = [a for a, span in seen.acronyms.items() if span == (cand.start, cand.end)]
-        entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases)
+        entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases, discovered=True)
         return entity, f"{cand.source}:{cand.label}"
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:

@@ -60,6 +60,9 @@ class Entity(BaseModel):
     kind: str
     name: str
     aliases: list[str] = Field(default_factory=list)
+    # Found in the text, not given by a lexicon: documents that name it differently merge their names, so the
+    # node is the same whatever order they arrive in.
+    discovered: bool = False
 
 
 
