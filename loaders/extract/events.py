@@ -24,6 +24,7 @@ from .toolkit import (
     negated,
     objects,
     places_after,
+    predicate_keys,
 )
 from .vocabulary import ACTOR, AGR, EVALUATIVE_VERBS, EVENT, PROPOSAL_NOUNS
 
@@ -95,7 +96,7 @@ def between(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
         return
     head = ctx.doc[m.token_end - 1]
     inside = {t.i for t in head.subtree}
-    for prep in here.sent:
+    for prep in here.tokens:
         if prep.dep_ != "prep" or prep.lower_ not in {"between", "with", "against"} or prep.head.i not in inside:
             continue
         if prep.lower_ != "between" and prep.head.i != head.i:
@@ -347,7 +348,7 @@ def actor_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> 
     elif kind in COMBAT_EVENT_KINDS and head.head.lower_ in {"during", "in", "throughout"}:
         # the fighting verbs of the clause the phrase belongs to, or of a clause describing the event
         clause = verb if verb.pos_ in {"VERB", "AUX"} else None
-        verbs = [t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in COMBAT_VERBS
+        verbs = [t for t in here.tokens if t.pos_ == "VERB" and t.lemma_.lower() in COMBAT_VERBS
                  and (clause is None or t.i == clause.i or t.head.i in {clause.i, head.i})]
     else:
         return
@@ -456,7 +457,7 @@ def acts_on_event(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
         return
     sent = here.sent
     lemma = verb.lemma_.lower()
-    if lemma in EVALUATIVE_VERBS or ctx.cues.predicates.keys_for(verb) & STANCE_PREDICATES:
+    if lemma in EVALUATIVE_VERBS or predicate_keys(ctx, verb) & STANCE_PREDICATES:
         return
     events: list[ResolvedMention] = []
     for c in verb.children:

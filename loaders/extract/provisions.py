@@ -85,7 +85,7 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
         return
     if agreements:
         agreement = agreements[0].entity_id
-    elif (focused := ctx.once("agreement-focus", lambda: agreement_focus(ctx)).at(sent.start)) is not None:
+    elif (focused := ctx.remember("agreement-focus", None, lambda: agreement_focus(ctx)).at(sent.start)) is not None:
         agreement = focused
     else:
         return
