@@ -80,7 +80,7 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
             span = ctx.doc[min(joined.start, sent.start) : max(joined.end, sent.end)]
             extra = mentions_in(ctx, joined)
             frame = frame or "provided"
-    triggers = provision_triggers(ctx, span, frame == "term")
+    triggers = provision_triggers(ctx, span, here.tokens if span is sent else list(span), frame == "term")
     if not triggers:
         return
     if agreements:
