@@ -311,3 +311,26 @@ def test_a_bad_extractor_choice_is_refused_before_the_store_opens(
     result = kg.ingest(article, extractor="gpt")
     assert result.exit_code == 1 and "--extractor 'gpt' is not one of rules, llm, both" in flat(result.stderr)
     assert not kg.data_dir.exists()
+
+
+def test_the_prompt_describes_the_lexicons_conflict_and_names_none_itself(stub: Stub, lexicon: Lexicon) -> None:
+    run(stub, lexicon.model_copy(update={"description": "the Tigray war and the Pretoria agreement"}))
+    system = stub.requests[0]["body"]["messages"][0]["content"]
+    assert "the Tigray war and the Pretoria agreement" in system
+    assert "Armenia" not in system and "Azerbaijan" not in system
+
+
+def test_the_model_is_held_to_the_ontology_kinds_the_rules_are_held_to(stub: Stub, lexicon: Lexicon) -> None:
+    quote = "Nikol Pashinyan leads Armenia."
+    answer = {
+        "entities": [{"name": "Nikol Pashinyan", "label": "Actor", "kind": "Person"},
+                     {"name": "Armenia", "label": "Actor", "kind": "State"}],
+        "relations": [
+            {"subject": "Nikol Pashinyan", "predicate": "LEADS", "object": "Armenia", "quote": quote},
+            {"subject": "Armenia", "predicate": "LEADS", "object": "Nikol Pashinyan", "quote": quote},  # a state
+        ],
+        "provisions": [],
+    }
+    stub.replies = [(200, completion(json.dumps(answer)))]
+    out = run(stub, lexicon, text=quote)
+    assert {(r.subject, r.predicate, r.object) for r in out.relations} == {("nikol_pashinyan", "LEADS", "armenia")}

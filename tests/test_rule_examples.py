@@ -11,8 +11,11 @@ from datetime import date
 import pytest
 from conftest import extractor
 
-from conflictkg.loaders.extract import REGISTRY, Example
+from conflictkg.loaders.extract import REGISTRY, Example, Rule, Stage, rule
+from conflictkg.loaders.extract.context import DocumentContext
+from conflictkg.loaders.lexicon import Lexicon
 from conflictkg.loaders.pipeline import DocumentProcessor
+from conflictkg.loaders.resolve import Resolved
 from conflictkg.schema.models import Extraction
 
 RULES = sorted(REGISTRY.values(), key=lambda r: r.name)
@@ -59,3 +62,21 @@ def test_rule_example(run: Callable[..., Extraction], rule: str, example: Exampl
         assert example.fact in found, f"{rule} should find {example.fact} in {example.text!r}; it found {found}"
     else:
         assert example.fact not in found, f"{rule} should not find {example.fact} in {example.text!r}"
+
+
+def test_a_rule_adds_only_what_it_declares_at_its_declared_confidence():
+    ctx = DocumentContext(Resolved(doc=None), Lexicon(name="t"), None, None)
+    ctx.rule = Rule("rule:t", "t", Stage.PHRASES, 999, frozenset({"SIGNED"}), 0.5, (), (), lambda *_: None)
+    ctx.add_fact("SIGNED", "a", "b", None, [])
+    assert [(f.rule, f.confidence) for f in ctx.facts] == [("rule:t", 0.5)]
+    with pytest.raises(ValueError, match="CONTROLS"):
+        ctx.add_fact("CONTROLS", "a", "b", None, [])
+
+
+def test_two_rules_may_not_share_a_name_or_a_place_in_a_stage():
+    with pytest.raises(ValueError, match="rule:verb-active"):
+        rule("rule:verb-active", family="t", stage=Stage.PHRASES, order=999, produces={"SIGNED"},
+             confidence=0.5)(lambda: None)
+    with pytest.raises(ValueError, match="place 10 of stage clauses"):
+        rule("rule:t", family="t", stage=Stage.CLAUSES, order=10, produces={"SIGNED"}, confidence=0.5)(lambda: None)
+    assert "rule:t" not in REGISTRY

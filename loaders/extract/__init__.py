@@ -5,25 +5,23 @@ evidence's `extractor` field ("rule:verb-active@0.3", ...), so an analyst can se
 fact. Rules look for a trigger (a verb lemma or cue word from the lexicon), take its grammatical arguments
 through the shared `toolkit`, and add what they find through the `DocumentContext`, which keeps a pair
 only if the ontology admits it. Negated triggers never yield the positive fact; reported speech and hedges
-keep the fact with `attributed_to` and a lower confidence. Importing this package registers every family.
+keep the fact with `attributed_to` and a lower confidence.
+
+Importing this package imports every module in it, so a new rule family is one new file whose `@rule`
+functions register themselves; the engine finds them by stage and order.
 """
 
-from . import (  # noqa: F401  (importing a family registers its rules)
-    events,
-    nominalisations,
-    places,
-    proposals,
-    provisions,
-    stance,
-    structure,
-    titles,
-    verbs,
-)
+import importlib
+import pkgutil
+
 from .context import Extracted, ExtractionInput
 from .engine import RelationExtractor
 from .grounding import MAX_QUOTE, VERSION
 from .registry import REGISTRY, Example, Rule, Stage, rule
 from .vocabulary import leading_role
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = [
     "MAX_QUOTE", "REGISTRY", "VERSION", "Example", "Extracted", "ExtractionInput", "RelationExtractor", "Rule",

@@ -77,6 +77,16 @@ class Sentence:
     mentions: list[ResolvedMention]
 
     @cached_property
+    def tokens(self) -> list[Any]:
+        """The sentence's tokens, made once: the rules that read every word iterate this list."""
+        return list(self.sent)
+
+    @cached_property
+    def verbs(self) -> list[Any]:
+        """Its verbs, auxiliaries and participles used as adjectives ("the agreed terms")."""
+        return [t for t in self.tokens if t.pos_ in {"VERB", "AUX"} or t.pos_ == "ADJ" and t.tag_ == "VBN"]
+
+    @cached_property
     def named(self) -> dict[str, ResolvedMention]:
         """Entity -> its last explicit mention in the sentence (in the order the entities are first named)."""
         return {m.entity_id: m for m in self.mentions if m.explicit}
@@ -93,9 +103,9 @@ class DocumentContext:
         self.published = published
         self.facts: list[Fact] = []
         self.provisions: list[ProvisionFact] = []
-        self.rule: Rule | None = None
+        self.rule: Rule | None = None  # the rule running now, set by the engine
         self._first_only: set[tuple[str, str, str]] | None = None
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, dict[Any, Any]] = {}
 
     # -- reading ---------------------------------------------------------------------------------------------------
     def mention_at(self, token_index: int) -> ResolvedMention | None:
@@ -124,11 +134,13 @@ class DocumentContext:
         """Entities named anywhere in the document."""
         return {m.entity_id for m in self.res.mentions if m.explicit}
 
-    def once(self, key: str, make: Callable[[], T]) -> T:
-        """A value computed once per document (an index several sentences need)."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        value: T = self._memo[key]
+    def remember(self, kind: str, key: Any, make: Callable[[], T]) -> T:
+        """A value computed once per document and key (a token's trigger keys, an index several sentences
+        need), since several rules ask the same of the same token."""
+        table = self._memo.setdefault(kind, {})
+        if key not in table:
+            table[key] = make()
+        value: T = table[key]
         return value
 
     # -- changing ---------------------------------------------------------------------------------------------------
@@ -191,9 +203,6 @@ class DocumentContext:
         return mention
 
     # -- for the engine -------------------------------------------------------------------------------------------
-    def start(self, rule: Rule) -> None:
-        self.rule = rule
-
     def first_only(self, on: bool) -> None:
         """Within one sentence of a stage, keep only the first statement of each triple."""
         self._first_only = set() if on else None

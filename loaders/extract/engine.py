@@ -8,6 +8,8 @@ states a document says signed an agreement, which forces took part in what).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from ..lexicon import Lexicon
 from ..resolve import ResolvedMention
@@ -42,7 +44,7 @@ class RelationExtractor:
             for stage in stages:
                 if stage.value.each is Each.DOCUMENT:
                     for rule in plan[stage]:
-                        ctx.start(rule)
+                        ctx.rule = rule
                         rule.run(ctx)
         relations = ground_relations(ctx, ctx.facts, inp)
         provisions = ground_provisions(ctx, ctx.provisions, inp)
@@ -57,12 +59,15 @@ class RelationExtractor:
         ctx.first_only(spec.first_only)
         if spec.each is Each.SENTENCE:
             for rule in rules:
-                ctx.start(rule)
+                ctx.rule = rule
                 rule.run(ctx, here)
         else:
-            items = {Each.TOKEN: here.sent, Each.MENTION: here.mentions, Each.NAMED: here.named.values()}[spec.each]
+            if spec.each is Each.VERB:
+                items: Iterable[Any] = here.verbs
+            else:
+                items = here.mentions if spec.each is Each.MENTION else here.named.values()
             for item in items:
                 for rule in rules:
-                    ctx.start(rule)
+                    ctx.rule = rule
                     rule.run(ctx, here, item)
         ctx.first_only(False)

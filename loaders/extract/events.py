@@ -24,6 +24,7 @@ from .toolkit import (
     negated,
     objects,
     places_after,
+    predicate_keys,
 )
 from .vocabulary import ACTOR, AGR, EVALUATIVE_VERBS, EVENT, PROPOSAL_NOUNS
 
@@ -61,11 +62,11 @@ DOER_OF_NOUNS = {
 }
 
 
-def is_event(ctx: DocumentContext, m: ResolvedMention) -> bool:
+def _is_event(ctx: DocumentContext, m: ResolvedMention) -> bool:
     return ctx.label(m.entity_id)[0] in {EVENT, AGR}
 
 
-def register(ctx: DocumentContext, eid: str, toks: Any, how: str) -> ResolvedMention:
+def _register(ctx: DocumentContext, eid: str, toks: Any, how: str) -> ResolvedMention:
     """A mention of an actor found inside another name, so that the fact's both ends are in the document."""
     first, last = toks[0], toks[-1]
     return ctx.link(ctx.lexicon.by_id[eid], first, last, f"{how}:{ctx.doc[first.i : last.i + 1].text}")
@@ -95,7 +96,7 @@ def between(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
         return
     head = ctx.doc[m.token_end - 1]
     inside = {t.i for t in head.subtree}
-    for prep in here.sent:
+    for prep in here.tokens:
         if prep.dep_ != "prep" or prep.lower_ not in {"between", "with", "against"} or prep.head.i not in inside:
             continue
         if prep.lower_ != "between" and prep.head.i != head.i:
@@ -154,7 +155,7 @@ def actor_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
     """`the Armenia-Azerbaijan conflict`, `the EU's summit`, `attacks by Azerbaijan`: the actors a name
     puts before its head noun (or after `by`) took part; `X-brokered`/`X-imposed` ones brokered it;
     `X's conditions` and `X's plan` are X's proposals."""
-    if not m.explicit or not is_event(ctx, m):
+    if not m.explicit or not _is_event(ctx, m):
         return
     sent = here.sent
     label, kind = ctx.label(m.entity_id)
@@ -193,7 +194,7 @@ def actor_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
     for eid, toks, role in found:
         if role == "none":
             continue
-        actor = register(ctx, eid, toks, "name-part")
+        actor = _register(ctx, eid, toks, "name-part")
         if role == "place":
             if label == EVENT:
                 ctx.add_fitting("OCCURRED_IN", m.entity_id, eid, sent, [actor, m])
@@ -260,7 +261,7 @@ def _takes_part_before(ctx: DocumentContext, eid: str, kind: str, toks: list[Any
                                ("four_day_war", "OCCURRED_IN", "talish"))])
 def fought_over(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`the war for Karabakh`, `the battle over the town`: a fight for a place happens there."""
-    if not is_event(ctx, m):
+    if not _is_event(ctx, m):
         return
     sent = here.sent
     if ctx.label(m.entity_id)[1] not in COMBAT_EVENT_KINDS:
@@ -281,7 +282,7 @@ def fought_over(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> Non
 def meeting_place(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`a meeting with residents in the city of X`: a meeting takes place where its phrase says, even when
     the parser hangs `in X` on a noun inside it."""
-    if not is_event(ctx, m):
+    if not _is_event(ctx, m):
         return
     sent = here.sent
     if ctx.label(m.entity_id)[1] != "Meeting":
@@ -305,7 +306,7 @@ def meeting_place(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> N
 def adopted_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`At the summit the leaders signed a declaration`, `after the meeting they issued a statement`: an
     agreement made at (or right after) a meeting is what the meeting resulted in."""
-    if not is_event(ctx, m) or ctx.label(m.entity_id)[1] != "Meeting":
+    if not _is_event(ctx, m) or ctx.label(m.entity_id)[1] != "Meeting":
         return
     head = ctx.doc[m.token_start : m.token_end].root
     if head.dep_ == "pobj" and head.head.lower_ in {"at", "during", "following", "after"}:
@@ -326,7 +327,7 @@ def adopted_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -
 def actor_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`X said at the summit`, `during the war X captured Y`: the subject of a verb with an event in a
     `during`/`at`/`in` phrase took part in it (for wars and attacks only when the verb is one of fighting)."""
-    if not is_event(ctx, m):
+    if not _is_event(ctx, m):
         return
     sent = here.sent
     kind = ctx.label(m.entity_id)[1]
@@ -347,7 +348,7 @@ def actor_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> 
     elif kind in COMBAT_EVENT_KINDS and head.head.lower_ in {"during", "in", "throughout"}:
         # the fighting verbs of the clause the phrase belongs to, or of a clause describing the event
         clause = verb if verb.pos_ in {"VERB", "AUX"} else None
-        verbs = [t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in COMBAT_VERBS
+        verbs = [t for t in here.tokens if t.pos_ == "VERB" and t.lemma_.lower() in COMBAT_VERBS
                  and (clause is None or t.i == clause.i or t.head.i in {clause.i, head.i})]
     else:
         return
@@ -367,7 +368,7 @@ def actor_at_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> 
 def victory_in_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`X's victory in the war`, `the war, which ended with the triumph of X`: the winner (or loser) took
     part in the war."""
-    if not is_event(ctx, m):
+    if not _is_event(ctx, m):
         return
     sent = here.sent
     if ctx.label(m.entity_id)[1] not in COMBAT_EVENT_KINDS:
@@ -456,7 +457,7 @@ def acts_on_event(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
         return
     sent = here.sent
     lemma = verb.lemma_.lower()
-    if lemma in EVALUATIVE_VERBS or ctx.cues.predicates.keys_for(verb) & STANCE_PREDICATES:
+    if lemma in EVALUATIVE_VERBS or predicate_keys(ctx, verb) & STANCE_PREDICATES:
         return
     events: list[ResolvedMention] = []
     for c in verb.children:
@@ -503,6 +504,6 @@ def force_of_state(ctx: DocumentContext) -> None:
         state = ctx.lexicon.adjective_index.get(fold(word.text)) or ctx.lexicon.alias_index.get(fold(word.text))
         if state is None or ctx.lexicon.by_id[state].kind != "State" or state == f.subject:
             continue
-        stand_in = register(ctx, state, [word], "force-of-state")
+        stand_in = _register(ctx, state, [word], "force-of-state")
         ctx.add_fitting("PARTICIPATED_IN", state, f.object, f.sent,
              [stand_in, *(a for a in f.anchors if a.entity_id == f.object)])

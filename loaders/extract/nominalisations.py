@@ -8,7 +8,7 @@ from typing import Any
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
 from .registry import Example, Stage, rule
-from .toolkit import PARTITIVE_NOUNS, adjective, entities_of
+from .toolkit import PARTITIVE_NOUNS, adjective, entities_of, predicate_keys
 
 # Predicates a trigger noun can carry ("deployment", "mediation", "support", "occupation").
 NOMINAL_PREDICATES = frozenset({"DEPLOYED_TO", "MEDIATED", "SUPPORTS", "CONTROLS", "SUPPLIES_ARMS_TO"})
@@ -61,7 +61,7 @@ def hyphen_participle(ctx: DocumentContext, here: Sentence, m: ResolvedMention) 
                                ("armenia", "CONTROLS", "sus"))])
 def under_control(ctx: DocumentContext, here: Sentence) -> None:
     """`Y comes under X's control`, `Y remains under Armenian control`, `Y under the control of X`."""
-    for tok in here.sent:
+    for tok in here.tokens:
         if tok.lemma_.lower() != "control" or tok.dep_ != "pobj" or tok.head.lower_ != "under":
             continue
         actors: list[ResolvedMention] = []
@@ -91,7 +91,7 @@ def under_control(ctx: DocumentContext, here: Sentence) -> None:
       counterexamples=[Example("Georgia's claims about Abkhazia are loud.", ("georgia", "CONTROLS", "abkhazia"))])
 def control_over(ctx: DocumentContext, here: Sentence) -> None:
     """`Azerbaijan's control over the seven districts`, `Russian control of the corridor`."""
-    for tok in here.sent:
+    for tok in here.tokens:
         if tok.lemma_.lower() not in {"control", "sovereignty", "jurisdiction"} or tok.pos_ != "NOUN":
             continue
         actors: list[ResolvedMention] = []
@@ -118,10 +118,10 @@ def control_over(ctx: DocumentContext, here: Sentence) -> None:
 def nominalisation(ctx: DocumentContext, here: Sentence) -> None:
     """`the deployment of peacekeepers to Karabakh`, `Russian mediation of the talks`, `support for X by Y`:
     a trigger noun whose doer is its possessor, adjective, `by`- or (for forces) `of`-phrase."""
-    for tok in here.sent:
+    for tok in here.tokens:
         if tok.pos_ != "NOUN" or ctx.mention_at(tok.i) is not None:
             continue
-        keys = ctx.cues.predicates.keys_for(tok) & NOMINAL_PREDICATES
+        keys = predicate_keys(ctx, tok) & NOMINAL_PREDICATES
         if not keys:
             continue
         doers, targets = _nominal_arguments(ctx, tok)

@@ -10,7 +10,7 @@ from typing import Any
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
 from .registry import Example, Stage, rule
-from .toolkit import actor_subjects, adjective, entities_of, live_verb, objects, subjects
+from .toolkit import actor_subjects, adjective, entities_of, live_verb, objects, predicate_keys, subjects
 from .vocabulary import AGR, EVENT, PROPOSAL_NOUNS
 
 # "reached agreement on X", "found consensus on X": the object is the fact of agreeing, X what was agreed.
@@ -100,7 +100,7 @@ def proposal_object(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     phrasal verb) concerns that agreement."""
     if not live_verb(ctx, verb):
         return
-    keys = ctx.cues.predicates.keys_for(verb)
+    keys = set(predicate_keys(ctx, verb))
     phrasal: list[Any] = []  # "pull out of X": the parser hangs "of" on the particle, or on the verb
     for c in verb.children:
         if c.dep_ in {"prt", "prep"} and c.lower_ in {"out", "away", "off"}:
@@ -130,7 +130,7 @@ def proposal_object(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
                                ("russia", "PROPOSED", "armenia_azerbaijan_peace_treaty"))])
 def proposal_owner(ctx: DocumentContext, here: Sentence) -> None:
     """`invitations from X for talks`, `X's proposal on a treaty`: X proposed what the proposal is about."""
-    for noun in here.sent:
+    for noun in here.tokens:
         about = content(ctx, noun)
         if not about:
             continue

@@ -110,19 +110,19 @@ def joined_sentence(ctx: DocumentContext, sent: Any, frame: str | None) -> Any |
     return None
 
 
-def provision_triggers(ctx: DocumentContext, span: Any, term_frame: bool) -> dict[int, set[str]]:
-    """Trigger tokens of a span and the provision types each can state. A term an agreement's critic
-    calls unfulfilled is still a term; outside such a frame a negated, refused or hypothetical
-    ("if X agreed to ...") trigger states none. A word inside the agreement's own name ("the ceasefire
-    agreement") is no trigger, unless that ceasefire is said to take effect."""
+def provision_triggers(ctx: DocumentContext, span: Any, tokens: list[Any], term_frame: bool) -> dict[int, set[str]]:
+    """Trigger tokens of a span (whose `tokens` the caller has made) and the provision types each can state.
+    A term an agreement's critic calls unfulfilled is still a term; outside such a frame a negated, refused
+    or hypothetical ("if X agreed to ...") trigger states none. A word inside the agreement's own name ("the
+    ceasefire agreement") is no trigger, unless that ceasefire is said to take effect."""
     triggers: dict[int, set[str]] = {}
-    for tok in span:
+    for tok in tokens:
         if tok.pos_ in {"VERB", "NOUN", "PROPN"}:
             keys = ctx.cues.provisions.keys_for(tok) | grammatical_types(tok)
             if keys:
                 triggers.setdefault(tok.i, set()).update(keys)
     for offset, hit in ctx.cues.provisions.hits(span.text):
-        tok = next((t for t in span if t.idx >= span.start_char + offset), None)
+        tok = next((t for t in tokens if t.idx >= span.start_char + offset), None)
         if tok is not None:
             triggers.setdefault(tok.i, set()).add(hit)
     doc = span.doc
@@ -138,8 +138,8 @@ def provision_triggers(ctx: DocumentContext, span: Any, term_frame: bool) -> dic
             types -= {"TRANSFER_TERRITORY"}  # returning prisoners or refugees is no transfer of land
         if not triggers[index]:
             del triggers[index]
-    routed = any(t.lemma_.lower() in ROUTE_WORDS for t in span) or any(
-        ctx.label(m.entity_id)[1] in {"Corridor", "Road"} for m in mentions_in(ctx, span)
+    routed = any(t.lemma_.lower() in ROUTE_WORDS for t in tokens) or any(
+        ctx.label(m.entity_id)[1] in {"Corridor", "Road"} for m in mentions_in(ctx, tokens)
     )
     all_types = set().union(*triggers.values()) if triggers else set()
     for index in triggers:

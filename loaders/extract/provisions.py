@@ -80,12 +80,12 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
             span = ctx.doc[min(joined.start, sent.start) : max(joined.end, sent.end)]
             extra = mentions_in(ctx, joined)
             frame = frame or "provided"
-    triggers = provision_triggers(ctx, span, frame == "term")
+    triggers = provision_triggers(ctx, span, here.tokens if span is sent else list(span), frame == "term")
     if not triggers:
         return
     if agreements:
         agreement = agreements[0].entity_id
-    elif (focused := ctx.once("agreement-focus", lambda: agreement_focus(ctx)).at(sent.start)) is not None:
+    elif (focused := ctx.remember("agreement-focus", None, lambda: agreement_focus(ctx)).at(sent.start)) is not None:
         agreement = focused
     else:
         return

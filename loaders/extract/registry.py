@@ -18,7 +18,7 @@ class Each(Enum):
     """What a stage hands its rules, one at a time."""
 
     SENTENCE = "sentence"
-    TOKEN = "token"
+    VERB = "verb"  # every verb, auxiliary or participle used as an adjective ("the agreed terms")
     MENTION = "mention"  # every mention of the sentence, in reading order
     NAMED = "named"  # one explicit mention per entity the sentence names
     DOCUMENT = "document"
@@ -38,14 +38,14 @@ class Stage(Enum):
     the next sentence is read."""
 
     TERMS = StageSpec("terms", 1, Each.SENTENCE, needs_mentions=False)
-    CLAUSES = StageSpec("clauses", 1, Each.TOKEN)
+    CLAUSES = StageSpec("clauses", 1, Each.VERB)
     NAMES = StageSpec("names", 1, Each.MENTION)
     PHRASES = StageSpec("phrases", 1, Each.SENTENCE)
     KNOWLEDGE = StageSpec("knowledge", 1, Each.NAMED)
     STRUCTURE = StageSpec("structure", 1, Each.SENTENCE, first_only=True)
     IMPLIED = StageSpec("implied", 1, Each.DOCUMENT)
     EVENT_NAMES = StageSpec("event-names", 2, Each.MENTION, needs_mentions=False)
-    EVENT_CLAUSES = StageSpec("event-clauses", 2, Each.TOKEN, needs_mentions=False)
+    EVENT_CLAUSES = StageSpec("event-clauses", 2, Each.VERB, needs_mentions=False)
     EVENT_PHRASES = StageSpec("event-phrases", 2, Each.SENTENCE, needs_mentions=False)
     CLOSING = StageSpec("closing", 2, Each.DOCUMENT)
 

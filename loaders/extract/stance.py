@@ -26,6 +26,7 @@ from .toolkit import (
     named_phrase,
     negated,
     place_phrase,
+    predicate_keys,
     relative_head,
     subjects,
     title_pobj_entities,
@@ -72,8 +73,7 @@ def _is_member_noun(tok: Any) -> bool:
 def member_nouns(ctx: DocumentContext, here: Sentence) -> None:
     """`the Group, whose three co-chairing countries (A, B, C)`, `A, a member of B`, `A is one of B's members`,
     `B's members A and C`, `the co-chairs of B, A and C`."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         if not _is_member_noun(tok) or ctx.mention_at(tok.i) is not None:
             continue
         orgs: list[ResolvedMention] = []
@@ -122,8 +122,7 @@ def member_nouns(ctx: DocumentContext, here: Sentence) -> None:
       counterexamples=[Example("Georgia complained about the CIS in 2008.", ("georgia", "MEMBER_OF", "cis"))])
 def member_exit(ctx: DocumentContext, here: Sentence) -> None:
     """`A pulled out of B`, `A left B`, `A's withdrawal from B`, `A's membership in B`: A is (or was) in B."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         lemma = tok.lemma_.lower()
         orgs: list[ResolvedMention] = []
         actors: list[ResolvedMention] = []
@@ -181,8 +180,7 @@ def _noun_targets(ctx: DocumentContext, tok: Any, preps: set[str]) -> list[Resol
       counterexamples=[Example("Belarus remains a neighbour of Russia.", ("belarus", "SUPPORTS", "russia"))])
 def stance_nouns(ctx: DocumentContext, here: Sentence) -> None:
     """`A remains B's closest ally`, `A, a long-time patron of B`, `B's ally, A`, `A is an enemy of B`."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         pred = _stance_of_noun(tok) if tok.pos_ == "NOUN" else None
         if pred is None or ctx.mention_at(tok.i) is not None:
             continue
@@ -228,8 +226,7 @@ def stance_prefix(ctx: DocumentContext, here: Sentence) -> None:
 def stance_acts(ctx: DocumentContext, here: Sentence) -> None:
     """`Baku's criticism of X`, `Russia voiced support for Y`, `hostile statements aimed at X`: the judge
     is the noun's possessor, adjective or `by` phrase, else the subject of the verb that utters it."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         if tok.pos_ != "NOUN" or ctx.mention_at(tok.i) is not None:
             continue
         lemma = tok.lemma_.lower()
@@ -278,12 +275,12 @@ def stance_acts(ctx: DocumentContext, here: Sentence) -> None:
 
 
 def _deployed(ctx: DocumentContext, here: Sentence, where_clause: bool) -> None:
-    for tok in here.sent:
+    for tok in here.tokens:
         where = tok.dep_ == "relcl" and any(c.lower_ == "where" for c in tok.children)
         participle = tok.dep_ == "acl" and tok.tag_ == "VBN"
         if tok.pos_ not in {"VERB", "ADJ"} or not (where or participle) or negated(ctx, tok):
             continue
-        if where != where_clause or "DEPLOYED_TO" not in ctx.cues.predicates.keys_for(tok):
+        if where != where_clause or "DEPLOYED_TO" not in predicate_keys(ctx, tok):
             continue
         if where:
             forces = [m for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"} for m in entities_of(ctx, c)]
@@ -411,8 +408,7 @@ def _sent_abroad(ctx: DocumentContext, eid: str) -> bool:
 def withdrawn_from(ctx: DocumentContext, here: Sentence) -> None:
     """`the peacekeepers withdrew from X`, `the withdrawal of the contingent from X`: a force that leaves a
     place was deployed there."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         lemma = tok.lemma_.lower()
         if lemma not in {"withdraw", "withdrawal", "pull", "pullout", "leave", "departure", "depart", "exit"}:
             continue

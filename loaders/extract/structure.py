@@ -25,6 +25,7 @@ from .toolkit import (
     named_phrase,
     negated,
     place_phrase,
+    predicate_keys,
     subjects,
     title_pobj_entities,
 )
@@ -145,8 +146,7 @@ def admin_of_owner(ctx: DocumentContext, here: Sentence) -> None:
                                ("zangezur_corridor", "CONNECTS", "meghri"))])
 def route_terminus(ctx: DocumentContext, here: Sentence) -> None:
     """`X is the terminus of the Y road`: a route connects the place it ends in."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         if tok.dep_ != "attr" or tok.lemma_.lower() not in TERMINUS_NOUNS:
             continue
         ends = copula_subjects(ctx, tok.head)
@@ -164,8 +164,7 @@ def route_terminus(ctx: DocumentContext, here: Sentence) -> None:
 def classified_place(ctx: DocumentContext, here: Sentence) -> None:
     """`X is a town in Y`, `X, the capital of Y`, `X is part of Y`, `X is recognised as part of Y`:
     a place classed as a unit of (or a part of) another place."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         lemma = tok.lemma_.lower()
         if tok.pos_ != "NOUN" or ctx.mention_at(tok.i) is not None:
             continue
@@ -204,8 +203,7 @@ def classified_place(ctx: DocumentContext, here: Sentence) -> None:
                                ("north_south_transport_corridor", "CONNECTS", "iran"))])
 def route_passive(ctx: DocumentContext, here: Sentence) -> None:
     """`A and B are linked by the Lachin corridor`: the agent of a passive link verb is the route."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         if tok.lemma_.lower() not in {"connect", "link", "join"} or negated(ctx, tok):
             continue
         routes = [m for c in tok.children if c.dep_ == "agent" for m in title_pobj_entities(ctx, c)
@@ -228,11 +226,10 @@ def route_passive(ctx: DocumentContext, here: Sentence) -> None:
                                ("middle_corridor", "LOCATED_IN", "kazakhstan"))])
 def route_through(ctx: DocumentContext, here: Sentence) -> None:
     """`The road passes through X`, `the corridor would run via X`: a route lies in the places it crosses."""
-    sent = here.sent
-    for tok in sent:
+    for tok in here.tokens:
         if tok.pos_ != "VERB" or not any(c.dep_ in {"prep", "dobj"} for c in tok.children):
             continue
-        if negated(ctx, tok) or "LOCATED_IN" not in ctx.cues.predicates.keys_for(tok):
+        if negated(ctx, tok) or "LOCATED_IN" not in predicate_keys(ctx, tok):
             continue
         routes = [m for m in subjects(ctx, tok)[0] if ctx.kind(m.entity_id) in {"Corridor", "Road"}]
         places = [m for c in tok.children if c.dep_ == "prep" and c.lower_ in {"through", "via", "across"}

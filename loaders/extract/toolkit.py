@@ -105,6 +105,11 @@ class Cues:
         self.negation_verbs = {w.lower() for w in lexicon.triggers.negation} - {"not", "no", "never", "n't"}
 
 
+def predicate_keys(ctx: DocumentContext, tok: Any) -> frozenset[str]:
+    """The predicates a word triggers (`Triggers.keys_for` of the lexicon's predicate cues), once per token."""
+    return ctx.remember("predicate-keys", tok.i, lambda: frozenset(ctx.cues.predicates.keys_for(tok)))
+
+
 # -- what a phrase stands for ---------------------------------------------------------------------------------------
 def conjuncts(tok: Any) -> list[Any]:
     """The token and every token coordinated with it ("A, B and C")."""
@@ -264,6 +269,10 @@ def whole_place(ctx: DocumentContext, m: ResolvedMention, governor: Any) -> bool
 # -- verbs and their arguments --------------------------------------------------------------------------------------
 def negated(ctx: DocumentContext, verb: Any) -> bool:
     """Negated itself ("did not sign") or governed by a negated or negating verb ("refused to sign")."""
+    return ctx.remember("negated", verb.i, lambda: _negated(ctx, verb))
+
+
+def _negated(ctx: DocumentContext, verb: Any) -> bool:
     if any(c.dep_ == "neg" for c in verb.children):
         return True
     head = verb

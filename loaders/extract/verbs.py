@@ -10,7 +10,17 @@ from conflictkg.schema.ontology import PREDICATES
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
 from .registry import Example, Stage, rule
-from .toolkit import date_of, entities_of, is_passive, negated, objects, prep_objects, subjects, whole_place
+from .toolkit import (
+    date_of,
+    entities_of,
+    is_passive,
+    negated,
+    objects,
+    predicate_keys,
+    prep_objects,
+    subjects,
+    whole_place,
+)
 from .vocabulary import EVALUATIVE_VERBS, EVENT
 
 # Predicates whose passive subject is the fact's subject ("troops were stationed in X").
@@ -22,7 +32,7 @@ def _verb_keys(ctx: DocumentContext, tok: Any) -> set[str] | None:
     """The predicates a verb triggers, or None for a word that is no verb or a negated one."""
     if tok.pos_ not in {"VERB", "AUX"} and not (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
         return None
-    keys = ctx.cues.predicates.keys_for(tok) & PREDICATES
+    keys = predicate_keys(ctx, tok) & PREDICATES
     return None if negated(ctx, tok) else keys
 
 
