@@ -181,10 +181,7 @@ def base_lexicon() -> Lexicon:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(lexicon.model_dump_json(exclude_defaults=True), encoding="utf-8")
-        partial.replace(cache)
-        for stale in cache.parent.glob("base-*.json"):  # made from older packages or code
-            if stale != cache:
-                stale.unlink(missing_ok=True)
+        partial.replace(cache)  # older caches stay: another checkout of another version may still use them
     except OSError:
         pass
     return lexicon
