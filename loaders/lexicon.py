@@ -214,19 +214,25 @@ class Lexicon(BaseModel):
 
 def _later_names_win(entities: dict[str, tuple[int, LexiconEntity]]) -> list[LexiconEntity]:
     """Each entity keeps the names and adjectives no later layer gives its own entities; one whose name is
-    taken goes."""
-    owner: dict[str, int] = {}
+    taken goes. Layers are walked from the last, each adding its names to those taken."""
+    by_layer: dict[int, list[LexiconEntity]] = {}
     for layer, e in entities.values():
-        for n in [*e.names, *e.adjectives]:
-            key = fold(n)
-            owner[key] = max(owner.get(key, layer), layer)
-    out = []
-    for layer, e in entities.values():
-        if owner[fold(e.name)] > layer:
-            continue
-        aliases = [a for a in e.aliases if owner[fold(a)] == layer]
-        adjectives = [a for a in e.adjectives if owner[fold(a)] == layer]
-        if (len(aliases), len(adjectives)) != (len(e.aliases), len(e.adjectives)):
-            e = e.model_copy(update={"aliases": aliases, "adjectives": adjectives})
-        out.append(e)
-    return out
+        by_layer.setdefault(layer, []).append(e)
+    taken: set[str] = set()
+    kept: dict[str, LexiconEntity] = {}
+    for layer in sorted(by_layer, reverse=True):
+        mine: set[str] = set()
+        for e in by_layer[layer]:
+            names = [fold(n) for n in e.names]
+            adjectives = [fold(a) for a in e.adjectives]
+            mine.update(names, adjectives)
+            if names[0] in taken:
+                continue
+            if taken.isdisjoint(names[1:]) and taken.isdisjoint(adjectives):
+                kept[e.id] = e
+                continue
+            aliases = [a for a, key in zip(e.aliases, names[1:], strict=True) if key not in taken]
+            adjs = [a for a, key in zip(e.adjectives, adjectives, strict=True) if key not in taken]
+            kept[e.id] = e.model_copy(update={"aliases": aliases, "adjectives": adjs})
+        taken |= mine
+    return [kept[eid] for eid in entities if eid in kept]

@@ -98,7 +98,8 @@ class Gazetteer:
             if not ent.gazetteer:
                 continue
             self.labels[ent.id] = ent.label
-            for form in sorted({form for alias in ent.names for form in (alias, anyascii(alias))}):
+            forms = {*ent.names, *(anyascii(alias) for alias in ent.names if not alias.isascii())}
+            for form in sorted(forms):
                 plain = form.replace(" ", "").isalpha()
                 words = tuple(form.split()) if plain else tuple(t.text for t in nlp.tokenizer(form))
                 if len(words) == 1 and words[0].lower() in common:

@@ -10,7 +10,8 @@ and no hand list should have to keep up with the world's names. The layer is bui
 States and organisations are ordinary lexicon entities. Cities and subdivisions are gazetteer entries: they
 are matched only on their exact capitalised names, where the tagger sees a proper noun and the statistical
 NER saw no person or organisation there (loaders/nlp.py), and never by folding or fuzzy resolution, so that
-thirty thousand place names do not turn "Reading" or "Mobile" into towns.
+thirty thousand place names do not turn "Reading" or "Mobile" into towns. The generated layer is cached
+as JSON in ~/.cache/conflictkg/ under a name made from its sources, so later runs skip the build.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ METONYM_MIN = 250_000
 """A capital stands for its state only when it is this big: Victoria (Seychelles) or Douglas (Isle of Man)
 would take people's names and English words for states."""
 VARIANT_MIN = 80
-"""How close (rapidfuzz ratio of folded forms) another name of a city must be to its own to count as a
+"""How close (rapidfuzz ratio of lower-case ASCII forms) another name of a city must be to its own to count as a
 spelling of it (Zaporizhia, Mariupol'), not a former or foreign name (Zhdanov, Byzantium)."""
 
 _PROVINCE = re.compile(r"province|governorate|prefecture|voivodship", re.I)
@@ -181,10 +182,7 @@ def base_lexicon() -> Lexicon:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(lexicon.model_dump_json(exclude_defaults=True), encoding="utf-8")
-        partial.replace(cache)
-        for stale in cache.parent.glob("base-*.json"):  # made from older packages or code
-            if stale != cache:
-                stale.unlink(missing_ok=True)
+        partial.replace(cache)  # older caches stay: another checkout of another version may still use them
     except OSError:
         pass
     return lexicon
