@@ -245,15 +245,19 @@ def cypher(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run a read-only Cypher query and print the rows as JSON lines; writes and LOAD CSV are refused."""
+    from conflictkg.graph.readonly import check_params
+
     try:
         values = json.loads(params) if params else {}
-    except json.JSONDecodeError as exc:
-        err.print(f"[red]error:[/red] --params is not valid JSON: {escape(exc.msg)}")
+    except (json.JSONDecodeError, RecursionError) as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "it nests too deeply"
+        err.print(f"[red]error:[/red] --params is not valid JSON: {escape(reason)}")
         raise typer.Exit(1) from exc
     if not isinstance(values, dict):
         err.print("[red]error:[/red] --params must be a JSON object, e.g. '{\"id\": \"shusha\"}'")
         raise typer.Exit(1)
     with _session(store, verbose) as handle:
+        check_params(values)
         rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)))
         for row in rows[:limit]:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import json
 from collections.abc import Awaitable, Iterable, Sequence
 from datetime import date
@@ -41,6 +40,7 @@ from strawberry.types import Info
 
 from conflictkg.errors import KGError
 from conflictkg.loaders.lexicon import fold
+from conflictkg.schema.cursors import cursor_key
 from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PREDICATES, PROVISION_TYPES
 
 if TYPE_CHECKING:
@@ -339,13 +339,7 @@ def _cursor(key: Sequence[Any]) -> str:
 
 
 def _uncursor(cursor: str) -> list[Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as exc:
-        raise _api_error(f"after: {cursor[:40]!r} is not a cursor this API gave out") from exc
-    if not isinstance(key, list):
-        raise _api_error(f"after: {cursor[:40]!r} is not a cursor this API gave out")
-    return key
+    return cursor_key(cursor)
 
 
 def _page_size(first: int | None) -> int:

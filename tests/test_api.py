@@ -579,3 +579,35 @@ def test_answers_are_encoded_by_orjson_and_what_it_refuses_by_json() -> None:
 
     assert GraphQLApp.encode_json({"name": "Xankəndi", "n": 1}) == '{"name":"Xankəndi","n":1}'.encode()
     assert json.loads(GraphQLApp.encode_json({"n": 2**70, "s": "\ud800"})) == {"n": 2**70, "s": "\ud800"}
+
+
+def _forged(value: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(value.encode()).decode()
+
+
+FORGED_CURSORS = {
+    "a number": _forged("[1]"),
+    "nulls": _forged("[null, null]"),
+    "numbers and strings": _forged('["a", 2, "c", 4]'),
+    "an object": _forged('{"a": "b"}'),
+    "an empty list": _forged("[]"),
+    "deep JSON": _forged("[" * 5000 + "]" * 5000),
+    "megabytes": "A" * 500_000,
+    "not base64": "%%%",
+}
+
+
+@pytest.mark.parametrize("forged", FORGED_CURSORS, ids=list(FORGED_CURSORS))
+@pytest.mark.parametrize("field", ['entities(search: "a", first: 2, after: $after) { totalCount }',
+                                   "relations(validOn: \"2024-01-01\", first: 1, after: $after) { totalCount }",
+                                   "entities(first: 2, after: $after) { totalCount }",
+                                   "relations(first: 1, after: $after) { totalCount }",
+                                   "documents(after: $after) { totalCount }"],
+                         ids=["entities-search", "relations-validOn", "entities", "relations", "documents"])
+def test_forged_cursors_are_argument_errors(gql: Callable[..., dict[str, Any]], forged: str, field: str) -> None:
+    """issue 13 item 13: a forged `after` cursor is an argument error naming `after`, not "Unexpected error."."""
+    answer = gql(f"query($after: String) {{ {field} }}", {"after": FORGED_CURSORS[forged]})
+    assert "after: " in messages(answer) and "is not a cursor" in messages(answer), answer
+    assert "Unexpected error" not in messages(answer)
