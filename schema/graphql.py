@@ -40,6 +40,7 @@ from strawberry.types import Info
 
 from conflictkg.errors import KGError
 from conflictkg.loaders.lexicon import fold
+from conflictkg.schema.cost import cost_limit
 from conflictkg.schema.cursors import cursor_key
 from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PREDICATES, PROVISION_TYPES
 
@@ -867,7 +868,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     # The limits' validation rules are built once, so that a query text seen before is neither parsed nor
     # validated again (the caches key on the rules too); validating a query costs more than answering many.
     rules = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
+             *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules, cost_limit(page=MAX_PAGE)]
     extensions: list[Any] = [  # factories: each request gets fresh extension instances
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(ParserCache, maxsize=CACHED_QUERIES),

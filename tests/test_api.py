@@ -611,3 +611,56 @@ def test_forged_cursors_are_argument_errors(gql: Callable[..., dict[str, Any]], 
     answer = gql(f"query($after: String) {{ {field} }}", {"after": FORGED_CURSORS[forged]})
     assert "after: " in messages(answer) and "is not a cursor" in messages(answer), answer
     assert "Unexpected error" not in messages(answer)
+
+
+# -- issue 13 item 6: the cost limit -----------------------------------------------------------------------------------
+def _fan_out(alias: str, entity: str) -> str:
+    return f'{alias}: entity(id: "{entity}") {{ ' + "relations { subject { " * 4 + "name" + " } }" * 4 + " }"
+
+
+FAN_OUT = "{ " + _fan_out("a", "russia") + " " + _fan_out("b", "armenia") + " }"  # about 290 bytes
+
+
+def test_a_small_query_with_a_huge_fan_out_is_refused_before_any_read(graph: FalkorStore,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 13 item 6: four levels of `relations { subject { ... } }` under two aliases passed the depth, alias and
+    token limits and ran 22.6 s; the cost limit refuses it during validation, naming the limit, before any read."""
+    from conflictkg.schema.cost import MAX_COST
+
+    assert len(FAN_OUT) < 300
+    counter = Counting(graph)
+    monkeypatch.setattr(graph, "read", counter)
+    http = AppClient(create_app(graph, settings=Settings()))
+    answer = http.post("/graphql", json={"query": FAN_OUT}).json()
+    assert not answer.get("data")
+    assert f"the cost limit of {MAX_COST:,}" in messages(answer)
+    assert counter.calls == 0  # refused before any resolver ran
+    with pytest.raises(QueryError, match="cost limit"):
+        KnowledgeGraph(graph).query(FAN_OUT)  # the in-process API has the same limit
+
+
+def test_pages_count_by_first(gql: Callable[..., dict[str, Any]]) -> None:
+    """issue 13 item 6: a list counts as its `first`: the same shape passes with small pages and fails with full ones,
+    and a page given as a variable counts as a full page."""
+    def shape(first: str) -> str:
+        header = "query($n: Int) " if "$n" in first else ""
+        return (header + "{ relations(" + first + ") { edges { node { subject { relations { "
+                "object { relations { predicate } } } } } } } }")
+
+    assert data(gql(shape("first: 2")))["relations"]["edges"]
+    assert "cost limit" in messages(gql(shape("first: 100")))
+    assert "cost limit" in messages(gql(shape("first: $n"), {"n": 2}))
+
+
+def test_the_playground_and_readme_queries_pass_the_cost_limit(gql: Callable[..., dict[str, Any]]) -> None:
+    """issue 13 item 6: what the README shows and the playground opens with are well under the limit."""
+    import re
+
+    from conflictkg.api.app import EXAMPLE_QUERY
+
+    assert data(gql(EXAMPLE_QUERY))["guarantees"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"```graphql\n(.*?)```", readme, flags=re.DOTALL)
+    assert shown
+    for query in shown:
+        assert "cost limit" not in messages(gql(query)), query
