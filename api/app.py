@@ -27,6 +27,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from conflictkg.errors import KGError, ReadOnlyViolation
 from conflictkg.graph.readonly import check_params
@@ -40,6 +42,7 @@ from .service import GraphService
 MAX_BODY_BYTES = 1_000_000
 MAX_CYPHER_ROWS = 1_000
 CYPHER_TIMEOUT_MS = 10_000
+_SUGGESTION = re.compile(r" ?Did you mean .*?\?(?=$)", re.DOTALL)
 
 EXAMPLE_QUERY = """\
 # Who guarantees which corridor under which agreement, and says who?
@@ -102,6 +105,15 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(self.service, write_refusal=self.settings.write_refusal(request.headers.get("authorization")))
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """In production, errors do not suggest the schema's names ("Did you mean ...?"): introspection is off."""
+        answer = await super().process_result(request, result)
+        if self.settings.production:
+            for error in answer.get("errors") or []:
+                if isinstance(error, dict) and isinstance(error.get("message"), str):
+                    error["message"] = _SUGGESTION.sub("", error["message"])
+        return answer
 
     @property
     def graphql_ide_html(self) -> str:

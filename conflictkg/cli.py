@@ -116,7 +116,7 @@ def ingest(
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) to resolve relative dates against.")
     ] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")] = 20_000_000,
+    max_bytes: Annotated[int, typer.Option(min=1, help="Refuse files larger than this many bytes.")] = 20_000_000,
     extractor: Annotated[
         str,
         typer.Option(help="rules, llm (an OpenAI-compatible endpoint: KG_LLM_URL, KG_LLM_MODEL, KG_LLM_API_KEY) "

@@ -664,3 +664,24 @@ def test_the_playground_and_readme_queries_pass_the_cost_limit(gql: Callable[...
     assert shown
     for query in shown:
         assert "cost limit" not in messages(gql(query)), query
+
+
+@pytest.mark.parametrize("doc_id", ["two\nlines.txt", "cr\rlf.txt", "fdp\u202etxt.exe"])
+def test_ingest_refuses_ids_with_line_breaks_or_direction_overrides(writable: AppClient, doc_id: str) -> None:
+    """issue 13 item 14: ids with CR/LF or U+202E were accepted by the ingest mutation."""
+    answer = _post(writable, INGEST, {"docs": [{"id": doc_id, "text": NEW_TEXT}]}, Authorization="Bearer sesame")
+    assert "is not usable" in messages(answer) and "direction overrides" in messages(answer)
+    assert data(_post(writable, "{ documents { totalCount } }", {}))["documents"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("query", ["{ documnts { totalCount } }", "{ entity(id: \"x\") { nam } }",
+                                   "{ entities(serch: \"a\") { totalCount } }"])
+def test_production_errors_do_not_suggest_names(graph: FalkorStore, query: str) -> None:
+    """issue 13 item 14: with KG_PRODUCTION=1 (introspection off) "Did you mean ..." no longer reveals field names;
+    without it the suggestion stays, as a help to the developer."""
+    production = AppClient(create_app(graph, settings=Settings(production=True)))
+    hidden = messages(production.post("/graphql", json={"query": query}).json())
+    assert hidden and "Did you mean" not in hidden
+    assert "Cannot query field" in hidden or "Unknown argument" in hidden
+    development = AppClient(create_app(graph, settings=Settings()))
+    assert "Did you mean" in messages(development.post("/graphql", json={"query": query}).json())

@@ -185,3 +185,50 @@ def test_oversized_stdin_fails() -> None:
     failure = next(Reader(max_bytes=4, stdin=io.BytesIO(b"too long")).run(["-"]))
     assert isinstance(failure, ReadFailure)
     assert failure.source == "-" and "--max-bytes" in failure.reason
+
+
+# -- issue 13 item 14: what a folder, a path and a name may be -----------------------------------------------------
+def test_links_out_of_a_folder_are_not_followed(tmp_path: Path) -> None:
+    """issue 13 item 14: a link inside the ingested folder to a file outside it (a link to /etc/passwd was ingested)
+    is reported, not read; a link to a file inside the folder is read."""
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Not for the graph.\n", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A document.\n", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(secret)
+    (folder / "same.txt").symlink_to(folder / "a.txt")
+    results = list(Reader().run([folder]))
+    assert sorted(r.id for r in results if isinstance(r, RawDocument)) == ["a.txt", "same.txt"]
+    failures = [r for r in results if isinstance(r, ReadFailure)]
+    assert len(failures) == 1 and "leak.txt: a link to a file outside" in failures[0].reason
+    assert all("Not for the graph" not in r.text for r in results if isinstance(r, RawDocument))
+
+
+def test_a_fifo_is_not_a_missing_file(tmp_path: Path) -> None:
+    """issue 13 item 14: a named pipe is reported as not a regular file (it was "no such file"), and never opened."""
+    import os
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    failure = read_one(pipe)
+    assert isinstance(failure, ReadFailure) and "not a regular file" in failure.reason
+
+
+@pytest.mark.parametrize("name", ["evil\r\nline.txt", "report\u202etxt.exe.txt", "tab\there.txt", "bell\x07.txt"])
+def test_names_with_control_or_direction_characters_are_refused(tmp_path: Path, name: str) -> None:
+    """issue 13 item 14: a file name with CR/LF, another control character or U+202E does not become a document id."""
+    path = tmp_path / name
+    path.write_text("A document.\n", encoding="utf-8")
+    failure = read_one(path)
+    assert isinstance(failure, ReadFailure)
+    assert "invisible character U+" in failure.reason and "rename the file" in failure.reason
+    assert "\n" not in failure.reason and "\n" not in failure.source
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_size_limit_below_one_byte_is_refused(limit: int) -> None:
+    """issue 13 item 14: `max_bytes` 0 silently meant the default limit and -1 was accepted."""
+    with pytest.raises(ValueError, match="max_bytes must be at least 1"):
+        Reader(max_bytes=limit)
