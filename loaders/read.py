@@ -19,19 +19,15 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 import charset_normalizer
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 from pydantic import BaseModel, Field
+
+from .html import html_to_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 8192
 
-# Elements whose text is never part of the article: code, chrome and captions.
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "figure", "figcaption",
-              "template", "svg", "iframe", "head", "title")
-_BLOCK_TAGS = ("address", "article", "blockquote", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
-               "hr", "li", "main", "ol", "p", "pre", "section", "table", "tr", "td", "th", "ul", "body")
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<!--)", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:p|div|body|article|h[1-6]|br)[\s/>]", re.IGNORECASE)
 # Control characters other than the whitespace ones text files legitimately hold.
@@ -145,7 +141,7 @@ class Reader:
             return fail("the file holds only whitespace; nothing to ingest")
         meta: dict[str, str] = {}
         if html or _HTML_START.match(text) or (text.lstrip().startswith("<") and _HTML_TAG.search(text[:4096])):
-            text, meta = _html_to_text(text)
+            text, meta = html_to_text(text)
             if not text.strip():
                 return fail("no visible text is left after removing the HTML markup; nothing to ingest")
             media_type: Literal["text", "html"] = "html"
@@ -233,35 +229,3 @@ def _plausible_western(text: str) -> bool:
         return False
     visible = [c for c in text if not c.isspace()]
     return sum(not c.isascii() for c in visible) <= 0.2 * len(visible)
-
-
-def _html_to_text(markup: str) -> tuple[str, dict[str, str]]:
-    """Visible text, one line per block element, plus the head metadata the metadata stage reads."""
-    soup = BeautifulSoup(markup, "html.parser")
-    meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = " ".join(soup.title.string.split())
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
-        content = tag.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
-            meta.setdefault(key.strip().lower(), " ".join(content.split()))
-    for tag in soup.find_all("link"):
-        rel: list[str] = list(tag.get("rel") or [])
-        href = tag.get("href")
-        if "canonical" in [r.lower() for r in rel] and isinstance(href, str):
-            meta.setdefault("canonical", href.strip())
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for node in soup.find_all(string=True):
-        if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction):
-            node.extract()
-        else:
-            node.replace_with(NavigableString(re.sub(r"\s+", " ", str(node))))
-    for tag in soup.find_all("br"):
-        tag.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
-    lines = (line.strip() for line in soup.get_text().split("\n"))
-    return "\n".join(line for line in lines if line), meta

@@ -232,3 +232,50 @@ def test_a_size_limit_below_one_byte_is_refused(limit: int) -> None:
     """issue 13 item 14: `max_bytes` 0 silently meant the default limit and -1 was accepted."""
     with pytest.raises(ValueError, match="max_bytes must be at least 1"):
         Reader(max_bytes=limit)
+
+
+# -- issue 13 item 11: HTML conversion is linear and its depth bounded -------------------------------------------------
+def test_a_megabyte_of_nested_divs_converts_with_bounded_memory(tmp_path: Path) -> None:
+    """issue 13 item 11: 1.1 MB of nested <div> took 380 s (quadratic in the depth); now one pass, and the open
+    elements beyond MAX_DEPTH are counted, not stacked, so memory stays far below a tree of 200,000 elements."""
+    import tracemalloc
+
+    depth = 200_000
+    markup = "<html><body>" + "<div>" * depth + "Deep text." + "</div>" * depth + "<p>After the nest.</p></body></html>"
+    assert len(markup) > 1_000_000
+    path = tmp_path / "nested.html"
+    path.write_text(markup, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        doc = read_one(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(doc, RawDocument)
+    assert doc.text == "Deep text.\nAfter the nest."
+    assert peak < 40 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+
+
+def test_nesting_beyond_the_depth_bound_keeps_dropping_and_blocks_right() -> None:
+    """issue 13 item 11: past MAX_DEPTH, a dropped element still hides its text, an outer end tag still closes what
+    it holds, and the text after it is kept."""
+    from conflictkg.loaders.html import MAX_DEPTH, html_to_text
+
+    deep = MAX_DEPTH + 100
+    markup = ("<section>" + "<div>" * deep + "<p>Kept deep.</p><script>hidden()</script><nav>Menu</nav>"
+              "<aside>Unclosed aside" + "</section><p>After.</p>")  # the section's end closes the open <aside>
+    text, _ = html_to_text(markup)
+    assert text == "Kept deep.\nAfter."
+
+
+@pytest.mark.parametrize(("markup", "title"), [
+    ("<html><head><title> Talks\n resume </title></head><body><p>x</p></body></html>", "Talks resume"),
+    ("<title>A &amp; B</title><p>x</p>", "A & B"),
+    ("<title>first</title><title>second</title><p>x</p>", "first"),
+])
+def test_the_streaming_conversion_keeps_the_title(markup: str, title: str) -> None:
+    """issue 13 item 11: the one-pass conversion reads <title> as the tree did (its only text, whitespace collapsed)."""
+    from conflictkg.loaders.html import html_to_text
+
+    text, meta = html_to_text(markup)
+    assert text == "x" and meta["title"] == title
