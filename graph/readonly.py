@@ -56,7 +56,8 @@ _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _strip(cypher: str) -> str:
-    """The query with comments removed and string literals/quoted names blanked, so their words are not clauses."""
+    """The query with comments removed and string literals blanked, so their words are not clauses (backticked names
+    stay whole: they are single tokens, and a procedure may be named in them)."""
     out: list[str] = []
     i, n = 0, len(cypher)
     while i < n:
@@ -68,7 +69,7 @@ def _strip(cypher: str) -> str:
             end = cypher.find("*/", i + 2)
             i = n if end < 0 else end + 2
             out.append(" ")
-        elif ch == "`":  # kept: a procedure may be named in backticks
+        elif ch == "`":
             j = i + 1
             while j < n and (cypher[j] != "`" or cypher.startswith("``", j)):
                 j += 2 if cypher[j] == "`" else 1
