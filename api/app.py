@@ -27,8 +27,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from conflictkg.errors import KGError, ReadOnlyViolation
+from conflictkg.graph.readonly import check_params
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 from conflictkg.schema.graphql import build_schema
@@ -39,6 +42,7 @@ from .service import GraphService
 MAX_BODY_BYTES = 1_000_000
 MAX_CYPHER_ROWS = 1_000
 CYPHER_TIMEOUT_MS = 10_000
+_SUGGESTION = re.compile(r" ?Did you mean .*?\?(?=$)", re.DOTALL)
 
 EXAMPLE_QUERY = """\
 # Who guarantees which corridor under which agreement, and says who?
@@ -102,6 +106,15 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(self.service, write_refusal=self.settings.write_refusal(request.headers.get("authorization")))
 
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """In production, errors do not suggest the schema's names ("Did you mean ...?"): introspection is off."""
+        answer = await super().process_result(request, result)
+        if self.settings.production:
+            for error in answer.get("errors") or []:
+                if isinstance(error, dict) and isinstance(error.get("message"), str):
+                    error["message"] = _SUGGESTION.sub("", error["message"])
+        return answer
+
     @property
     def graphql_ide_html(self) -> str:
         return _playground_html(super().graphql_ide_html)
@@ -129,6 +142,8 @@ def _json_body_problem(scope: Scope, body: bytes) -> str | None:
         return f"the request body is not UTF-8 (bad byte at offset {exc.start}); send UTF-8 JSON"
     except json.JSONDecodeError as exc:
         return f"the request body is not JSON ({exc.msg} at offset {exc.pos})"
+    except RecursionError:
+        return "the request body nests lists and objects too deeply"
     if not isinstance(payload, dict):
         return 'the request body must be a JSON object: {"query": "...", "variables": {...}}'
     return None
@@ -235,13 +250,14 @@ async def run_cypher(request: Request, service: GraphService, settings: Settings
         return _error(401, refusal)
     try:
         payload = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, 'the body must be JSON: {"query": "MATCH ...", "params": {...}}')
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return _error(400, 'the body must be JSON, not nested deeper than 32: {"query": "MATCH ...", "params": {...}}')
     query = payload.get("query") if isinstance(payload, dict) else None
     params = payload.get("params") or {} if isinstance(payload, dict) else None
     if not isinstance(query, str) or not query.strip() or not isinstance(params, dict):
         return _error(400, 'send {"query": "<read-only Cypher>", "params": {<name>: <value>}}')
     try:
+        check_params(params)
         rows = await run_in_threadpool(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS)
     except ReadOnlyViolation as exc:
         return _error(403, str(exc))

@@ -29,10 +29,14 @@ MAX_ID_CHARS = 200
 
 
 def _check_id(doc_id: str) -> None:
-    if not doc_id or len(doc_id) > MAX_ID_CHARS or any(c in doc_id for c in "/\\\x00") or doc_id.strip() != doc_id:
+    from conflictkg.loaders.read import name_problem
+
+    if not doc_id or len(doc_id) > MAX_ID_CHARS or any(c in doc_id for c in "/\\\x00") or doc_id.strip() != doc_id \
+            or name_problem(doc_id):
         raise APIError(
             f"document id {doc_id[:MAX_ID_CHARS]!r} is not usable: give a file-name-like id of 1 to "
-            f"{MAX_ID_CHARS} characters, without slashes or surrounding spaces"
+            f"{MAX_ID_CHARS} characters, without slashes, surrounding spaces, control characters or direction "
+            "overrides"
         )
 
 

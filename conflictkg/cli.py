@@ -17,8 +17,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from conflictkg.config import open_configured_store
-from conflictkg.errors import KGError
+from conflictkg.config import open_configured_store, store_uri
+from conflictkg.errors import KGError, StoreError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Conflict knowledge graph: ingest, query, export.")
 err = Console(stderr=True)
@@ -31,16 +31,47 @@ StoreOpt = Annotated[
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"kg (conflictkg) {version('conflictkg')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Conflict knowledge graph: ingest, query, export."""
+
+
+def _silence_stdout() -> None:
+    """Send what is left of stdout to /dev/null, so that flushing it at exit raises no second BrokenPipeError."""
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):  # (not a real file: a test runner's buffer)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 @contextmanager
-def _session(store: str | None, verbose: bool) -> Any:
-    """Open the store, turn expected failures into one clear line and exit code 1."""
+def _session(store: str | None, verbose: bool, *, existing: bool = False) -> Any:
+    """Open the store (`existing`: refuse a data directory that is not there, rather than start an empty store),
+    turn expected failures into one clear line and exit code 1."""
     handle = None
     try:
+        uri = store_uri(store)
+        if existing and "://" not in uri and not Path(uri).exists():
+            raise StoreError(f"there is no store at {uri}: check --store (or KG_STORE); `kg ingest` creates one")
         handle = open_configured_store(store)
         handle.ensure_schema()
         yield handle
     except (typer.Exit, typer.Abort):  # a command's own exit code passes through untouched
         raise
+    except BrokenPipeError as exc:  # whoever read the output stopped (`kg cypher ... | head`): end quietly
+        _silence_stdout()
+        raise typer.Exit(0) from exc
     except KGError as exc:
         if verbose:
             err.print_exception()
@@ -98,7 +129,7 @@ def ingest(
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) to resolve relative dates against.")
     ] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")] = 20_000_000,
+    max_bytes: Annotated[int, typer.Option(min=1, help="Refuse files larger than this many bytes.")] = 20_000_000,
     extractor: Annotated[
         str,
         typer.Option(help="rules, llm (an OpenAI-compatible endpoint: KG_LLM_URL, KG_LLM_MODEL, KG_LLM_API_KEY) "
@@ -148,6 +179,11 @@ def ingest(
             f"{stats['entities']} entities, {stats['relations']} relations, {stats['provisions']} provisions.",
             highlight=False,
         )
+        unchanged = report.count("unchanged")
+        if when and unchanged:
+            err.print(f"note: --published {when} was not applied to the {unchanged} unchanged document(s): they are "
+                      "stored with the same content and were not extracted again; `kg remove ID` then ingest them "
+                      "again to re-date them", highlight=False)
     if report.failed:
         raise typer.Exit(1)
 
@@ -176,7 +212,7 @@ def export(
     if as_rdf and find_spec("rdflib") is None:
         err.print("[red]error:[/red] RDF export needs rdflib: pip install 'conflictkg[rdf]'")
         raise typer.Exit(1)
-    with _session(store, verbose) as handle:
+    with _session(store, verbose, existing=True) as handle:
         records = []
         for record in handle.export_records():
             if "evidence" in record and min_confidence > 0:
@@ -206,7 +242,7 @@ def export(
 @app.command()
 def stats(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
     """Counts of documents, entities, relations, provisions and evidence."""
-    with _session(store, verbose) as handle:
+    with _session(store, verbose, existing=True) as handle:
         table = Table(title=f"graph at {escape(handle.uri)}")
         table.add_column("what")
         table.add_column("count", justify="right")
@@ -227,15 +263,19 @@ def cypher(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run a read-only Cypher query and print the rows as JSON lines; writes and LOAD CSV are refused."""
+    from conflictkg.graph.readonly import check_params
+
     try:
         values = json.loads(params) if params else {}
-    except json.JSONDecodeError as exc:
-        err.print(f"[red]error:[/red] --params is not valid JSON: {escape(exc.msg)}")
+    except (json.JSONDecodeError, RecursionError) as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "it nests too deeply"
+        err.print(f"[red]error:[/red] --params is not valid JSON: {escape(reason)}")
         raise typer.Exit(1) from exc
     if not isinstance(values, dict):
         err.print("[red]error:[/red] --params must be a JSON object, e.g. '{\"id\": \"shusha\"}'")
         raise typer.Exit(1)
-    with _session(store, verbose) as handle:
+    with _session(store, verbose, existing=True) as handle:
+        check_params(values)
         rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)))
         for row in rows[:limit]:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -250,20 +290,35 @@ def remove(
     verbose: VerboseOpt = False,
 ) -> None:
     """Remove a document, its evidence, and every fact no other document supports."""
-    with _session(store, verbose) as handle:
+    with _session(store, verbose, existing=True) as handle:
         if not handle.remove_document(document_id):
             err.print(
-                f"[red]error:[/red] no document {escape(repr(document_id))} in the store; `kg export` lists documents"
+                f"[red]error:[/red] no document {escape(repr(document_id))} in the store; `kg documents` lists them"
             )
             raise typer.Exit(1)
         err.print(f"removed {escape(document_id)}", highlight=False)
 
 
 @app.command()
+def documents(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
+    """List the stored documents, one per line: id, publication date and title, separated by tabs."""
+    from conflictkg.graph.cypher import COMPLETE
+
+    with _session(store, verbose, existing=True) as handle:
+        rows = handle.read("MATCH (d:Document) WHERE d.status = $done "
+                           "RETURN d.id AS id, d.published AS published, d.title AS title ORDER BY id",
+                           {"done": COMPLETE}, timeout_ms=600_000)
+        for row in rows:
+            title = " ".join(str(row["title"] or "").split())
+            sys.stdout.write(f"{row['id']}\t{row['published'] or '-'}\t{title}\n")
+        err.print(f"{len(rows)} documents", highlight=False)
+
+
+@app.command()
 def serve(
     store: StoreOpt = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     lexicon: Annotated[
         list[str] | None, typer.Option("--lexicon", "-l", help="Lexicon for the ingest mutation; repeat to merge.")
     ] = None,
@@ -275,8 +330,31 @@ def serve(
     from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 
     with _session(store, verbose) as handle:
+        _check_port_free(host, port)
         err.print(f"GraphQL API and playground at http://{host}:{port}/graphql (Ctrl-C stops)", highlight=False)
-        run_server(handle, host=host, port=port, lexicons=lexicon or [DEFAULT_LEXICON], workers=workers)
+        try:
+            run_server(handle, host=host, port=port, lexicons=lexicon or [DEFAULT_LEXICON], workers=workers)
+        except SystemExit as exc:  # uvicorn's start-up failure (3): one line and exit 1, like any expected failure
+            if exc.code in (0, None):
+                raise
+            raise KGError(f"the server did not start on {host}:{port}; uvicorn's message above says why") from exc
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse, before the banner, a port something already listens on (uvicorn would exit 3 after it)."""
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise KGError(f"cannot listen on {host!r}: {exc.strerror}; give an interface name or address") from exc
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise KGError(f"cannot listen on {host}:{port} ({exc.strerror}); stop what uses the port or choose "
+                          "another with --port") from exc
 
 
 GUARANTEES = (
@@ -312,18 +390,21 @@ def demo(
         out.print(f"Cypher used:\n{escape(GUARANTEES)}", highlight=False)
 
 
-BENCHMARKS = ("quality", "ingest", "query", "scale", "soak", "ray_ingest")
+BENCHMARKS = ("quality", "ingest", "query", "scale", "soak", "concurrency", "ray_ingest")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
 def bench(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(BENCHMARKS)}.")],
+    name: Annotated[str | None, typer.Argument(help=f"One of: {', '.join(BENCHMARKS)}.")] = None,
 ) -> None:
     """Run a benchmark of the repository's benchmarks/ (`python -m benchmarks.NAME`); options after NAME are
     its own (`kg bench query --help`). It prints its table and appends it to benchmarks/RESULTS.md."""
     import subprocess
 
+    if name in (None, "--help", "-h"):  # (its own --help is off: `kg bench NAME --help` is the benchmark's)
+        out.print(ctx.get_help(), highlight=False)
+        raise typer.Exit(0)
     if name not in BENCHMARKS:
         err.print(f"error: no benchmark called {name!r}; choose one of: {', '.join(BENCHMARKS)}", highlight=False)
         raise typer.Exit(2)

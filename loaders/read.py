@@ -19,24 +19,23 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 import charset_normalizer
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 from pydantic import BaseModel, Field
+
+from .html import html_to_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 8192
 
-# Elements whose text is never part of the article: code, chrome and captions.
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "figure", "figcaption",
-              "template", "svg", "iframe", "head", "title")
-_BLOCK_TAGS = ("address", "article", "blockquote", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
-               "hr", "li", "main", "ol", "p", "pre", "section", "table", "tr", "td", "th", "ul", "body")
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<!--)", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:p|div|body|article|h[1-6]|br)[\s/>]", re.IGNORECASE)
 # Control characters other than the whitespace ones text files legitimately hold.
 _CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13} | {127}
 _C1_OR_C0 = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# In a document id: control characters and line breaks (they forge lines in logs and tables) and bidirectional
+# overrides (U+202E shows `txt.exe` as `exe.txt`).
+_UNSAFE_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 class RawDocument(BaseModel):
@@ -63,6 +62,8 @@ class Reader:
     """Reads files, folders (recursively) and stdin into RawDocuments or ReadFailures."""
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None) -> None:
+        if max_bytes < 1:
+            raise ValueError(f"max_bytes must be at least 1 (a size limit in bytes), not {max_bytes}")
         self.max_bytes = max_bytes
         self._stdin = stdin
 
@@ -76,23 +77,37 @@ class Reader:
                 yield from self._read_dir(path)
             elif path.is_file():
                 yield self._read_file(path)
+            elif path.exists():
+                yield ReadFailure(source=str(item), reason=f"{item}: not a regular file (a pipe, socket or device); "
+                                  "give a text file, a folder, or - for standard input")
             else:
                 yield ReadFailure(source=str(item), reason=f"{item}: no such file or directory; check the path")
 
     def _read_dir(self, root: Path) -> Iterator[RawDocument | ReadFailure]:
-        files = text_files(root)
-        if not files:
+        found = _candidates(root)
+        if not found:
             suffixes = "/".join(sorted(TEXT_SUFFIXES))
             yield ReadFailure(source=str(root), reason=f"{root}: no {suffixes} files in this folder; nothing to ingest")
-        for path in files:
-            yield self._read_file(path)
+        inside = root.resolve()
+        for path in found:
+            if _within(path, inside):
+                yield self._read_file(path)
+            else:
+                yield ReadFailure(source=str(path), reason=f"{path}: a link to a file outside {root}, not followed; "
+                                  "give the file's own path to ingest it")
 
     def _read_file(self, path: Path) -> RawDocument | ReadFailure:
+        problem = name_problem(path.name)
+        if problem:
+            return ReadFailure(source=repr(str(path)), reason=f"{path.name!r}: {problem}; rename the file")
         try:
             size = path.stat().st_size
             if size > self.max_bytes:
                 return ReadFailure(source=str(path), reason=self._too_big(path.name, size))
-            data = path.read_bytes()
+            with path.open("rb") as stream:  # at most the limit: a file may grow after its size was read
+                data = stream.read(self.max_bytes + 1)
+            if len(data) > self.max_bytes:
+                return ReadFailure(source=str(path), reason=self._too_big(path.name, len(data)))
         except OSError as exc:
             return ReadFailure(source=str(path), reason=f"{path}: cannot read it ({exc.strerror}); check permissions")
         return self._decode(data, name=path.name, source=str(path), html=path.suffix.lower() in HTML_SUFFIXES)
@@ -126,7 +141,7 @@ class Reader:
             return fail("the file holds only whitespace; nothing to ingest")
         meta: dict[str, str] = {}
         if html or _HTML_START.match(text) or (text.lstrip().startswith("<") and _HTML_TAG.search(text[:4096])):
-            text, meta = _html_to_text(text)
+            text, meta = html_to_text(text)
             if not text.strip():
                 return fail("no visible text is left after removing the HTML markup; nothing to ingest")
             media_type: Literal["text", "html"] = "html"
@@ -137,12 +152,33 @@ class Reader:
 
 
 def text_files(root: Path) -> list[Path]:
-    """The files a folder contributes, in name order (also how the Ray job splits a folder into work items)."""
+    """The files a folder contributes, in name order (also how the Ray job splits a folder into work items); a
+    link to a file outside the folder is not one of them."""
+    inside = root.resolve()
+    return [p for p in _candidates(root) if _within(p, inside)]
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` is not usable as a document id (a control, line-break or bidirectional-override character)."""
+    found = _UNSAFE_IN_NAME.search(name)
+    if found is None:
+        return None
+    return f"the name holds the invisible character U+{ord(found.group()):04X} (a control, line break or " \
+           "direction override), which would garble or disguise it where it is shown"
+
+
+def _candidates(root: Path) -> list[Path]:
+    """The regular text files under `root` (links followed), hidden ones left out, in name order."""
     return sorted(
         p for p in root.rglob("*")
         if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path`, links resolved, is inside `folder` (itself resolved)."""
+    return path.resolve().is_relative_to(folder)
 
 
 def _megabytes(size: int) -> str:
@@ -193,35 +229,3 @@ def _plausible_western(text: str) -> bool:
         return False
     visible = [c for c in text if not c.isspace()]
     return sum(not c.isascii() for c in visible) <= 0.2 * len(visible)
-
-
-def _html_to_text(markup: str) -> tuple[str, dict[str, str]]:
-    """Visible text, one line per block element, plus the head metadata the metadata stage reads."""
-    soup = BeautifulSoup(markup, "html.parser")
-    meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = " ".join(soup.title.string.split())
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
-        content = tag.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
-            meta.setdefault(key.strip().lower(), " ".join(content.split()))
-    for tag in soup.find_all("link"):
-        rel: list[str] = list(tag.get("rel") or [])
-        href = tag.get("href")
-        if "canonical" in [r.lower() for r in rel] and isinstance(href, str):
-            meta.setdefault("canonical", href.strip())
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for node in soup.find_all(string=True):
-        if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction):
-            node.extract()
-        else:
-            node.replace_with(NavigableString(re.sub(r"\s+", " ", str(node))))
-    for tag in soup.find_all("br"):
-        tag.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
-    lines = (line.strip() for line in soup.get_text().split("\n"))
-    return "\n".join(line for line in lines if line), meta

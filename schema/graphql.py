@@ -29,6 +29,8 @@ from strawberry.extensions import (
 )
 
 from conflictkg.errors import KGError
+from conflictkg.schema.cost import cost_limit
+from conflictkg.schema.pagination import MAX_PAGE
 
 from .resolvers import Mutation, Query
 from .types import Actor, Agreement, Event, Territory
@@ -57,7 +59,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     # The limits' validation rules are built once, so that a query text seen before is neither parsed nor
     # validated again (the caches key on the rules too); validating a query costs more than answering many.
     rules = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
+             *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules, cost_limit(page=MAX_PAGE)]
     extensions: list[Any] = [  # factories: each request gets fresh extension instances
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(ParserCache, maxsize=CACHED_QUERIES),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
@@ -11,6 +10,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from conflictkg.errors import APIError
+from conflictkg.schema.cursors import cursor_key
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -44,13 +44,7 @@ def cursor_of(key: Sequence[Any]) -> str:
 
 
 def _uncursor(cursor: str) -> list[Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as exc:
-        raise APIError(f"after: {cursor[:40]!r} is not a cursor this API gave out") from exc
-    if not isinstance(key, list):
-        raise APIError(f"after: {cursor[:40]!r} is not a cursor this API gave out")
-    return key
+    return cursor_key(cursor)
 
 
 def page_size(first: int | None) -> int:

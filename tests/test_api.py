@@ -579,3 +579,109 @@ def test_answers_are_encoded_by_orjson_and_what_it_refuses_by_json() -> None:
 
     assert GraphQLApp.encode_json({"name": "Xankəndi", "n": 1}) == '{"name":"Xankəndi","n":1}'.encode()
     assert json.loads(GraphQLApp.encode_json({"n": 2**70, "s": "\ud800"})) == {"n": 2**70, "s": "\ud800"}
+
+
+def _forged(value: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(value.encode()).decode()
+
+
+FORGED_CURSORS = {
+    "a number": _forged("[1]"),
+    "nulls": _forged("[null, null]"),
+    "numbers and strings": _forged('["a", 2, "c", 4]'),
+    "an object": _forged('{"a": "b"}'),
+    "an empty list": _forged("[]"),
+    "deep JSON": _forged("[" * 5000 + "]" * 5000),
+    "megabytes": "A" * 500_000,
+    "not base64": "%%%",
+}
+
+
+@pytest.mark.parametrize("forged", FORGED_CURSORS, ids=list(FORGED_CURSORS))
+@pytest.mark.parametrize("field", ['entities(search: "a", first: 2, after: $after) { totalCount }',
+                                   "relations(validOn: \"2024-01-01\", first: 1, after: $after) { totalCount }",
+                                   "entities(first: 2, after: $after) { totalCount }",
+                                   "relations(first: 1, after: $after) { totalCount }",
+                                   "documents(after: $after) { totalCount }"],
+                         ids=["entities-search", "relations-validOn", "entities", "relations", "documents"])
+def test_forged_cursors_are_argument_errors(gql: Callable[..., dict[str, Any]], forged: str, field: str) -> None:
+    """issue 13 item 13: a forged `after` cursor is an argument error naming `after`, not "Unexpected error."."""
+    answer = gql(f"query($after: String) {{ {field} }}", {"after": FORGED_CURSORS[forged]})
+    assert "after: " in messages(answer) and "is not a cursor" in messages(answer), answer
+    assert "Unexpected error" not in messages(answer)
+
+
+# -- issue 13 item 6: the cost limit -----------------------------------------------------------------------------------
+def _fan_out(alias: str, entity: str) -> str:
+    return f'{alias}: entity(id: "{entity}") {{ ' + "relations { subject { " * 4 + "name" + " } }" * 4 + " }"
+
+
+FAN_OUT = "{ " + _fan_out("a", "russia") + " " + _fan_out("b", "armenia") + " }"  # about 290 bytes
+
+
+def test_a_small_query_with_a_huge_fan_out_is_refused_before_any_read(graph: FalkorStore,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 13 item 6: four levels of `relations { subject { ... } }` under two aliases passed the depth, alias and
+    token limits and ran 22.6 s; the cost limit refuses it during validation, naming the limit, before any read."""
+    from conflictkg.schema.cost import MAX_COST
+
+    assert len(FAN_OUT) < 300
+    counter = Counting(graph)
+    monkeypatch.setattr(graph, "read", counter)
+    http = AppClient(create_app(graph, settings=Settings()))
+    answer = http.post("/graphql", json={"query": FAN_OUT}).json()
+    assert not answer.get("data")
+    assert f"the cost limit of {MAX_COST:,}" in messages(answer)
+    assert counter.calls == 0  # refused before any resolver ran
+    with pytest.raises(QueryError, match="cost limit"):
+        KnowledgeGraph(graph).query(FAN_OUT)  # the in-process API has the same limit
+
+
+def test_pages_count_by_first(gql: Callable[..., dict[str, Any]]) -> None:
+    """issue 13 item 6: a list counts as its `first`: the same shape passes with small pages and fails with full ones,
+    and a page given as a variable counts as a full page."""
+    def shape(first: str) -> str:
+        header = "query($n: Int) " if "$n" in first else ""
+        return (header + "{ relations(" + first + ") { edges { node { subject { relations { "
+                "object { relations { predicate } } } } } } } }")
+
+    assert data(gql(shape("first: 2")))["relations"]["edges"]
+    assert "cost limit" in messages(gql(shape("first: 100")))
+    assert "cost limit" in messages(gql(shape("first: $n"), {"n": 2}))
+
+
+def test_the_playground_and_readme_queries_pass_the_cost_limit(gql: Callable[..., dict[str, Any]]) -> None:
+    """issue 13 item 6: what the README shows and the playground opens with are well under the limit."""
+    import re
+
+    from conflictkg.api.app import EXAMPLE_QUERY
+
+    assert data(gql(EXAMPLE_QUERY))["guarantees"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"```graphql\n(.*?)```", readme, flags=re.DOTALL)
+    assert shown
+    for query in shown:
+        assert "cost limit" not in messages(gql(query)), query
+
+
+@pytest.mark.parametrize("doc_id", ["two\nlines.txt", "cr\rlf.txt", "fdp\u202etxt.exe"])
+def test_ingest_refuses_ids_with_line_breaks_or_direction_overrides(writable: AppClient, doc_id: str) -> None:
+    """issue 13 item 14: ids with CR/LF or U+202E were accepted by the ingest mutation."""
+    answer = _post(writable, INGEST, {"docs": [{"id": doc_id, "text": NEW_TEXT}]}, Authorization="Bearer sesame")
+    assert "is not usable" in messages(answer) and "direction overrides" in messages(answer)
+    assert data(_post(writable, "{ documents { totalCount } }", {}))["documents"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("query", ["{ documnts { totalCount } }", "{ entity(id: \"x\") { nam } }",
+                                   "{ entities(serch: \"a\") { totalCount } }"])
+def test_production_errors_do_not_suggest_names(graph: FalkorStore, query: str) -> None:
+    """issue 13 item 14: with KG_PRODUCTION=1 (introspection off) "Did you mean ..." no longer reveals field names;
+    without it the suggestion stays, as a help to the developer."""
+    production = AppClient(create_app(graph, settings=Settings(production=True)))
+    hidden = messages(production.post("/graphql", json={"query": query}).json())
+    assert hidden and "Did you mean" not in hidden
+    assert "Cannot query field" in hidden or "Unknown argument" in hidden
+    development = AppClient(create_app(graph, settings=Settings()))
+    assert "Did you mean" in messages(development.post("/graphql", json={"query": query}).json())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -71,3 +72,45 @@ def test_rows_are_capped(http: tuple[AppClient, FalkorStore], monkeypatch: pytes
     monkeypatch.setattr(app_module, "MAX_CYPHER_ROWS", 1)
     answer = client.post("/cypher", json={"query": "MATCH (d:Document) RETURN d.id AS id"}, headers=KEY).json()
     assert len(answer["rows"]) == 1 and answer["truncated"] is True
+
+
+BAD_PARAMS = {
+    "a backtick in a name": ({"a`b": 1}, "parameter name 'a`b' is not usable"),
+    "an empty name": ({"": 1}, "parameter name '' is not usable"),
+    "a name with a space": ({"a b": 1}, "parameter name 'a b' is not usable"),
+    "a backtick in a map key": ({"m": {"x`y": 1}}, "parameter $m has a map key 'x`y'"),
+    "an empty map key": ({"m": {"": 1}}, "parameter $m has a map key ''"),
+    "an integer above 64 bits": ({"n": 2**64}, "parameter $n holds an integer beyond 64 bits"),
+    "an integer below 64 bits": ({"n": -(2**63) - 1}, "parameter $n holds an integer beyond 64 bits"),
+    "lists 40 deep": ({"deep": json.loads("[" * 40 + "]" * 40)}, "parameter $deep nests lists and maps more than 32"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PARAMS, ids=list(BAD_PARAMS))
+def test_unusable_params_are_a_clear_400(http: tuple[AppClient, FalkorStore], case: str) -> None:
+    """issue 13 item 13: parameters the engine would misread (or the client library would crash on) are a 400
+    naming the parameter, never a 500 or a silently clamped integer."""
+    client, _ = http
+    params, message = BAD_PARAMS[case]
+    answer = client.post("/cypher", headers=KEY, json={"query": "RETURN 1 AS x", "params": params})
+    assert answer.status_code == 400, answer.text
+    assert message in answer.json()["error"]
+
+
+def test_params_nested_5000_deep_are_a_400(http: tuple[AppClient, FalkorStore]) -> None:
+    """issue 13 item 13: a body nesting 5,000 deep is refused as a 400, not a 500 from the JSON decoder."""
+    client, _ = http
+    body = b'{"query": "RETURN $p AS p", "params": {"p": ' + b"[" * 5000 + b"]" * 5000 + b"}}"
+    answer = client.post("/cypher", content=body, headers={**KEY, "Content-Type": "application/json"})
+    assert answer.status_code == 400 and "nested" in answer.json()["error"]
+    deep_graphql = b'{"query": "{ __typename }", "variables": {"v": ' + b"[" * 5000 + b"]" * 5000 + b"}}"
+    graphql = client.post("/graphql", content=deep_graphql, headers={"Content-Type": "application/json"})
+    assert graphql.status_code == 400 and "nests" in graphql.json()["errors"][0]["message"]
+
+
+def test_the_largest_64_bit_integers_pass_unchanged(http: tuple[AppClient, FalkorStore]) -> None:
+    """issue 13 item 13: the bound is exactly 64 bits: the extremes still reach the engine as they are."""
+    client, _ = http
+    answer = client.post("/cypher", headers=KEY, json={"query": "RETURN $hi AS hi, $lo AS lo",
+                                                       "params": {"hi": 2**63 - 1, "lo": -(2**63)}})
+    assert answer.status_code == 200 and answer.json()["rows"] == [{"hi": 2**63 - 1, "lo": -(2**63)}]

@@ -17,7 +17,7 @@ import pytest
 from conftest import KG, flat
 from test_store import doc_a, doc_b
 
-from conflictkg.errors import ReadOnlyViolation
+from conflictkg.errors import ReadOnlyViolation, StoreError
 from conflictkg.graph.falkor import FalkorStore
 from conflictkg.graph.neo4j import Neo4jStore
 from conflictkg.graph.readonly import check_read_only
@@ -164,3 +164,109 @@ def test_the_check_is_shared_and_cheap_for_the_store_s_own_queries(tmp_path: Pat
         assert check_read_only.cache_info().hits > 0
     finally:
         store.close()
+
+
+# -- issue 13 item 12: a procedure name is the same name however it is quoted ----------------------------------------
+REFUSED_PROCEDURES = [  # (dotted name, the refusal it gets): one per refused family
+    ("dbms.procedures", "dbms.* procedures"),
+    ("dbms.security.createUser", "dbms.* procedures"),
+    ("apoc.load.json", "apoc.* procedures"),
+    ("apoc.cypher.runWrite", "apoc.* procedures"),
+    ("db.createLabel", "db.create* procedures"),
+    *[(f"db.idx.fulltext.{verb}Thing", "changes indexes, caches or data")
+      for verb in ("create", "drop", "delete", "remove", "set", "clear", "merge", "add", "write", "kill", "load")],
+]
+
+
+def _spellings(name: str) -> list[str]:
+    parts = name.split(".")
+    return [name, ".".join(f"`{p}`" for p in parts), f"`{name}`", f"{parts[0]}.`{'.'.join(parts[1:])}`",
+            " . ".join(parts), f"`{parts[0]}` /* a comment */ . `{'.'.join(parts[1:])}`"]
+
+
+@pytest.mark.parametrize(("name", "reason"), REFUSED_PROCEDURES, ids=[n for n, _ in REFUSED_PROCEDURES])
+def test_refused_procedures_are_refused_in_every_spelling(name: str, reason: str) -> None:
+    """issue 13 item 12: backticked and dotted names are normalised before the check, so ``CALL `dbms`.`procedures`()``
+    and ``CALL `apoc.load.json`(...)`` are refused like their plain spelling, naming the procedure."""
+    for spelled in _spellings(name):
+        with pytest.raises(ReadOnlyViolation) as refused:
+            check_read_only(f"CALL {spelled}('x') YIELD value RETURN value")
+        assert f"CALL {name} is refused" in str(refused.value) and reason in str(refused.value), spelled
+
+
+def test_backticked_names_that_are_only_names_still_run(small: tuple[KG, str]) -> None:
+    """issue 13 item 12: a backticked alias or label that spells a clause or a procedure is no clause."""
+    kg, _ = small
+    result = kg("cypher", "MATCH (n:`Entity`) WHERE n.id = 'shusha' RETURN n.name AS `CALL dbms.procedures`, "
+                "1 AS `CREATE`")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"CALL dbms.procedures": "Shusha", "CREATE": 1}
+
+
+def test_backticked_procedure_is_refused_through_kg_cypher(small: tuple[KG, str]) -> None:
+    """issue 13 item 12: the refusal reaches the analyst as one line, and nothing runs."""
+    kg, before = small
+    result = kg("cypher", "CALL `dbms`.`procedures`() YIELD name RETURN name")
+    assert result.exit_code == 1
+    assert "read-only query refused: CALL dbms.procedures is refused" in flat(result.stderr)
+    assert kg.export() == before
+
+
+# -- issue 13 item 10: texts the engine's parser would stall on are refused before they reach it -----------------------
+NESTED = {
+    "parentheses": lambda d: "RETURN " + "(" * d + "1" + ")" * d + " AS x",
+    "lists": lambda d: "RETURN " + "[" * d + "1" + "]" * d + " AS x",
+    "maps": lambda d: "RETURN " + "{a: " * d + "1" + "}" * d + " AS x",
+    "functions": lambda d: "RETURN " + "abs(" * d + "1" + ")" * d + " AS x",
+    "NOT": lambda d: "RETURN " + "NOT " * d + "true AS x",
+    "minus": lambda d: "RETURN " + "- " * d + "1 AS x",
+    "CASE": lambda d: "RETURN " + "CASE WHEN true THEN " * d + "1" + " END" * d + " AS x",
+}
+
+
+@pytest.mark.parametrize("kind", NESTED)
+def test_nesting_beyond_the_bound_is_refused_before_the_engine(kind: str) -> None:
+    """issue 13 item 10: FalkorDB's parse time doubles per nesting level outside the query timeout (40 levels never
+    returned), so a text nested deeper than MAX_NESTING is refused, naming the limit."""
+    from conflictkg.graph.readonly import MAX_NESTING
+
+    check_read_only(NESTED[kind](MAX_NESTING))
+    for depth in (MAX_NESTING + 1, 40, 400):
+        with pytest.raises(StoreError, match=f"nest {depth} deep, more than the limit of {MAX_NESTING}"):
+            check_read_only(NESTED[kind](depth))
+
+
+def test_nested_prefix_operators_and_brackets_add_up() -> None:
+    """issue 13 item 10: `NOT(NOT(...` nests twice per step (it took four minutes at 16 steps)."""
+    with pytest.raises(StoreError, match="nest 12 deep"):
+        check_read_only("RETURN " + "NOT(" * 6 + "true" + ")" * 6 + " AS x")
+
+
+def test_overlong_query_text_is_refused() -> None:
+    """issue 13 item 10: a text longer than MAX_QUERY_CHARS is refused, naming the limit and what to do."""
+    from conflictkg.graph.readonly import MAX_QUERY_CHARS
+
+    long = "RETURN " + "+".join(["1"] * (MAX_QUERY_CHARS // 2)) + " AS x"
+    with pytest.raises(StoreError, match=f"more than the limit of {MAX_QUERY_CHARS:,}; pass long lists as"):
+        check_read_only(long)
+
+
+def test_deep_query_through_kg_cypher_is_refused_and_the_store_still_answers(small: tuple[KG, str]) -> None:
+    """issue 13 item 10: the refusal is one line with exit 1; the next query is answered."""
+    kg, _ = small
+    refused = kg("cypher", NESTED["functions"](20))
+    assert refused.exit_code == 1 and "more than the limit of 10" in flat(refused.stderr)
+    at_bound = kg("cypher", NESTED["parentheses"](10))
+    assert at_bound.exit_code == 0 and json.loads(at_bound.stdout) == {"x": 1}
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ('{"a`b": 1}', "parameter name 'a`b' is not usable"),
+    ('{"n": 99999999999999999999999}', "parameter $n holds an integer beyond 64 bits"),
+    ('{"p": ' + "[" * 5000 + "]" * 5000 + "}", "--params is not valid JSON: it nests too deeply"),
+])
+def test_kg_cypher_refuses_unusable_params(small: tuple[KG, str], params: str, message: str) -> None:
+    """issue 13 item 13: `kg cypher --params` gets the same checks as /cypher: one line, exit 1."""
+    kg, _ = small
+    result = kg("cypher", "RETURN 1 AS x", "--params", params)
+    assert result.exit_code == 1 and message in flat(result.stderr)

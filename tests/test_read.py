@@ -185,3 +185,97 @@ def test_oversized_stdin_fails() -> None:
     failure = next(Reader(max_bytes=4, stdin=io.BytesIO(b"too long")).run(["-"]))
     assert isinstance(failure, ReadFailure)
     assert failure.source == "-" and "--max-bytes" in failure.reason
+
+
+# -- issue 13 item 14: what a folder, a path and a name may be -----------------------------------------------------
+def test_links_out_of_a_folder_are_not_followed(tmp_path: Path) -> None:
+    """issue 13 item 14: a link inside the ingested folder to a file outside it (a link to /etc/passwd was ingested)
+    is reported, not read; a link to a file inside the folder is read."""
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Not for the graph.\n", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A document.\n", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(secret)
+    (folder / "same.txt").symlink_to(folder / "a.txt")
+    results = list(Reader().run([folder]))
+    assert sorted(r.id for r in results if isinstance(r, RawDocument)) == ["a.txt", "same.txt"]
+    failures = [r for r in results if isinstance(r, ReadFailure)]
+    assert len(failures) == 1 and "leak.txt: a link to a file outside" in failures[0].reason
+    assert all("Not for the graph" not in r.text for r in results if isinstance(r, RawDocument))
+
+
+def test_a_fifo_is_not_a_missing_file(tmp_path: Path) -> None:
+    """issue 13 item 14: a named pipe is reported as not a regular file (it was "no such file"), and never opened."""
+    import os
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    failure = read_one(pipe)
+    assert isinstance(failure, ReadFailure) and "not a regular file" in failure.reason
+
+
+@pytest.mark.parametrize("name", ["evil\r\nline.txt", "report\u202etxt.exe.txt", "tab\there.txt", "bell\x07.txt"])
+def test_names_with_control_or_direction_characters_are_refused(tmp_path: Path, name: str) -> None:
+    """issue 13 item 14: a file name with CR/LF, another control character or U+202E does not become a document id."""
+    path = tmp_path / name
+    path.write_text("A document.\n", encoding="utf-8")
+    failure = read_one(path)
+    assert isinstance(failure, ReadFailure)
+    assert "invisible character U+" in failure.reason and "rename the file" in failure.reason
+    assert "\n" not in failure.reason and "\n" not in failure.source
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_size_limit_below_one_byte_is_refused(limit: int) -> None:
+    """issue 13 item 14: `max_bytes` 0 silently meant the default limit and -1 was accepted."""
+    with pytest.raises(ValueError, match="max_bytes must be at least 1"):
+        Reader(max_bytes=limit)
+
+
+# -- issue 13 item 11: HTML conversion is linear and its depth bounded -------------------------------------------------
+def test_a_megabyte_of_nested_divs_converts_with_bounded_memory(tmp_path: Path) -> None:
+    """issue 13 item 11: 1.1 MB of nested <div> took 380 s (quadratic in the depth); now one pass, and the open
+    elements beyond MAX_DEPTH are counted, not stacked, so memory stays far below a tree of 100,000 elements."""
+    import tracemalloc
+
+    depth = 100_000  # 1.1 MB, as in the issue
+    markup = "<html><body>" + "<div>" * depth + "Deep text." + "</div>" * depth + "<p>After the nest.</p></body></html>"
+    assert len(markup) > 1_000_000
+    path = tmp_path / "nested.html"
+    path.write_text(markup, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        doc = read_one(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(doc, RawDocument)
+    assert doc.text == "Deep text.\nAfter the nest."
+    assert peak < 40 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+
+
+def test_nesting_beyond_the_depth_bound_keeps_dropping_and_blocks_right() -> None:
+    """issue 13 item 11: past MAX_DEPTH, a dropped element still hides its text, an outer end tag still closes what
+    it holds, and the text after it is kept."""
+    from conflictkg.loaders.html import MAX_DEPTH, html_to_text
+
+    deep = MAX_DEPTH + 100
+    markup = ("<section>" + "<div>" * deep + "<p>Kept deep.</p><script>hidden()</script><nav>Menu</nav>"
+              "<aside>Unclosed aside" + "</section><p>After.</p>")  # the section's end closes the open <aside>
+    text, _ = html_to_text(markup)
+    assert text == "Kept deep.\nAfter."
+
+
+@pytest.mark.parametrize(("markup", "title"), [
+    ("<html><head><title> Talks\n resume </title></head><body><p>x</p></body></html>", "Talks resume"),
+    ("<title>A &amp; B</title><p>x</p>", "A & B"),
+    ("<title>first</title><title>second</title><p>x</p>", "first"),
+])
+def test_the_streaming_conversion_keeps_the_title(markup: str, title: str) -> None:
+    """issue 13 item 11: the one-pass conversion reads <title> as the tree did (its only text, whitespace collapsed)."""
+    from conflictkg.loaders.html import html_to_text
+
+    text, meta = html_to_text(markup)
+    assert text == "x" and meta["title"] == title
