@@ -49,6 +49,7 @@ class Pins:
     proper: bool = False  # a capitalised name ("the Black Sea Grain Initiative")
     joint: bool = False  # "joint", "trilateral", "peace": a text of several sides
     between: bool = False  # parties named in a `between`/`among` phrase
+    counterpart: bool = False  # a party met `with` ("the call with the president"): someone else took part too
     topic: str = ""  # "on grain exports"
     phrases: list[str] = field(default_factory=list)  # surface forms for aliases
 
@@ -104,15 +105,18 @@ class NominalDiscovery:
 
     @staticmethod
     def _enough(label: str, weak: bool, pins: Pins, tok: Any) -> bool:
+        """Whether the nominal is pinned down enough to name one agreement or event."""
         if pins.proper:
             return True
         if label == "Agreement":
             if weak:
                 return pins.joint or pins.between or bool(pins.date)
             return pins.pinned or pins.joint or bool(pins.qualifier) or bool(pins.topic)
+        # one side's own event with no place or date ("Azerbaijan's military campaign") is too vague to be one
+        placed = bool(pins.places or pins.date or len(pins.parties) >= 2 or pins.counterpart)
         if weak:
-            return bool(pins.places or pins.parties or pins.date)
-        return pins.pinned or bool(pins.qualifier) and _definite(tok)
+            return placed
+        return placed or bool(pins.qualifier) and _definite(tok)
 
     def _pins(self, out: Resolved, tok: Any, published: date | None, taken: set[int]) -> Pins:
         pins = Pins()
@@ -127,6 +131,7 @@ class NominalDiscovery:
                     m = out.mention_at(t.i)
                     if m is not None and self._label(out, m.entity_id) == ACTOR_LABEL:
                         pins.parties.append(m.entity_id)
+                        pins.counterpart = True
                     if t.ent_type_ == "DATE" and pins.date is None:
                         pins.date = _date_of(t, published)
         if tok.dep_ == "dobj" and tok.head.lemma_.lower() in HOLDING_VERBS:  # "held a meeting in Geneva"
@@ -188,6 +193,7 @@ class NominalDiscovery:
             elif word in _PARTY_PREPS and (label == ACTOR_LABEL or word in {"between", "among"}):
                 pins.parties.append(m.entity_id)
                 pins.between = pins.between or word in {"between", "among"}
+                pins.counterpart = pins.counterpart or word == "with"
             elif word in _TARGET_PREPS and label in {ACTOR_LABEL, TERR_LABEL}:
                 (pins.places if label == TERR_LABEL and not self._is_state(out, m.entity_id) else pins.parties
                  ).append(m.entity_id)
