@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from conflictkg.errors import StoreError
 
+log = logging.getLogger(__name__)
 _SOCKET_MAX = 100  # unix socket paths are limited to ~107 bytes
 
 
@@ -75,20 +77,30 @@ class EmbeddedServer:
         return self.data_dir / "clients"
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, name: str = ".lock") -> Iterator[None]:
+        """An exclusive lock on a file of the data directory; the kernel drops it when its process dies."""
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            handle = open(self.data_dir / ".lock", "a+")  # noqa: SIM115 - closed by the with below
+            handle = open(self.data_dir / name, "a+")  # noqa: SIM115 - closed by the with below
         except OSError as exc:
             raise StoreError(
                 f"cannot use {self.data_dir} as the data directory ({exc.strerror}); give --store a writable folder"
             ) from exc
         with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if name != ".lock":
+                    log.info("waiting for another writer to %s to finish its batch", self.data_dir)
+                fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """The data directory's write lock: one writer (process or thread) at a time writes a batch."""
+        return self._locked("writer.lock")
 
     # -- lifecycle ---------------------------------------------------------------
     def acquire(self) -> Path:

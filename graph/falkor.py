@@ -195,6 +195,9 @@ class FalkorStore(CypherGraphStore):
                 raise StoreError(f"query timed out after {timeout_ms} ms") from exc
             raise StoreError(f"query failed: {exc}") from exc
 
+    def _exclusive(self) -> contextlib.AbstractContextManager[None]:
+        return self.server.writing()
+
     def ensure_schema(self) -> None:
         self._twice(self._create_indexes)
         self._add_missing_name_keys()
