@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -277,6 +278,10 @@ def remove(
         err.print(f"removed {escape(document_id)}", highlight=False)
 
 
+def _exit_on_sigterm(signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
+
+
 @app.command()
 def serve(
     store: StoreOpt = None,
@@ -292,6 +297,9 @@ def serve(
     from conflictkg.api.app import serve as run_server
     from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 
+    # SIGTERM (systemd, Docker) ends the command like Ctrl-C does, through the `finally` that closes the store;
+    # uvicorn stops serving first, then passes the signal on to this handler.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with _session(store, verbose) as handle:
         err.print(f"GraphQL API and playground at http://{host}:{port}/graphql (Ctrl-C stops)", highlight=False)
         run_server(handle, host=host, port=port, lexicons=lexicon or [DEFAULT_LEXICON], workers=workers)
