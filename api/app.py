@@ -271,7 +271,7 @@ async def run_cypher(request: Request, service: GraphService, settings: Settings
     if not isinstance(query, str) or not query.strip() or not isinstance(params, dict):
         return _error(400, 'send {"query": "<read-only Cypher>", "params": {<name>: <value>}}')
     try:
-        read = partial(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS)
+        read = partial(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS, max_rows=MAX_CYPHER_ROWS + 1)
         rows = await anyio.to_thread.run_sync(read, limiter=capacity)
     except ReadOnlyViolation as exc:
         return _error(403, str(exc))

@@ -255,11 +255,12 @@ def cypher(
         err.print("[red]error:[/red] --params must be a JSON object, e.g. '{\"id\": \"shusha\"}'")
         raise typer.Exit(1)
     with _session(store, verbose) as handle:
-        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)))
+        # one row past the cap tells that there are more; the store stops reading there
+        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)), max_rows=limit + 1)
         for row in rows[:limit]:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         if len(rows) > limit:
-            err.print(f"(showing {limit} of {len(rows)} rows; use --limit)")
+            err.print(f"(showing the first {limit} rows; there are more: use --limit)")
 
 
 @app.command()

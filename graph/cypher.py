@@ -68,9 +68,10 @@ class CypherGraphStore(ABC):
 
     @abstractmethod
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a read-only statement."""
+        """Run a read-only statement (at most `max_rows` rows, cut at the engine)."""
 
     @abstractmethod
     def _exclusive(self) -> AbstractContextManager[None]:

@@ -26,6 +26,7 @@ from conflictkg.errors import StoreError
 
 log = logging.getLogger(__name__)
 _SOCKET_MAX = 100  # unix socket paths are limited to ~107 bytes
+QUERY_MEMORY_MB = 1024  # what one query may use in the server (FalkorDB's QUERY_MEM_CAPACITY); it fails past it
 
 
 def _pid_alive(pid: int) -> bool:
@@ -54,9 +55,11 @@ def _client_pid(entry: Path) -> int | None:
 class EmbeddedServer:
     """Start, share and stop one FalkorDB server for a data directory."""
 
-    def __init__(self, data_dir: str | Path, *, start_timeout: float = 20.0) -> None:
+    def __init__(self, data_dir: str | Path, *, start_timeout: float = 20.0,
+                 query_memory_mb: int = QUERY_MEMORY_MB) -> None:
         self.data_dir = Path(data_dir).expanduser().absolute()
         self.start_timeout = start_timeout
+        self.query_memory_mb = query_memory_mb
         self._registration: Path | None = None
 
     # -- paths -----------------------------------------------------------------
@@ -265,7 +268,7 @@ class EmbeddedServer:
             "--daemonize", "yes",
             "--pidfile", str(self.pid_file),
             "--logfile", str(self.data_dir / "falkordb.log"),
-            "--loadmodule", module,
+            "--loadmodule", module, "QUERY_MEM_CAPACITY", str(self.query_memory_mb * 1024 * 1024),
         ]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:

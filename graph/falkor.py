@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 from conflictkg.errors import ReadOnlyViolation, StoreError
 
 from .cypher import CypherGraphStore
-from .embedded import EmbeddedServer
+from .embedded import QUERY_MEMORY_MB, EmbeddedServer
 from .readonly import check_read_only
+from .rowcap import cap_rows
 
 T = TypeVar("T")
 GRAPH_NAME = "kg"
@@ -87,9 +88,10 @@ class FalkorStore(CypherGraphStore):
     next call reconnects. One store object may be used from several threads.
     """
 
-    def __init__(self, uri: str | Path, *, graph_name: str = GRAPH_NAME) -> None:
+    def __init__(self, uri: str | Path, *, graph_name: str = GRAPH_NAME, query_memory_mb: int = QUERY_MEMORY_MB
+                 ) -> None:
         self.uri = str(uri)
-        self.server = EmbeddedServer(self.uri)
+        self.server = EmbeddedServer(self.uri, query_memory_mb=query_memory_mb)
         self.graph_name = graph_name
         self._graph: Any = None
         self._db: Any = None
@@ -148,11 +150,15 @@ class FalkorStore(CypherGraphStore):
             ) from exc
 
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         check_read_only(cypher)
         values = _check_params(params)
-        return self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
+        if max_rows is not None:
+            cypher = cap_rows(cypher, max_rows, values)
+        rows = self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
+        return rows[:max_rows]
 
     def _twice(self, run: Callable[[Any], T]) -> T:
         """Run `run(graph)`; if the server went away, start it again and run once more.
@@ -193,6 +199,11 @@ class FalkorStore(CypherGraphStore):
                 raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc
             if "timed out" in str(exc):
                 raise StoreError(f"query timed out after {timeout_ms} ms") from exc
+            if "mem consumption exceeded capacity" in str(exc).lower():
+                raise StoreError(
+                    f"query stopped: it needed more than the {self.server.query_memory_mb:,} MB one query may use; "
+                    "narrow it (a LIMIT, fewer collected values)"
+                ) from exc
             raise StoreError(f"query failed: {exc}") from exc
 
     def _exclusive(self) -> contextlib.AbstractContextManager[None]:

@@ -16,6 +16,7 @@ from conflictkg.errors import ReadOnlyViolation, StoreError
 
 from .cypher import CypherGraphStore
 from .readonly import check_read_only
+from .rowcap import cap_rows
 
 # ResultSummary.query_type of an EXPLAINed query; only "r" may run on the read path.
 _QUERY_TYPES = {"rw": "read-write", "w": "write", "s": "schema-changing"}
@@ -72,12 +73,15 @@ class Neo4jStore(CypherGraphStore):
             raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
 
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         import neo4j
 
         check_read_only(cypher)
         values = dict(params or {})
+        if max_rows is not None:
+            cypher = cap_rows(cypher, max_rows, values)
         try:
             # the planner's verdict catches writes a token scan can miss; check_read_only catches what plans as a
             # read yet leaves the graph (LOAD CSV, dbms.* procedures)
@@ -100,7 +104,7 @@ class Neo4jStore(CypherGraphStore):
             raise StoreError(f"query failed: {exc.message}") from exc
         except neo4j.exceptions.DriverError as exc:
             raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
-        return [record.data() for record in records]
+        return [record.data() for record in records[:max_rows]]
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:

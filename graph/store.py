@@ -51,9 +51,11 @@ class GraphStore(Protocol):
         """Counts of documents, entities, relations, provisions and evidence."""
 
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a query that must not write; refused by the engine if it tries."""
+        """Run a query that must not write; refused by the engine if it tries. With `max_rows`, the engine
+        stops after that many rows (the LIMIT is pushed into the query)."""
 
     def close(self) -> None:
         """Release connections (and stop an embedded server this process started, if no one else uses it)."""
