@@ -32,6 +32,7 @@ LOAD_TIMEOUT = 1800.0  # seconds a server replaying its files may take, as long 
 AOF_REWRITE_MIN = "4mb"  # the append-only log is rewritten (compacted) from this size on, when it has doubled
 AOF_COMPACT_BYTES = 16_000_000  # a log replayed at start that is longer than this is rewritten right away
 QUERY_MEMORY_MB = 1024  # what one query may use in the server (FalkorDB's QUERY_MEM_CAPACITY); it fails past it
+MAX_QUEUED_QUERIES = 64  # queries waiting for a server thread (FalkorDB's MAX_QUEUED_QUERIES); more are refused
 
 
 def _pid_alive(pid: int) -> bool:
@@ -70,11 +71,12 @@ class EmbeddedServer:
     """Start, share and stop one FalkorDB server for a data directory."""
 
     def __init__(self, data_dir: str | Path, *, start_timeout: float = 20.0, load_timeout: float = LOAD_TIMEOUT,
-                 query_memory_mb: int = QUERY_MEMORY_MB) -> None:
+                 query_memory_mb: int = QUERY_MEMORY_MB, max_queued_queries: int = MAX_QUEUED_QUERIES) -> None:
         self.data_dir = Path(data_dir).expanduser().absolute()
         self.start_timeout = start_timeout
         self.load_timeout = load_timeout
         self.query_memory_mb = query_memory_mb
+        self.max_queued_queries = max_queued_queries
         self._registration: Path | None = None
 
     # -- paths -----------------------------------------------------------------
@@ -308,6 +310,7 @@ class EmbeddedServer:
             "--pidfile", str(self.pid_file),
             "--logfile", str(self.data_dir / "falkordb.log"),
             "--loadmodule", module, "QUERY_MEM_CAPACITY", str(self.query_memory_mb * 1024 * 1024),
+            "MAX_QUEUED_QUERIES", str(self.max_queued_queries),
         ]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
