@@ -72,6 +72,22 @@ def _ctx(info: Info) -> Context:
     return info.context
 
 
+def _asks(selections: Iterable[Any], name: str) -> bool:
+    """Whether a field called `name` is selected anywhere below (through fragments too)."""
+    return any(getattr(s, "name", None) == name or _asks(getattr(s, "selections", None) or [], name)
+               for s in selections)
+
+
+async def _evidenced(info: Info, rows: list[Row], key: str) -> list[Row]:
+    """The facts that still have evidence, when the query shows evidence: it is read now, for all of them at
+    once, and kept for their `evidence` fields. A fact whose document was removed between its own read and
+    this one is left out, never shown without evidence (removal is invisible until complete)."""
+    if not rows or not _asks(info.selected_fields, "evidence"):
+        return rows
+    found = await _ctx(info).loaders.evidence.load_many([r[key] for r in rows])
+    return [row for row, evidence in zip(rows, found, strict=True) if evidence]
+
+
 # -- entities ------------------------------------------------------------------------------------------------------
 @strawberry.enum(description="Which way a relation points from the entity asked about.")
 class Direction(Enum):
@@ -105,12 +121,12 @@ class Entity:
     async def relations(self, info: Info, predicate: str | None = None,
                         direction: Direction = Direction.BOTH) -> list[Relation]:
         rows = await _ctx(info).loaders.relations_of.load((str(self.id), _predicate(predicate), direction.value))
-        return [Relation.from_domain(r) for r in _unique(rows, "key")]
+        return [Relation.from_domain(r) for r in await _evidenced(info, _unique(rows, "key"), "key")]
 
     @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity.")
     async def provisions(self, info: Info) -> list[Provision]:
         rows = await _ctx(info).loaders.provisions_of.load(str(self.id))
-        return [Provision.from_domain(r) for r in _unique(rows, "id")]
+        return [Provision.from_domain(r) for r in await _evidenced(info, _unique(rows, "id"), "id")]
 
     @strawberry.field(description="The documents that mention this entity.")
     async def documents(self, info: Info) -> list[Document]:
@@ -186,12 +202,12 @@ class Document:
     @strawberry.field(description="The relations this document states.")
     async def relations(self, info: Info) -> list[Relation]:
         rows = await _ctx(info).loaders.document_relations.load(str(self.id))
-        return [Relation.from_domain(r) for r in rows]
+        return [Relation.from_domain(r) for r in await _evidenced(info, rows, "key")]
 
     @strawberry.field(description="The provisions this document states.")
     async def provisions(self, info: Info) -> list[Provision]:
         rows = await _ctx(info).loaders.document_provisions.load(str(self.id))
-        return [Provision.from_domain(r) for r in rows]
+        return [Provision.from_domain(r) for r in await _evidenced(info, rows, "id")]
 
     @strawberry.field(description="The entities this document mentions.")
     async def entities(self, info: Info) -> list[Entity]:
@@ -536,9 +552,9 @@ class Query:
         return _connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="Relations filtered by subject/object (id, name or alias), predicate and date.")
-    def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,
-                  object: str | None = None, valid_on: date | None = None,
-                  first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Relation]:
+    async def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,
+                        object: str | None = None, valid_on: date | None = None,
+                        first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Relation]:
         wanted = _predicate(predicate)
         _page_size(first)
         ctx = _ctx(info)
@@ -551,6 +567,7 @@ class Query:
                 sorted(objects) if objects is not None else None)
         if valid_on is not None:  # the dates are among the qualifiers: read them all in full
             rows = [r for r in ctx.reader.relations(*args) if _holds_on(r["qualifiers"], valid_on)]
+            rows = await _evidenced(info, rows, "key")
             for row in rows:
                 ctx.loaders.prime_entities(row["ends"])
             return paginate((([r["s"], r["p"], r["o"], r["key"]], Relation.from_domain(r)) for r in rows), first,
@@ -562,7 +579,7 @@ class Query:
         total, remaining, keys = ctx.reader.relation_keys_page(*args, first=size, after=mark)
         rows = ctx.reader.relations_with_keys(keys, subjects=subjects is None,
                                               objects=objects is None) if keys else []  # (named: read)
-        full = {r["key"]: r for r in rows}
+        full = {r["key"]: r for r in await _evidenced(info, rows, "key")}
         for row in full.values():
             ctx.loaders.prime_entities(row["ends"])
         edges = [Edge(node=Relation.from_domain(full[k["key"]]), cursor=_cursor([k["s"], k["p"], k["o"], k["key"]]))
@@ -642,7 +659,8 @@ class Query:
         eid = hits[0]
         relation_rows, provision_rows = await asyncio.gather(ctx.loaders.relations_of.load((eid, None, "both")),
                                                              ctx.loaders.provisions_of.load(eid))
-        relations, provisions = _unique(relation_rows, "key"), _unique(provision_rows, "id")
+        relations = await _evidenced(info, _unique(relation_rows, "key"), "key")
+        provisions = await _evidenced(info, _unique(provision_rows, "id"), "id")
         facts: list[tuple[Row, str]] = [(r, r["key"]) for r in relations] + [(p, p["id"]) for p in provisions]
         undated = [key for row, key in facts if not _dates(row["qualifiers"])]
         evidence = await ctx.loaders.evidence.load_many(undated)
@@ -681,8 +699,8 @@ class Query:
 
     @strawberry.field(description="A shortest chain of relations and shared provisions between two entities "
                       "(either direction), with the evidence of each hop.")
-    def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str,
-             max_hops: int = 4) -> PathResult:
+    async def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str,
+                   max_hops: int = 4) -> PathResult:
         if not 1 <= max_hops <= MAX_HOPS:
             raise _api_error(f"maxHops must be between 1 and {MAX_HOPS}")
         ctx = _ctx(info)
@@ -693,7 +711,14 @@ class Query:
             if not hits:
                 return _not_found(names, text)
             ends.append(hits[0])
-        hops = _shortest_path(ctx.reader, ends[0], ends[1], max_hops)
+        for _ in range(3):  # a fact of the path found removed meanwhile (its evidence gone): search again
+            hops = _shortest_path(ctx.reader, ends[0], ends[1], max_hops)
+            facts = [{"id": str(h.relation.id if h.relation else h.provision.id if h.provision else "")}
+                     for h in hops or []]
+            if len(await _evidenced(info, facts, "id")) == len(facts):
+                break
+        else:
+            return NoPath(message="the facts between them changed during the search; ask again", max_hops=max_hops)
         if hops is None:
             return NoPath(message=f"{from_!r} and {to!r} are not connected within {max_hops} hops; "
                           "raise maxHops (at most 6)", max_hops=max_hops)
