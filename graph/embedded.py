@@ -3,7 +3,9 @@
 It runs on a unix socket inside (or, for long paths, beside) the data directory,
 with append-only persistence. Several processes may use one data directory: each
 registers itself, the first starts the server, the last to leave stops it. A pid
-file or socket left behind by a crash is detected and cleaned up.
+file or socket left behind by a crash is detected and cleaned up. The server
+compacts its log as it grows; one still replaying it at start is waited for while
+it works, and a server that answers PING is busy, not hung.
 """
 
 from __future__ import annotations

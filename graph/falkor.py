@@ -23,6 +23,7 @@ GRAPH_NAME = "kg"
 SOCKET_TIMEOUT = 120.0  # seconds without an answer before the server is asked whether it is busy or hung
 FULL_RETRY_SECONDS = 60.0  # how long a write refused because the server's queue is full is tried again
 _FULL = "max pending queries exceeded"  # FalkorDB's refusal past MAX_QUEUED_QUERIES (nothing was run)
+_MEMORY = "mem consumption exceeded capacity"  # FalkorDB's refusal past QUERY_MEM_CAPACITY
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (n:Entity) ON (n.name)",
@@ -142,6 +143,10 @@ class FalkorStore(CypherGraphStore):
                 try:
                     return self._rows(graph.query(cypher, values))
                 except redis.exceptions.ResponseError as exc:
+                    if _MEMORY in str(exc).lower():
+                        raise StoreError(f"a write to {self.uri} needed more than the "
+                                         f"{self.server.query_memory_mb:,} MB one query may use; nothing of it "
+                                         "was applied") from exc
                     if _FULL not in str(exc).lower() or time.monotonic() > deadline:
                         raise
                 time.sleep(pause)  # refused before it ran: queued reads go first, then this write again
@@ -224,7 +229,7 @@ class FalkorStore(CypherGraphStore):
                 raise StoreError(
                     f"the store is at capacity ({self.server.max_queued_queries} queries waiting); try again shortly"
                 ) from exc
-            if "mem consumption exceeded capacity" in str(exc).lower():
+            if _MEMORY in str(exc).lower():
                 raise StoreError(
                     f"query stopped: it needed more than the {self.server.query_memory_mb:,} MB one query may use; "
                     "narrow it (a LIMIT, fewer collected values)"

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import redis
 from test_server_fault import servers_for
 
 from conflictkg.errors import StoreError
@@ -64,8 +65,10 @@ def slow_to_load(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = FalkorStore(data)
     store.ensure_schema()
     store.write_extraction(long_document("kept.txt"))
-    store._write("UNWIND range(1, 1500000) AS i CREATE (:Scratch {i: i})")
-    store._write("MATCH (n:Scratch) DELETE n")
+    server = redis.Redis(unix_socket_path=str(store.server.socket_path))
+    server.execute_command("GRAPH.QUERY", "kg", "UNWIND range(1, 1500000) AS i CREATE (:Scratch {i: i})")
+    server.execute_command("GRAPH.QUERY", "kg", "MATCH (n:Scratch) DELETE n")
+    server.close()
     store.close()
     return data
 
