@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
-from conflictkg.errors import KGError, ReadOnlyViolation
+from conflictkg.errors import KGError, ReadOnlyViolation, StoreBusy
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 from conflictkg.schema.graphql import build_schema
@@ -275,6 +275,8 @@ async def run_cypher(request: Request, service: GraphService, settings: Settings
         rows = await anyio.to_thread.run_sync(read, limiter=capacity)
     except ReadOnlyViolation as exc:
         return _error(403, str(exc))
+    except StoreBusy as exc:  # working, but not for this request now: ask again later
+        return _error(503, str(exc))
     except KGError as exc:
         return _error(400, str(exc))
     body = {"rows": rows[:MAX_CYPHER_ROWS], "truncated": len(rows) > MAX_CYPHER_ROWS}

@@ -15,3 +15,8 @@ class StoreError(KGError):
 
 class ReadOnlyViolation(StoreError):
     """A query through a read-only path tried to write."""
+
+
+class StoreBusy(StoreError):
+    """The store is working but cannot take this request now (its queue is full, or it did not answer in time):
+    asking again later may succeed."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from conflictkg.errors import ReadOnlyViolation, StoreError
+from conflictkg.errors import ReadOnlyViolation, StoreBusy, StoreError
 
 from .cypher import CypherGraphStore
 from .embedded import MAX_QUEUED_QUERIES, QUERY_MEMORY_MB, EmbeddedServer
@@ -153,7 +153,7 @@ class FalkorStore(CypherGraphStore):
                 pause = min(1.0, pause * 2)
         except redis.exceptions.TimeoutError as exc:
             if self.server.answers():  # busy (its queue is long), not hung: it is left running
-                raise StoreError(
+                raise StoreBusy(
                     f"the embedded store at {self.uri} is busy: a write waited {self.socket_timeout:.0f} s for an "
                     "answer; it was not retried and completes or not as a whole: run the command again later"
                 ) from exc
@@ -193,7 +193,7 @@ class FalkorStore(CypherGraphStore):
             return run(graph)
         except redis.exceptions.TimeoutError as exc:
             if self.server.answers():  # busy serving others, not hung: never killed for that
-                raise StoreError(
+                raise StoreBusy(
                     f"the embedded store at {self.uri} is busy: no answer within {self.socket_timeout:.0f} s "
                     "(it answers PING, so it is working through a queue); try again later"
                 ) from exc
@@ -226,7 +226,7 @@ class FalkorStore(CypherGraphStore):
             if "timed out" in str(exc):
                 raise StoreError(f"query timed out after {timeout_ms} ms") from exc
             if _FULL in str(exc).lower():
-                raise StoreError(
+                raise StoreBusy(
                     f"the store is at capacity ({self.server.max_queued_queries} queries waiting); try again shortly"
                 ) from exc
             if _MEMORY in str(exc).lower():

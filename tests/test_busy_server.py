@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 import redis
+from test_api import AppClient
 from test_store import doc_a, doc_b
 
-from conflictkg.errors import StoreError
+from conflictkg.api import Settings, create_app
+from conflictkg.errors import StoreBusy, StoreError
 from conflictkg.graph.falkor import FalkorStore
 
 # seconds of work for one server thread, whatever the graph holds
@@ -66,7 +68,7 @@ def test_reads_past_capacity_are_refused_and_the_server_stays(store: FalkorStore
             reader.close()
     refused = [o for o in outcomes if isinstance(o, StoreError)]
     answered = [o for o in outcomes if not isinstance(o, StoreError)]
-    assert refused and all("at capacity" in str(o) for o in refused)
+    assert refused and all(isinstance(o, StoreBusy) and "at capacity" in str(o) for o in refused)
     assert answered and all(o == [{"n": 0}] for o in answered)
     assert store.server.server_pid() == pid
 
@@ -97,3 +99,23 @@ def test_a_read_that_waits_on_a_busy_server_does_not_kill_it(tmp_path: Path) -> 
         for reader in others:
             reader.close()
         store.close()
+
+
+def test_cypher_past_capacity_is_503(store: FalkorStore) -> None:
+    """issue 13 item 8: `/cypher` requests past the server's queue are answered 503 (ask again later), not 400 or
+    500, and the server stays."""
+    pid = store.server.server_pid()
+    served = FalkorStore(store.uri)  # the same server, with the client's usual patience
+    http = AppClient(create_app(served, settings=Settings(api_key="sesame")))
+
+    def ask(_: int) -> int:
+        response = http.post("/cypher", json={"query": SLOW}, headers={"Authorization": "Bearer sesame"})
+        return response.status_code
+
+    try:
+        with ThreadPoolExecutor(8) as pool:  # the API runs up to 8 at once; the server takes 2 and queues 2
+            codes = list(pool.map(ask, range(8)))
+    finally:
+        served.close()
+    assert set(codes) <= {200, 503} and 503 in codes and 200 in codes
+    assert store.server.server_pid() == pid
