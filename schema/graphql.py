@@ -587,8 +587,8 @@ class Query:
         return _connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
-    def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
-                   obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
+    async def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
+                         obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
         wanted = _choice(type, PROVISION_TYPES, "provision type")
         ctx = _ctx(info)
         names = ctx.names() if any(v is not None for v in (agreement, obliges, concerns)) else None
@@ -604,7 +604,7 @@ class Query:
             if all(ids is None or related[f] & ids for f, ids in filters.items()):
                 keep.append(row)
         keep.sort(key=lambda r: (r["agreement"], r["type"], r["id"]))
-        return [Provision.from_domain(r) for r in keep]
+        return [Provision.from_domain(r) for r in await _evidenced(info, keep, "id")]
 
     @strawberry.field(
         description="Who guarantees which corridor under which agreement (GUARANTEE_PASSAGE and SECURE_CORRIDOR "

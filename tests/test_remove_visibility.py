@@ -21,6 +21,7 @@ ROOT = ('{ relations(object: "Stepanakert") { edges { node { predicate evidence 
         'stepanakert: entity(name: "Stepanakert") { id } }')
 DOCUMENTS = "{ documents { edges { node { id relations { predicate evidence { quote } } } } } }"
 TIMELINE = '{ timeline(entity: "Stepanakert") { ... on Timeline { entries { relation { evidence { quote } } } } } }'
+PROVISIONS = "{ provisions { type evidence { quote } } }"
 
 
 @pytest.fixture
@@ -44,15 +45,15 @@ def shown_relations(data: Any) -> list[dict[str, Any]]:
     return found
 
 
-def remove_after(method: str, store: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the reader's `method` remove the report right after it has read (once): the removal lands between
-    the query's read of the relations and its read of their evidence."""
+def remove_after(method: str, store: FalkorStore, monkeypatch: pytest.MonkeyPatch, document: str) -> None:
+    """Make the reader's `method` remove `document` right after it has read (once): the removal lands between
+    the query's read of the facts and its read of their evidence."""
     real: Callable[..., Any] = getattr(GraphReader, method)
 
     def then_remove(self: GraphReader, *args: Any, **kwargs: Any) -> Any:
         rows = real(self, *args, **kwargs)
-        if store.document_sha("report.txt") is not None:
-            store.remove_document("report.txt")
+        if store.document_sha(document) is not None:
+            store.remove_document(document)
         return rows
 
     monkeypatch.setattr(GraphReader, method, then_remove)
@@ -67,13 +68,25 @@ def test_a_removal_between_reads_never_shows_a_relation_without_evidence(
     """issue 13 item 4: `kg remove` landing between a query's read of relations and its read of their evidence
     leaves those relations out of the answer; every relation shown has its evidence."""
     store, http = served
-    remove_after(method, store, monkeypatch)
+    remove_after(method, store, monkeypatch, "report.txt")
     answer = http.post("/graphql", json={"query": query}).json()
     assert not answer.get("errors"), answer
     assert store.document_sha("report.txt") is None  # the removal did happen mid-query
     relations = shown_relations(answer["data"])
     assert all(r["evidence"] for r in relations), relations
     assert not any(r.get("predicate") == "CONTROLS" for r in relations)
+
+
+def test_provisions_removed_between_reads_are_left_out(served: tuple[FalkorStore, AppClient],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 13 item 4: the same for provisions: the statement, their only source, removed after they were read
+    and before their evidence was: none is shown without evidence."""
+    store, http = served
+    remove_after("provisions", store, monkeypatch, "statement.txt")
+    answer = http.post("/graphql", json={"query": PROVISIONS}).json()
+    assert not answer.get("errors"), answer
+    assert store.document_sha("statement.txt") is None
+    assert answer["data"]["provisions"] == []
 
 
 def test_readers_during_repeated_removals_never_see_empty_evidence(served: tuple[FalkorStore, AppClient]) -> None:
