@@ -42,7 +42,8 @@ class GraphStore(Protocol):
         """Remove a document, its evidence and every fact no other document supports."""
 
     def recover(self) -> list[str]:
-        """Remove documents whose write was interrupted; returns their ids."""
+        """Remove documents whose write was interrupted; returns their ids. Writes, removals and recovery hold the
+        store's write lock, so a live writer's half-written documents are never taken for such remains."""
 
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Entities, relations and provisions as the export contract's JSON objects, in a stable order."""
