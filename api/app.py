@@ -8,19 +8,22 @@ app is a Starlette app, so it can be mounted in another Starlette/FastAPI app.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 import orjson
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -30,7 +33,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from conflictkg.errors import KGError, ReadOnlyViolation
+from conflictkg.errors import KGError, ReadOnlyViolation, StoreBusy
 from conflictkg.graph.readonly import check_params
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
@@ -43,6 +46,19 @@ MAX_BODY_BYTES = 1_000_000
 MAX_CYPHER_ROWS = 1_000
 CYPHER_TIMEOUT_MS = 10_000
 _SUGGESTION = re.compile(r" ?Did you mean .*?\?(?=$)", re.DOTALL)
+# Operations (GraphQL or /cypher) answered at once; more wait their turn. Store reads block their thread, so
+# they run off the event loop, in worker threads this bounds.
+MAX_CONCURRENT_READS = 8
+T = TypeVar("T")
+_loops = threading.local()
+
+
+def _on_own_loop(run: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to the end on this worker thread's event loop (one per thread, kept for the next)."""
+    loop = getattr(_loops, "loop", None)
+    if loop is None:
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(run())
 
 EXAMPLE_QUERY = """\
 # Who guarantees which corridor under which agreement, and says who?
@@ -97,11 +113,20 @@ def _playground_html(html: str) -> str:
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL view with our context (loaders, write permission) and example query."""
 
-    def __init__(self, service: GraphService, settings: Settings) -> None:
+    def __init__(self, service: GraphService, settings: Settings, capacity: anyio.CapacityLimiter) -> None:
         super().__init__(build_schema(production=settings.production),
                          graphql_ide=None if settings.production else "graphiql")
         self.service = service
         self.settings = settings
+        self.capacity = capacity
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
+                             root_value: Any, request_data: Any) -> ExecutionResult:
+        """Each operation runs in a worker thread, on that thread's event loop: resolvers read the store
+        synchronously, and a slow read must hold up only its own request, never the server's loop."""
+        run = partial(super().execute_single, request, request_adapter, sub_response, context, root_value,
+                      request_data)
+        return await anyio.to_thread.run_sync(_on_own_loop, run, limiter=self.capacity)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(self.service, write_refusal=self.settings.write_refusal(request.headers.get("authorization")))
@@ -226,11 +251,13 @@ def create_app(store: GraphStore | None = None, *, settings: Settings | None = N
     async def home(_: Request) -> Response:
         return RedirectResponse("graphql")
 
+    capacity = anyio.CapacityLimiter(MAX_CONCURRENT_READS)
+
     async def cypher(request: Request) -> Response:
-        return await run_cypher(request, service, settings)
+        return await run_cypher(request, service, settings, capacity)
 
     app = Starlette(
-        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings)),
+        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings, capacity)),
                 Route("/cypher", cypher, methods=["POST"])],
         middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
         lifespan=lifespan,
@@ -243,7 +270,8 @@ def _error(status: int, message: str) -> Response:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def run_cypher(request: Request, service: GraphService, settings: Settings) -> Response:
+async def run_cypher(request: Request, service: GraphService, settings: Settings,
+                     capacity: anyio.CapacityLimiter) -> Response:
     """POST /cypher `{query, params}`: a read-only query for analysts, API key required, rows capped."""
     refusal = settings.write_refusal(request.headers.get("authorization"), what="Cypher query")
     if refusal:
@@ -258,9 +286,12 @@ async def run_cypher(request: Request, service: GraphService, settings: Settings
         return _error(400, 'send {"query": "<read-only Cypher>", "params": {<name>: <value>}}')
     try:
         check_params(params)
-        rows = await run_in_threadpool(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS)
+        read = partial(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS, max_rows=MAX_CYPHER_ROWS + 1)
+        rows = await anyio.to_thread.run_sync(read, limiter=capacity)
     except ReadOnlyViolation as exc:
         return _error(403, str(exc))
+    except StoreBusy as exc:  # working, but not for this request now: ask again later
+        return _error(503, str(exc))
     except KGError as exc:
         return _error(400, str(exc))
     body = {"rows": rows[:MAX_CYPHER_ROWS], "truncated": len(rows) > MAX_CYPHER_ROWS}

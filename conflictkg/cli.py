@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -276,11 +277,12 @@ def cypher(
         raise typer.Exit(1)
     with _session(store, verbose, existing=True) as handle:
         check_params(values)
-        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)))
+        # one row past the cap tells that there are more; the store stops reading there
+        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)), max_rows=limit + 1)
         for row in rows[:limit]:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         if len(rows) > limit:
-            err.print(f"(showing {limit} of {len(rows)} rows; use --limit)")
+            err.print(f"(showing the first {limit} rows; there are more: use --limit)")
 
 
 @app.command()
@@ -297,6 +299,10 @@ def remove(
             )
             raise typer.Exit(1)
         err.print(f"removed {escape(document_id)}", highlight=False)
+
+
+def _exit_on_sigterm(signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
 
 
 @app.command()
@@ -329,6 +335,9 @@ def serve(
     from conflictkg.api.app import serve as run_server
     from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 
+    # SIGTERM (systemd, Docker) ends the command like Ctrl-C does, through the `finally` that closes the store;
+    # uvicorn stops serving first, then passes the signal on to this handler.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with _session(store, verbose) as handle:
         _check_port_free(host, port)
         err.print(f"GraphQL API and playground at http://{host}:{port}/graphql (Ctrl-C stops)", highlight=False)

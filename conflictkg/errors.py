@@ -15,3 +15,8 @@ class ReadOnlyViolation(StoreError):
 
 class APIError(KGError):
     """A bad argument to the API or a refused request; its message reaches the client unmasked."""
+
+
+class StoreBusy(StoreError):
+    """The store is working but cannot take this request now (its queue is full, or it did not answer in time):
+    asking again later may succeed."""

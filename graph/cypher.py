@@ -12,6 +12,7 @@ import json
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,9 +78,18 @@ class CypherGraphStore(ABC):
 
     @abstractmethod
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a read-only statement."""
+        """Run a read-only statement (at most `max_rows` rows, cut at the engine)."""
+
+    @abstractmethod
+    def _exclusive(self) -> AbstractContextManager[None]:
+        """The store's one write lock, held across every statement of a batch, a removal or a recovery.
+
+        Without it, a second writer's `recover()` would take a live writer's documents (still `writing`) for the
+        remains of a crash and delete them. A crashed writer must not keep holding it.
+        """
 
     @abstractmethod
     def ensure_schema(self) -> None: ...
@@ -112,10 +122,13 @@ class CypherGraphStore(ABC):
         crash in between leaves nothing half-visible and `recover()` removes the remains.
         """
         latest = {ex.document.id: ex for ex in extractions}  # a document given twice: its last version
-        batch = list(latest.values())
-        if not batch:
+        if not latest:
             return
-        ids = list(latest)
+        with self._exclusive():
+            self._write_documents(list(latest.values()))
+
+    def _write_documents(self, batch: list[Extraction]) -> None:
+        ids = [ex.document.id for ex in batch]
         stale = self._detach_documents(ids)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         documents = [
@@ -149,6 +162,19 @@ class CypherGraphStore(ABC):
         )
 
     def remove_document(self, document_id: str) -> bool:
+        with self._exclusive():
+            return self._remove(document_id)
+
+    def recover(self) -> list[str]:
+        """Remove what interrupted writes left; a live writer holds the lock, so its documents are never taken."""
+        with self._exclusive():
+            rows = self.read("MATCH (d:Document) WHERE d.status <> $done RETURN d.id AS id", {"done": COMPLETE})
+            ids = sorted(r["id"] for r in rows)
+            for doc_id in ids:
+                self._remove(doc_id)
+        return ids
+
+    def _remove(self, document_id: str) -> bool:
         exists = self.read("MATCH (d:Document {id: $id}) RETURN d.id AS id", {"id": document_id})
         if not exists:
             return False
@@ -156,13 +182,6 @@ class CypherGraphStore(ABC):
         self._write("MATCH (d:Document {id: $id}) DETACH DELETE d", {"id": document_id})
         self._collect_garbage(stale)
         return True
-
-    def recover(self) -> list[str]:
-        rows = self.read("MATCH (d:Document) WHERE d.status <> $done RETURN d.id AS id", {"done": COMPLETE})
-        ids = sorted(r["id"] for r in rows)
-        for doc_id in ids:
-            self.remove_document(doc_id)
-        return ids
 
     def _add_missing_name_keys(self) -> None:
         """Give entities written before names were indexed their `keys` and `forms` (a store of an older version)."""

@@ -6,19 +6,24 @@ import atexit
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from conflictkg.errors import ReadOnlyViolation, StoreError
+from conflictkg.errors import ReadOnlyViolation, StoreBusy, StoreError
 
 from .cypher import CypherGraphStore
-from .embedded import EmbeddedServer
+from .embedded import MAX_QUEUED_QUERIES, QUERY_MEMORY_MB, EmbeddedServer
 from .readonly import check_read_only
+from .rowcap import cap_rows
 
 T = TypeVar("T")
 GRAPH_NAME = "kg"
-SOCKET_TIMEOUT = 120.0  # seconds without an answer before the server counts as hung (queries time out sooner)
+SOCKET_TIMEOUT = 120.0  # seconds without an answer before the server is asked whether it is busy or hung
+FULL_RETRY_SECONDS = 60.0  # how long a write refused because the server's queue is full is tried again
+_FULL = "max pending queries exceeded"  # FalkorDB's refusal past MAX_QUEUED_QUERIES (nothing was run)
+_MEMORY = "mem consumption exceeded capacity"  # FalkorDB's refusal past QUERY_MEM_CAPACITY
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (n:Entity) ON (n.name)",
@@ -87,9 +92,10 @@ class FalkorStore(CypherGraphStore):
     next call reconnects. One store object may be used from several threads.
     """
 
-    def __init__(self, uri: str | Path, *, graph_name: str = GRAPH_NAME) -> None:
+    def __init__(self, uri: str | Path, *, graph_name: str = GRAPH_NAME, query_memory_mb: int = QUERY_MEMORY_MB,
+                 max_queued_queries: int = MAX_QUEUED_QUERIES) -> None:
         self.uri = str(uri)
-        self.server = EmbeddedServer(self.uri)
+        self.server = EmbeddedServer(self.uri, query_memory_mb=query_memory_mb, max_queued_queries=max_queued_queries)
         self.graph_name = graph_name
         self._graph: Any = None
         self._db: Any = None
@@ -131,9 +137,26 @@ class FalkorStore(CypherGraphStore):
 
         values = _check_params(params)
         graph = self._connect()
+        deadline, pause = time.monotonic() + FULL_RETRY_SECONDS, 0.05
         try:
-            return self._rows(graph.query(cypher, values))
+            while True:
+                try:
+                    return self._rows(graph.query(cypher, values))
+                except redis.exceptions.ResponseError as exc:
+                    if _MEMORY in str(exc).lower():
+                        raise StoreError(f"a write to {self.uri} needed more than the "
+                                         f"{self.server.query_memory_mb:,} MB one query may use; nothing of it "
+                                         "was applied") from exc
+                    if _FULL not in str(exc).lower() or time.monotonic() > deadline:
+                        raise
+                time.sleep(pause)  # refused before it ran: queued reads go first, then this write again
+                pause = min(1.0, pause * 2)
         except redis.exceptions.TimeoutError as exc:
+            if self.server.answers():  # busy (its queue is long), not hung: it is left running
+                raise StoreBusy(
+                    f"the embedded store at {self.uri} is busy: a write waited {self.socket_timeout:.0f} s for an "
+                    "answer; it was not retried and completes or not as a whole: run the command again later"
+                ) from exc
             self.server.kill()
             self._drop(graph)
             raise StoreError(
@@ -148,11 +171,15 @@ class FalkorStore(CypherGraphStore):
             ) from exc
 
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         check_read_only(cypher)
         values = _check_params(params)
-        return self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
+        if max_rows is not None:
+            cypher = cap_rows(cypher, max_rows, values)
+        rows = self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
+        return rows[:max_rows]
 
     def _twice(self, run: Callable[[Any], T]) -> T:
         """Run `run(graph)`; if the server went away, start it again and run once more.
@@ -164,7 +191,12 @@ class FalkorStore(CypherGraphStore):
         graph = self._connect()
         try:
             return run(graph)
-        except redis.exceptions.TimeoutError:
+        except redis.exceptions.TimeoutError as exc:
+            if self.server.answers():  # busy serving others, not hung: never killed for that
+                raise StoreBusy(
+                    f"the embedded store at {self.uri} is busy: no answer within {self.socket_timeout:.0f} s "
+                    "(it answers PING, so it is working through a queue); try again later"
+                ) from exc
             self.server.kill()  # it stopped answering (seen once: a deadlock inside CREATE INDEX)
             self._drop(graph)
         except redis.exceptions.ConnectionError:
@@ -193,7 +225,19 @@ class FalkorStore(CypherGraphStore):
                 raise ReadOnlyViolation("this path is read-only: the query tries to write") from exc
             if "timed out" in str(exc):
                 raise StoreError(f"query timed out after {timeout_ms} ms") from exc
+            if _FULL in str(exc).lower():
+                raise StoreBusy(
+                    f"the store is at capacity ({self.server.max_queued_queries} queries waiting); try again shortly"
+                ) from exc
+            if _MEMORY in str(exc).lower():
+                raise StoreError(
+                    f"query stopped: it needed more than the {self.server.query_memory_mb:,} MB one query may use; "
+                    "narrow it (a LIMIT, fewer collected values)"
+                ) from exc
             raise StoreError(f"query failed: {exc}") from exc
+
+    def _exclusive(self) -> contextlib.AbstractContextManager[None]:
+        return self.server.writing()
 
     def ensure_schema(self) -> None:
         self._twice(self._create_indexes)

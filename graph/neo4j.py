@@ -6,13 +6,17 @@ constructor only records settings; the driver connects on first use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from conflictkg.errors import ReadOnlyViolation, StoreError
 
 from .cypher import CypherGraphStore
 from .readonly import check_read_only
+from .rowcap import cap_rows
 
 # ResultSummary.query_type of an EXPLAINed query; only "r" may run on the read path.
 _QUERY_TYPES = {"rw": "read-write", "w": "write", "s": "schema-changing"}
@@ -26,7 +30,13 @@ _SCHEMA = (
     "CREATE INDEX evidence_fact IF NOT EXISTS FOR (ev:Evidence) ON (ev.fact)",
     "CREATE INDEX evidence_document IF NOT EXISTS FOR (ev:Evidence) ON (ev.document)",
     "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name]",
+    "CREATE CONSTRAINT write_lock_id IF NOT EXISTS FOR (l:WriteLock) REQUIRE l.id IS UNIQUE",
 )
+# How long the write lock of a writer that died holding it blocks the others (a batch takes seconds).
+LEASE_MS = 300_000
+# Takes the one write lock node if it is free or its holder's lease ran out; returns a row only then.
+_TAKE_LOCK = ("MERGE (l:WriteLock {id: 'writer'}) WITH l WHERE l.owner IS NULL OR l.expires < timestamp() "
+              "SET l.owner = $owner, l.expires = timestamp() + $lease RETURN l.owner AS owner")
 
 
 class Neo4jStore(CypherGraphStore):
@@ -63,12 +73,15 @@ class Neo4jStore(CypherGraphStore):
             raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
 
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         import neo4j
 
         check_read_only(cypher)
         values = dict(params or {})
+        if max_rows is not None:
+            cypher = cap_rows(cypher, max_rows, values)
         try:
             # the planner's verdict catches writes a token scan can miss; check_read_only catches what plans as a
             # read yet leaves the graph (LOAD CSV, dbms.* procedures)
@@ -91,7 +104,18 @@ class Neo4jStore(CypherGraphStore):
             raise StoreError(f"query failed: {exc.message}") from exc
         except neo4j.exceptions.DriverError as exc:
             raise StoreError(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
-        return [record.data() for record in records]
+        return [record.data() for record in records[:max_rows]]
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """A lease on one lock node: writers on other machines see it; a holder that died frees it in LEASE_MS."""
+        owner = uuid.uuid4().hex
+        while not self._write(_TAKE_LOCK, {"owner": owner, "lease": LEASE_MS}):
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            self._write("MATCH (l:WriteLock {id: 'writer', owner: $owner}) SET l.owner = null", {"owner": owner})
 
     def ensure_schema(self) -> None:
         for statement in _SCHEMA:

@@ -42,7 +42,8 @@ class GraphStore(Protocol):
         """Remove a document, its evidence and every fact no other document supports."""
 
     def recover(self) -> list[str]:
-        """Remove documents whose write was interrupted; returns their ids."""
+        """Remove documents whose write was interrupted; returns their ids. Writes, removals and recovery hold the
+        store's write lock, so a live writer's half-written documents are never taken for such remains."""
 
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Entities, relations and provisions as the export contract's JSON objects, in a stable order."""
@@ -51,9 +52,11 @@ class GraphStore(Protocol):
         """Counts of documents, entities, relations, provisions and evidence."""
 
     def read(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a query that must not write; refused by the engine if it tries."""
+        """Run a query that must not write; refused by the engine if it tries. With `max_rows`, the engine
+        stops after that many rows (the LIMIT is pushed into the query)."""
 
     def close(self) -> None:
         """Release connections (and stop an embedded server this process started, if no one else uses it)."""

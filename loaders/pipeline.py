@@ -33,6 +33,7 @@ from .llm_extract import FactExtractor, GroundedExtracted
 from .metadata import MetadataExtractor
 from .nlp import build_nlp
 from .normalise import NormalisedText, Normaliser
+from .parts import parse
 from .read import RawDocument, Reader
 from .recognise import Recogniser
 from .resolve import Resolver
@@ -111,7 +112,7 @@ class DocumentProcessor:
                 yield raw, exc
                 continue
             prepared.append((raw, norm, meta))
-        docs = self.nlp.pipe([norm.text for _, norm, _ in prepared], batch_size=8)
+        docs = parse(self.nlp, [norm.text for _, norm, _ in prepared], batch_size=8)  # long texts in parts
         for (raw, norm, meta), doc in zip(prepared, docs, strict=True):
             try:  # an extractor that fails (an unreachable LLM endpoint) fails this document only
                 result: Extraction | KGError = self.extract(raw, norm, meta, doc)

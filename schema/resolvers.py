@@ -39,6 +39,7 @@ from .types import (
     TimelineEntry,
     TimelineResult,
     context_of,
+    evidenced,
     load_entity,
     one_of,
     predicate_named,
@@ -104,9 +105,9 @@ class Query:
         return connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="Relations filtered by subject/object (id, name or alias), predicate and date.")
-    def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,
-                  object: str | None = None, valid_on: date | None = None,
-                  first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Relation]:
+    async def relations(self, info: Info, subject: str | None = None, predicate: str | None = None,
+                        object: str | None = None, valid_on: date | None = None,
+                        first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Relation]:
         wanted = predicate_named(predicate)
         page_size(first)
         ctx = context_of(info)
@@ -119,6 +120,7 @@ class Query:
                 sorted(objects) if objects is not None else None)
         if valid_on is not None:  # the dates are among the qualifiers: read them all in full
             rows = [r for r in ctx.reader.relations(*args) if _holds_on(r["qualifiers"], valid_on)]
+            rows = await evidenced(info, rows, "key")
             for row in rows:
                 ctx.loaders.prime_entities(row["ends"])
             return paginate((([r["s"], r["p"], r["o"], r["key"]], Relation.from_domain(r)) for r in rows), first,
@@ -130,7 +132,7 @@ class Query:
         total, remaining, keys = ctx.reader.relation_keys_page(*args, first=size, after=mark)
         rows = ctx.reader.relations_with_keys(keys, subjects=subjects is None,
                                               objects=objects is None) if keys else []  # (named: read)
-        full = {r["key"]: r for r in rows}
+        full = {r["key"]: r for r in await evidenced(info, rows, "key")}
         for row in full.values():
             ctx.loaders.prime_entities(row["ends"])
         edges = [Edge(node=Relation.from_domain(full[k["key"]]), cursor=cursor_of([k["s"], k["p"], k["o"], k["key"]]))
@@ -138,8 +140,8 @@ class Query:
         return connection(edges, total=total, following=remaining, size=size)
 
     @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
-    def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
-                   obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
+    async def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
+                         obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
         wanted = one_of(type, PROVISION_TYPES, "provision type")
         ctx = context_of(info)
         names = ctx.names() if any(v is not None for v in (agreement, obliges, concerns)) else None
@@ -155,7 +157,7 @@ class Query:
             if all(ids is None or related[f] & ids for f, ids in filters.items()):
                 keep.append(row)
         keep.sort(key=lambda r: (r["agreement"], r["type"], r["id"]))
-        return [Provision.from_domain(r) for r in keep]
+        return [Provision.from_domain(r) for r in await evidenced(info, keep, "id")]
 
     @strawberry.field(
         description="Who guarantees which corridor under which agreement (GUARANTEE_PASSAGE and SECURE_CORRIDOR "
@@ -210,7 +212,8 @@ class Query:
         eid = hits[0]
         relation_rows, provision_rows = await asyncio.gather(ctx.loaders.relations_of.load((eid, None, "both")),
                                                              ctx.loaders.provisions_of.load(eid))
-        relations, provisions = unique_rows(relation_rows, "key"), unique_rows(provision_rows, "id")
+        relations = await evidenced(info, unique_rows(relation_rows, "key"), "key")
+        provisions = await evidenced(info, unique_rows(provision_rows, "id"), "id")
         facts: list[tuple[Row, str]] = [(r, r["key"]) for r in relations] + [(p, p["id"]) for p in provisions]
         undated = [key for row, key in facts if not _dates(row["qualifiers"])]
         evidence = await ctx.loaders.evidence.load_many(undated)
@@ -249,8 +252,8 @@ class Query:
 
     @strawberry.field(description="A shortest chain of relations and shared provisions between two entities "
                       "(either direction), with the evidence of each hop.")
-    def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str,
-             max_hops: int = 4) -> PathResult:
+    async def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str,
+                   max_hops: int = 4) -> PathResult:
         if not 1 <= max_hops <= MAX_HOPS:
             raise APIError(f"maxHops must be between 1 and {MAX_HOPS}")
         ctx = context_of(info)
@@ -261,7 +264,14 @@ class Query:
             if not hits:
                 return _not_found(names, text)
             ends.append(hits[0])
-        hops = _shortest_path(ctx.reader, ends[0], ends[1], max_hops)
+        for _ in range(3):  # a fact of the path found removed meanwhile (its evidence gone): search again
+            hops = _shortest_path(ctx.reader, ends[0], ends[1], max_hops)
+            facts = [{"id": str(h.relation.id if h.relation else h.provision.id if h.provision else "")}
+                     for h in hops or []]
+            if len(await evidenced(info, facts, "id")) == len(facts):
+                break
+        else:
+            return NoPath(message="the facts between them changed during the search; ask again", max_hops=max_hops)
         if hops is None:
             return NoPath(message=f"{from_!r} and {to!r} are not connected within {max_hops} hops; "
                           "raise maxHops (at most 6)", max_hops=max_hops)

@@ -23,6 +23,22 @@ from conflictkg.schema.ontology import PREDICATES
 from .context import RequestContext, Row
 
 
+def asks(selections: Iterable[Any], name: str) -> bool:
+    """Whether a field called `name` is selected anywhere below (through fragments too)."""
+    return any(getattr(s, "name", None) == name or asks(getattr(s, "selections", None) or [], name)
+               for s in selections)
+
+
+async def evidenced(info: Info, rows: list[Row], key: str) -> list[Row]:
+    """The facts that still have evidence, when the query shows evidence: it is read now, for all of them at
+    once, and kept for their `evidence` fields. A fact whose document was removed between its own read and
+    this one is left out, never shown without evidence (removal is invisible until complete)."""
+    if not rows or not asks(info.selected_fields, "evidence"):
+        return rows
+    found = await context_of(info).loaders.evidence.load_many([r[key] for r in rows])
+    return [row for row, evidence in zip(rows, found, strict=True) if evidence]
+
+
 def context_of(info: Info) -> RequestContext:
     """The request's context, as the resolvers see it."""
     return info.context
@@ -62,12 +78,12 @@ class Entity:
                         direction: Direction = Direction.BOTH) -> list[Relation]:
         key = (str(self.id), predicate_named(predicate), direction.value)
         rows = await context_of(info).loaders.relations_of.load(key)
-        return [Relation.from_domain(r) for r in unique_rows(rows, "key")]
+        return [Relation.from_domain(r) for r in await evidenced(info, unique_rows(rows, "key"), "key")]
 
     @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity.")
     async def provisions(self, info: Info) -> list[Provision]:
         rows = await context_of(info).loaders.provisions_of.load(str(self.id))
-        return [Provision.from_domain(r) for r in unique_rows(rows, "id")]
+        return [Provision.from_domain(r) for r in await evidenced(info, unique_rows(rows, "id"), "id")]
 
     @strawberry.field(description="The documents that mention this entity.")
     async def documents(self, info: Info) -> list[Document]:
@@ -144,12 +160,12 @@ class Document:
     @strawberry.field(description="The relations this document states.")
     async def relations(self, info: Info) -> list[Relation]:
         rows = await context_of(info).loaders.document_relations.load(str(self.id))
-        return [Relation.from_domain(r) for r in rows]
+        return [Relation.from_domain(r) for r in await evidenced(info, rows, "key")]
 
     @strawberry.field(description="The provisions this document states.")
     async def provisions(self, info: Info) -> list[Provision]:
         rows = await context_of(info).loaders.document_provisions.load(str(self.id))
-        return [Provision.from_domain(r) for r in rows]
+        return [Provision.from_domain(r) for r in await evidenced(info, rows, "id")]
 
     @strawberry.field(description="The entities this document mentions.")
     async def entities(self, info: Info) -> list[Entity]:
