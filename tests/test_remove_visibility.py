@@ -19,7 +19,7 @@ from conflictkg.graph.falkor import FalkorStore
 ENTITY = '{ entity(name: "Stepanakert") { relations { predicate evidence { quote } } } }'
 ROOT = ('{ relations(object: "Stepanakert") { edges { node { predicate evidence { quote } } } } '
         'stepanakert: entity(name: "Stepanakert") { id } }')
-DOCUMENTS = "{ documents(first: 10) { edges { node { id relations { predicate evidence { quote } } } } } }"
+DOCUMENTS = "{ documents(first: 5) { edges { node { id relations { predicate evidence { quote } } } } } }"
 TIMELINE = '{ timeline(entity: "Stepanakert") { ... on Timeline { entries { relation { evidence { quote } } } } } }'
 PROVISIONS = "{ provisions { type evidence { quote } } }"
 
