@@ -24,6 +24,7 @@ from .lexicon import Lexicon, LexiconEntity, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
+from .verbal_events import VerbalEvents
 from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, TITLE_NOUNS
 
 __all__ = [
@@ -186,6 +187,7 @@ class Resolver:
             )
         out.mentions += self._describe_events(out, published)
         out.mentions += NominalDiscovery(self.lexicon).run(out, published)
+        out.mentions += VerbalEvents(self.lexicon).run(out, published)
         out.mentions += self._corefer(out)
         out.mentions.sort(key=lambda m: (m.start, m.end))
         return out

@@ -153,3 +153,22 @@ def test_a_conflict_no_lexicon_covers_yields_actors_an_event_and_an_agreement(ex
     assert {(ids["Rapid Support Forces"], "SIGNED", ids["Jeddah Declaration"]),
             (ids["Sudanese army"], "SIGNED", ids["Jeddah Declaration"]),
             (ids["Sudanese army"], "PART_OF", ids["Sudan"])} <= triples
+
+
+def test_a_call_told_by_a_verb_is_one_meeting_across_reports(processor):
+    first = extractor(processor, date(2024, 3, 5), "a.txt")
+    second = extractor(processor, date(2024, 3, 6), "b.txt")
+    a = first("Defence Minister Anna Berg called her Finnish counterpart Lars Ekman on 4 March 2024.")
+    b = second("Anna Berg called Defence Minister Lars Ekman on Monday.")
+    call = mentioned_as(a, "called")
+    assert (call.label, call.kind) == ("Event", "Meeting")
+    assert mentioned_as(b, "called").id == call.id
+    people = {e.name: e.id for e in a.entities if e.kind == "Person"}
+    triples = {(r.subject, r.predicate, r.object) for r in a.relations}
+    assert {(people["Anna Berg"], "PARTICIPATED_IN", call.id), (people["Lars Ekman"], "PARTICIPATED_IN", call.id)} \
+        <= triples
+
+
+def test_a_call_for_something_is_no_meeting(extract):
+    ex = extract("Anna Berg called for an inquiry by Lars Ekman. Lars Ekman called Anna Berg a liar.")
+    assert not [m for m in ex.mentions if m.surface == "called"]

@@ -33,7 +33,7 @@ ACTOR_KINDS = frozenset({"State", "Polity", "Organization", "ArmedForce", "Group
 BROKERING = {"broker", "brokered", "impose", "imposed", "mediate", "mediated", "sponsor", "sponsored", "led", "lead"}
 HOSTING = {"host", "hosted"}
 # Verbs that tell a meeting without naming it: "X met Y in Z", "X hosted Y in Z".
-MEETING_VERBS = {"meet", "host"}
+MEETING_VERBS = {"meet", "host", "call", "phone", "telephone"}
 HOLDING = {"hold", "host", "convene", "organise", "organize", "attend", "stage"}
 # A verb that takes a stance on an event (rejects, suspends, backs it) says nothing of taking part in it.
 STANCE_PREDICATES = {"REJECTED", "SUSPENDED", "PROPOSED", "OPPOSES", "SUPPORTS"}
@@ -400,7 +400,9 @@ def victory_in_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -
 @rule("rule:meeting-verb", family="events", stage=Stage.EVENT_CLAUSES, order=10,
       produces={"PARTICIPATED_IN", "OCCURRED_IN"}, confidence=0.65,
       examples=[Example("Ilham Aliyev met Nikol Pashinyan in Almaty on 13 May 2024.",
-                        ("nikol_pashinyan", "PARTICIPATED_IN", "almaty_talks_2024"))],
+                        ("nikol_pashinyan", "PARTICIPATED_IN", "almaty_talks_2024")),
+                Example("Defence Minister Anna Berg called her Finnish counterpart Lars Ekman on 4 March 2024.",
+                        ("lars_ekman", "PARTICIPATED_IN", "event_meeting_anna_berg_lars_ekman_2024_03"))],
       counterexamples=[Example("Ilham Aliyev did not meet Nikol Pashinyan in Almaty on 13 May 2024.",
                                ("nikol_pashinyan", "PARTICIPATED_IN", "almaty_talks_2024"))])
 def meeting_verb(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
@@ -414,9 +416,13 @@ def meeting_verb(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
         return  # "hosted the summit": the event is named; the general rules read it
     places = clause_places(ctx, verb)  # "met the secretary X in Brussels": the phrase hangs off the object
     event = lexicon_event(ctx.lexicon, frozenset({"Meeting"}), [p.entity_id for p in places], sent, ctx.published)
-    if event is None:
+    told = ctx.mention_at(verb.i)  # a meeting discovery made of the verb itself ("X called Y on Monday")
+    if event is not None:
+        anchor = ctx.link(event, verb, verb, f"event-verb:{verb.text}")
+    elif told is not None and ctx.label(told.entity_id)[0] == EVENT:
+        anchor = told
+    else:
         return
-    anchor = ctx.link(event, verb, verb, f"event-verb:{verb.text}")
     people = actor_subjects(ctx, verb)
     for obj in objects:  # "met the secretary of the Council X": the person, not the body they serve
         named = {m.entity_id: m for t in obj.subtree if (m := ctx.mention_at(t.i)) is not None}
@@ -427,9 +433,9 @@ def meeting_verb(ctx: DocumentContext, here: Sentence, verb: Any) -> None:
     people += _hosts(ctx, verb)
     for p in people:
         if p.entity_id not in {q.entity_id for q in places}:
-            ctx.add_fitting("PARTICIPATED_IN", p.entity_id, event.id, sent, [p, anchor])
+            ctx.add_fitting("PARTICIPATED_IN", p.entity_id, anchor.entity_id, sent, [p, anchor])
     for place in places:
-        ctx.add_fitting("OCCURRED_IN", event.id, place.entity_id, sent, [anchor, place])
+        ctx.add_fitting("OCCURRED_IN", anchor.entity_id, place.entity_id, sent, [anchor, place])
 
 
 def _hosts(ctx: DocumentContext, verb: Any) -> list[ResolvedMention]:
