@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .mentions import tokens_of
 from .vocabulary import (
     AGREEMENT_NOUNS,
     EVENT_NOUNS,
@@ -138,7 +139,7 @@ def acronym_definitions(doc: Any) -> list[tuple[int, int, int]]:
     The long form is the shortest run of words before the bracket whose capitalised initials spell the
     acronym (Schwartz and Hearst's rule, on initials only)."""
     found: list[tuple[int, int, int]] = []
-    for tok in doc[1:-1]:
+    for tok in tokens_of(doc)[1:-1]:
         acr = tok.text
         if doc[tok.i - 1].text != "(" or doc[tok.i + 1].text != ")" or not _ACRONYM.match(acr) or len(acr) > 10:
             continue
@@ -173,7 +174,7 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
     Defence Ministry"); before a place noun it describes ("Moldovan territory")."""
     spans: list[tuple[int, int]] = []
     demonyms = {a.lower() for a in adjectives}
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in taken:
             continue
         typed = head_type([tok.text])
@@ -218,7 +219,7 @@ def places_named_by_noun(doc: Any, taken: set[int]) -> list[tuple[int, int]]:
     """`the port of Odesa`, `the town of Manhush`, `Kherson, a city on the Dnipro`, `the Aghdam, Kalbajar and
     Lachin districts`: proper names the grammar calls places."""
     found: list[tuple[int, int]] = []
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
             continue
         of_place = tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_HEADS

@@ -137,6 +137,20 @@ class Lexicon(BaseModel):
     def by_id(self) -> dict[str, LexiconEntity]:
         return {e.id: e for e in self.entities}
 
+    def of_kind(self, label_or_kind: str) -> list[LexiconEntity]:
+        """The entities of this label or kind, in lexicon order: a few dozen events or agreements to scan
+        instead of the tens of thousands of places the world layer brings."""
+        return self.by_label_or_kind.get(label_or_kind, [])
+
+    @cached_property
+    def by_label_or_kind(self) -> dict[str, list[LexiconEntity]]:
+        table: dict[str, list[LexiconEntity]] = {}
+        for e in self.entities:
+            table.setdefault(e.label, []).append(e)
+            if e.kind != e.label:
+                table.setdefault(e.kind, []).append(e)
+        return table
+
     @cached_property
     def alias_index(self) -> dict[str, str]:
         """Folded name -> entity id; names claimed by two entities are left out (ambiguous). Gazetteer entries

@@ -20,6 +20,15 @@ _OTHER_CLAUSES = {"nsubj", "nsubjpass", "csubj", "ccomp", "advcl", "relcl", "con
 _PLACE_NOUNS = {"city", "town", "village", "capital", "resort", "region", "district", "province"}
 
 
+def tokens_of(doc: Any) -> list[Any]:
+    """The document's tokens as one list, made once per document: each pass over a spaCy Doc would make every
+    Token object again, which costs more than the pass's own work."""
+    cached = doc.user_data.get("conflictkg.tokens")
+    if cached is None or len(cached) != len(doc):
+        cached = doc.user_data["conflictkg.tokens"] = list(doc)
+    return cached
+
+
 def slugify(name: str) -> str:
     return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", fold(name))).strip("_") or "entity"
 
@@ -103,7 +112,7 @@ def lexicon_event(
     if not place_names:
         return None
     candidates = [
-        e for e in lexicon.entities
+        e for e in lexicon.of_kind("Event")
         if e.label == "Event" and e.kind in kinds
         and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
     ]

@@ -20,7 +20,7 @@ from typing import Any
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon, fold
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify, tokens_of
 from .timeparse import resolve_date
 from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, JOINT_WORDS, WEAK_AGREEMENT_NOUNS, WEAK_EVENT_NOUNS
 
@@ -68,7 +68,7 @@ class NominalDiscovery:
         doc = out.doc
         taken = {i for m in out.mentions for i in range(m.token_start, m.token_end)}
         found: list[ResolvedMention] = []
-        for tok in doc:
+        for tok in tokens_of(doc):
             word = tok.lower_
             if tok.i in taken or tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound" and tok.head.i > tok.i:
                 continue
@@ -234,12 +234,12 @@ class NominalDiscovery:
                 return event.to_entity(), False
             places = {fold(n) for eid in pins.places if eid in lex.by_id for n in lex.by_id[eid].names}
             if any(e.label == label and e.kind == kind and any(p in fold(n) for n in e.names for p in places)
-                   for e in lex.entities):
+                   for e in lex.of_kind(label)):
                 return None, True
         if label == "Agreement" and pins.date and len(pins.date) == 10:
             day = date.fromisoformat(pins.date)
-            dated = [e for e in lex.entities if e.label == label and e.date == day] or [
-                e for e in lex.entities if e.label == label and e.date and abs((e.date - day).days) <= 1]
+            dated = [e for e in lex.of_kind(label) if e.date == day] or [
+                e for e in lex.of_kind(label) if e.label == label and e.date and abs((e.date - day).days) <= 1]
             if len(dated) == 1:
                 return dated[0].to_entity(), False
         return None, False

@@ -9,6 +9,7 @@ from typing import Any
 
 from .discover import NER_DEFAULTS, acronym_definitions, places_named_by_noun, proper_chunks
 from .lexicon import Lexicon
+from .mentions import tokens_of
 
 MAX_ALIAS_WORDS = 6
 _LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
@@ -106,7 +107,7 @@ class Recogniser:
             if covering is None:
                 continue
             out.acronyms.setdefault(doc[acr].text, (covering.start, covering.end))
-        for tok in doc:
+        for tok in tokens_of(doc):
             if tok.text in out.acronyms and not any(c.token_start <= tok.i < c.token_end for c in out.candidates):
                 out.candidates.append(Candidate(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1, "ORG",
                                                 None, "acronym"))
@@ -139,7 +140,7 @@ class Recogniser:
         and first initial agree."""
         from .lexicon import fold
 
-        for tok in doc:
+        for tok in tokens_of(doc):
             joined = _INITIALS_SURNAME.match(tok.text)
             if joined:
                 initials, surname, first, last = joined.group(1), joined.group(2), tok.i, tok.i
@@ -160,7 +161,7 @@ class Recogniser:
         from .lexicon import fold
 
         matches = {
-            e.id for e in self.lexicon.entities if e.kind == "Person"
+            e.id for e in self.lexicon.of_kind("Person")
             for n in e.names if len(fold(n).split()) >= 2 and fold(n).split()[-1] == surname
             and fold(n).split()[0].startswith(initial)
         }
@@ -171,10 +172,11 @@ class Recogniser:
         from .lexicon import fold
 
         # gaps the phrase ruler cannot bridge: quote marks, and runs of extra spaces inside a line
-        quotes = [t.i for t in doc if t.is_quote or (t.is_space and "\n" not in t.text)]
+        tokens = tokens_of(doc)
+        quotes = [t.i for t in tokens if t.is_quote or (t.is_space and "\n" not in t.text)]
         if not quotes:
             return
-        words = [t for t in doc if not (t.is_quote or t.is_space)]
+        words = [t for t in tokens if not (t.is_quote or t.is_space)]
         position = {t.i: n for n, t in enumerate(words)}
         near: set[int] = set()  # only spans that can hold a quote mark between two of their words
         for q in quotes:

@@ -21,7 +21,7 @@ from conflictkg.schema.models import Entity
 
 from .discover import type_span
 from .lexicon import Lexicon, LexiconEntity, fold
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify, tokens_of
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
 from .verbal_events import VerbalEvents
@@ -255,7 +255,7 @@ class Resolver:
         doc = out.doc
         taken = {i for m in out.mentions for i in range(m.token_start, m.token_end)}
         found: list[ResolvedMention] = []
-        for tok in doc:
+        for tok in tokens_of(doc):
             kinds = _EVENT_NOUNS.get(tok.lower_)
             if not kinds or tok.i in taken or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
@@ -271,7 +271,7 @@ class Resolver:
             span = doc[tok.left_edge.i : tok.i + 1]
             found.append(ResolvedMention(event.id, span.start_char, span.end_char, span.text, span.start, span.end,
                                          f"event-description:{span.text}"))
-        for tok in doc:
+        for tok in tokens_of(doc):
             kinds = _DATED_EVENT_NOUNS.get(tok.lemma_.lower())
             if kinds and tok.i not in taken and tok.pos_ == "NOUN":
                 dated = self._dated_event(tok, kinds, published)
@@ -300,7 +300,7 @@ class Resolver:
             return None  # a month alone ("the September attack") fits too many years
         y = int(year.group(1))
         found = []
-        for e in self.lexicon.entities:
+        for e in self.lexicon.of_kind("Event"):
             if e.label != "Event" or e.kind not in kinds or e.date is None:
                 continue
             end = e.end or e.date
@@ -323,7 +323,7 @@ class Resolver:
         kind_of = {eid: e.kind for eid, e in out.entities.items()}
         found: list[ResolvedMention] = []
         agreements = [m for m in explicit if kind_of.get(m.entity_id) in _AGREEMENT_KINDS]
-        for tok in doc:
+        for tok in tokens_of(doc):
             if tok.i in taken:
                 continue
             word = tok.lower_
@@ -395,7 +395,7 @@ class Resolver:
                  and any(fold(n).endswith(word) for n in self.lexicon.by_id[m.entity_id].names)]
         if named:
             return named[0]
-        pool = [e.id for e in self.lexicon.entities
+        pool = [e.id for e in self.lexicon.of_kind("ArmedForce")
                 if e.kind == "ArmedForce" and any(fold(n).split()[-1:] == [word] for n in e.names)]
         return pool[0] if len(pool) == 1 else None
 

@@ -17,7 +17,7 @@ from typing import Any
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify, tokens_of
 from .timeparse import resolve_date
 
 # Verb lemma -> the noun that names its event.
@@ -42,7 +42,7 @@ class VerbalEvents:
 
     def run(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
         found: list[ResolvedMention] = []
-        for verb in out.doc:
+        for verb in tokens_of(out.doc):
             noun = MEETING_VERBS.get(verb.lemma_.lower())
             if noun is None or verb.pos_ != "VERB" or out.mention_at(verb.i) is not None:
                 continue
