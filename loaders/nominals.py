@@ -236,6 +236,15 @@ class NominalDiscovery:
             if any(e.label == label and e.kind == kind and any(p in fold(n) for n in e.names for p in places)
                    for e in lex.of_kind(label)):
                 return None, True
+        if label == "Event" and pins.parties and not pins.places and not pins.date:
+            words = {fold(w) for eid in pins.parties if eid in lex.by_id
+                     for w in [*lex.by_id[eid].names, *lex.by_id[eid].adjectives]}
+            named = [e for e in lex.of_kind(kind) if e.label == label
+                     and any(re.search(rf"\b{re.escape(w)}\b", fold(n)) for n in e.names for w in words if w)]
+            if len(named) == 1:
+                return named[0].to_entity(), False
+            if named:
+                return None, True  # "Azerbaijan's military campaign": the lexicon knows several; better none
         if label == "Agreement" and pins.date and len(pins.date) == 10:
             day = date.fromisoformat(pins.date)
             dated = [e for e in lex.of_kind(label) if e.date == day] or [

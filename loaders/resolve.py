@@ -25,7 +25,7 @@ from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, p
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
 from .verbal_events import VerbalEvents
-from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, TITLE_NOUNS
+from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, FORCE_NOUNS, TITLE_NOUNS
 
 __all__ = [
     "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
@@ -234,8 +234,8 @@ class Resolver:
         if typed is None:
             return None
         label, kind = typed
-        if kind == "ArmedForce" and cand.source == "grammar" and words[0] in self._force_words \
-                and words[0] in lex.adjective_index and not any(w[:1].isupper() for w in text.split()[1:]):
+        if kind == "ArmedForce" and words[0] in self._force_words and words[0] in lex.adjective_index \
+                and all(w in FORCE_NOUNS or w == "armed" for w in words[1:]):
             return None  # "Russian troops": the Russian force the document names, found by coreference
         if cand.label == "ORG" and len(words) == 1 and not text.isupper() and label == "Actor" \
                 and cand.source == "ner":
