@@ -232,16 +232,16 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(store_dir: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    """`kg serve` (with `workers` processes) on a free localhost port; returns the process and the GraphQL URL
-    once it answers."""
+def serve(store_dir: Path, workers: int = 1, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`kg serve` (with `workers` processes, `env` added to this process's environment) on a free localhost port;
+    returns the process and the GraphQL URL once it answers."""
     import httpx
 
     port = _free_port()
     kg = str(Path(sys.executable).with_name("kg"))
-    env = {**os.environ, "KG_PRODUCTION": "1"}
     proc = subprocess.Popen([kg, "serve", "--store", str(store_dir), "--port", str(port), "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env={**os.environ, "KG_PRODUCTION": "1", **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/graphql"
     deadline = time.monotonic() + 600  # the store may replay its files first
     while time.monotonic() < deadline:
