@@ -39,6 +39,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -232,27 +233,29 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(store_dir: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    """`kg serve` (with `workers` processes) on a free localhost port; returns the process and the GraphQL URL
-    once it answers."""
+def serve(store_dir: Path, workers: int = 1, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`kg serve` (with `workers` processes, `env` added to this process's environment) on a free localhost port;
+    returns the process and the GraphQL URL once it answers."""
     import httpx
 
     port = _free_port()
     kg = str(Path(sys.executable).with_name("kg"))
-    env = {**os.environ, "KG_PRODUCTION": "1"}
-    proc = subprocess.Popen([kg, "serve", "--store", str(store_dir), "--port", str(port), "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/graphql"
-    deadline = time.monotonic() + 600  # the store may replay its files first
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"kg serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-        try:
-            if httpx.post(url, json={"query": "{ __typename }"}, timeout=5).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a pipe nobody reads fills and stalls the server
+        proc = subprocess.Popen([kg, "serve", "--store", str(store_dir), "--port", str(port), "--workers",
+                                 str(workers)], env={**os.environ, "KG_PRODUCTION": "1", **(env or {})},
+                                stdout=subprocess.DEVNULL, stderr=log)
+        url = f"http://127.0.0.1:{port}/graphql"
+        deadline = time.monotonic() + 600  # the store may replay its files first
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise SystemExit(f"kg serve exited: {log.read().decode()[-2000:]}")
+            try:
+                if httpx.post(url, json={"query": "{ __typename }"}, timeout=5).status_code == 200:
+                    return proc, url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
     proc.kill()
     raise SystemExit("kg serve did not answer within 600 s")
 

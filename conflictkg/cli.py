@@ -399,7 +399,7 @@ def demo(
         out.print(f"Cypher used:\n{escape(GUARANTEES)}", highlight=False)
 
 
-BENCHMARKS = ("quality", "ingest", "query", "scale", "soak", "concurrency", "ray_ingest")
+BENCHMARKS = ("quality", "ingest", "query", "scale", "soak", "concurrency", "ray_ingest", "abuse")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
