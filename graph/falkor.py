@@ -24,6 +24,8 @@ SOCKET_TIMEOUT = 120.0  # seconds without an answer before the server is asked w
 FULL_RETRY_SECONDS = 60.0  # how long a write refused because the server's queue is full is tried again
 _FULL = "max pending queries exceeded"  # FalkorDB's refusal past MAX_QUEUED_QUERIES (nothing was run)
 _MEMORY = "mem consumption exceeded capacity"  # FalkorDB's refusal past QUERY_MEM_CAPACITY
+LONG_READ_MS = 200.0  # a read running longer than this makes a write wait for it (see `_yield_to_long_reads`)
+MAX_YIELD_SECONDS = 15.0  # how long one write statement waits for long reads at most (the read timeout is 10 s)
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (n:Entity) ON (n.name)",
@@ -60,6 +62,17 @@ def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+
+
+def _long_read(entry: Any, graph_name: str) -> bool:
+    """Whether a GRAPH.INFO running-query entry is a query on this graph running longer than LONG_READ_MS."""
+    fields = dict(zip(entry[::2], entry[1::2], strict=False)) if isinstance(entry, list) else {}
+    name = fields.get("Graph name")
+    name = name.decode() if isinstance(name, bytes) else name
+    try:
+        return name == graph_name and float(fields.get("Execution duration", 0)) > LONG_READ_MS
+    except (TypeError, ValueError):
+        return False
 
 
 def _plain(value: Any) -> Any:
@@ -139,6 +152,7 @@ class FalkorStore(CypherGraphStore):
         graph = self._connect()
         deadline, pause = time.monotonic() + FULL_RETRY_SECONDS, 0.05
         try:
+            self._yield_to_long_reads()
             while True:
                 try:
                     return self._rows(graph.query(cypher, values))
@@ -169,6 +183,26 @@ class FalkorStore(CypherGraphStore):
                 f"the embedded store at {self.uri} went away during a write, which was not retried; "
                 f"run the command again: {exc}"
             ) from exc
+
+    def _yield_to_long_reads(self) -> None:
+        """Wait (boundedly) while a long read runs on the graph. The engine lets a waiting write go before every
+        read that arrives after it, and the write itself waits for the reads already running: a write queued
+        behind one slow analyst query would stall every other reader until that query ends. Waiting here
+        costs the write nothing it would not have waited anyway, and keeps the other readers answered."""
+        import redis
+
+        if self._db is None:
+            return
+        until = time.monotonic() + MAX_YIELD_SECONDS
+        while time.monotonic() < until:
+            try:
+                info = self._db.connection.execute_command("GRAPH.INFO", "RunningQueries")
+            except redis.exceptions.ResponseError:  # an engine without GRAPH.INFO: write as before
+                return
+            running = info[1] if isinstance(info, list) and len(info) > 1 else []
+            if not any(_long_read(entry, self.graph_name) for entry in running):
+                return
+            time.sleep(0.05)
 
     def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
