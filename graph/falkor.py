@@ -274,6 +274,8 @@ class FalkorStore(CypherGraphStore):
         return self.server.writing()
 
     def ensure_schema(self) -> None:
+        self._connect()
+        self._yield_to_long_reads()  # creating an index is a write too
         self._twice(self._create_indexes)
         self._add_missing_name_keys()
 
