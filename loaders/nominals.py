@@ -22,7 +22,14 @@ from conflictkg.schema.models import Entity
 from .lexicon import Lexicon, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify, tokens_of
 from .timeparse import resolve_date
-from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, JOINT_WORDS, WEAK_AGREEMENT_NOUNS, WEAK_EVENT_NOUNS
+from .vocabulary import (
+    AGREEMENT_NOUNS,
+    EVENT_NOUNS,
+    JOINT_WORDS,
+    TWO_SIDED_NOUNS,
+    WEAK_AGREEMENT_NOUNS,
+    WEAK_EVENT_NOUNS,
+)
 
 ACTOR_LABEL, TERR_LABEL = "Actor", "Territory"
 _PLACE_PREPS = {"in", "at", "near", "outside", "from", "across", "along", "off"}
@@ -76,10 +83,12 @@ class NominalDiscovery:
                 label, kind, weak = "Agreement", AGREEMENT_NOUNS[word], word in WEAK_AGREEMENT_NOUNS
             elif word in EVENT_NOUNS:
                 label, kind, weak = "Event", EVENT_NOUNS[word], word in WEAK_EVENT_NOUNS
+            elif word in TWO_SIDED_NOUNS:
+                (label, kind), weak = TWO_SIDED_NOUNS[word], True
             else:
                 continue
             pins = self._pins(out, tok, published, taken)
-            if not self._enough(label, weak, pins, tok):
+            if word in TWO_SIDED_NOUNS and len(pins.parties) < 2 or not self._enough(label, weak, pins, tok):
                 continue
             first = self._first_word(tok, taken)
             span = doc[first : tok.i + 1]
@@ -124,6 +133,9 @@ class NominalDiscovery:
         for c in tok.children:
             if c.dep_ in _MODIFIER_DEPS and c.i < tok.i:
                 self._modifier(out, c, pins, published)
+                for g in c.children:  # "Armenia - | Azerbaijan border": the parser chains hyphenated sides
+                    if g.dep_ in {"compound", "amod"} and g.i < c.i:
+                        self._modifier(out, g, pins, published)
             elif c.dep_ == "prep":
                 self._prep(out, tok, c, pins, published)
             elif c.dep_ in {"relcl", "acl"}:  # "the call we held yesterday with the president"
@@ -211,7 +223,7 @@ class NominalDiscovery:
         """`the U.N.-brokered export deal` after the deal was named: an agreement nominal with no name, date or
         `between` parties of its own is the agreement in focus; an event nominal with no place, date or
         parties is the latest event of its kind."""
-        if pins.proper or pins.date:
+        if pins.proper or pins.date or label not in {"Agreement", "Event"}:
             return None
         if label == "Agreement" and pins.between or label == "Event" and (pins.parties or pins.places):
             return None

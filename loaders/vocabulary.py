@@ -73,6 +73,14 @@ WEAK_EVENT_NOUNS: Final[frozenset[str]] = frozenset(
      "explosion", "dialogue", "forum", "handover", "order", "parade", "trial", "consultation", "consultations"}
 )
 
+# Nouns that name one thing only with both its sides ("the Armenia-Azerbaijan border", "the conflict between
+# Serbia and Kosovo"), by (label, kind).
+TWO_SIDED_NOUNS: Final[dict[str, tuple[str, str]]] = {
+    **dict.fromkeys(["border", "frontier", "boundary"], ("Territory", "Border")),
+    **dict.fromkeys(["conflict", "dispute", "standoff", "rivalry", "normalisation", "normalization"],
+                    ("Event", "Other")),
+}
+
 # Head nouns of bodies: a span ending in one is an Organization, never a place.
 ORGANIZATION_NOUNS: Final[frozenset[str]] = frozenset(
     {"ministry", "ministries", "department", "office", "centre", "center", "council", "secretariat", "committee",

@@ -172,3 +172,13 @@ def test_a_call_told_by_a_verb_is_one_meeting_across_reports(processor):
 def test_a_call_for_something_is_no_meeting(extract):
     ex = extract("Anna Berg called for an inquiry by Lars Ekman. Lars Ekman called Anna Berg a liar.")
     assert not [m for m in ex.mentions if m.surface == "called"]
+
+
+def test_a_border_or_conflict_named_by_its_two_sides_is_one_entity(extract):
+    ex = extract("Shelling was reported along the Serbia-Kosovo border. The border between Serbia and Kosovo "
+                 "stayed closed, and the conflict between Serbia and Kosovo went on. Officials at the border spoke.")
+    borders = {m.entity_id for m in ex.mentions if m.surface == "border"}
+    border = next(e for e in ex.entities if e.kind == "Border")
+    assert borders == {border.id} and "Serbia" in border.name and "Kosovo" in border.name
+    conflict = mentioned_as(ex, "conflict")
+    assert conflict.label == "Event"
