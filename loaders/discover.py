@@ -109,12 +109,17 @@ def title_follows(span: Any) -> bool:
 
 def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
     """Label and kind of a statistical or grammatical name span, or None when it names no entity."""
-    words = [t.text for t in span if not t.is_punct]
+    words = [t.text for t in span if not t.is_punct and not t.is_space]
+    while words and words[0].lower() in {"the", "a", "an", "this", "that"}:
+        words = words[1:]
     if not words or " ".join(words).lower() in GENERIC_NAMES or any(t.like_url or t.like_email for t in span):
         return None
     if ner_label == "PERSON":
-        if any(w.lower() in TITLE_NOUNS for w in words[-1:]):
+        if words[-1].lower() in TITLE_NOUNS:
             return None
+        typed = head_type(words[-1:])
+        if typed is not None and typed[1] != "Person":  # "Joint Statement" taken for a name: typed by its noun
+            return typed if len(words) > 1 else None
         return ACTOR, "Person"
     if ner_label == "ORG" and (title_follows(span) or span_head(span).lower_ in TITLE_NOUNS):
         return None  # "National Defence | Minister", "the Head of Mission": offices, not bodies

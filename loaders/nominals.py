@@ -214,7 +214,8 @@ class NominalDiscovery:
             pins.phrases.append(f"{noun.text} {prep.text} {_phrase(p)}")
         if word in _TOPIC_PREPS and objects and not pins.topic:
             topic = [t for t in objects[0].subtree][:MAX_TOPIC_WORDS]
-            if topic and all(not t.is_punct for t in topic):
+            if topic and all(not t.is_punct and not t.is_space and "\n" not in t.whitespace_ for t in topic[:-1]) \
+                    and not topic[-1].is_punct and not topic[-1].is_space:
                 pins.topic = f"{word} " + " ".join(t.text for t in topic)
 
     @staticmethod

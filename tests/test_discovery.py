@@ -182,3 +182,9 @@ def test_a_border_or_conflict_named_by_its_two_sides_is_one_entity(extract):
     assert borders == {border.id} and "Serbia" in border.name and "Kosovo" in border.name
     conflict = mentioned_as(ex, "conflict")
     assert conflict.label == "Event"
+
+
+def test_a_title_or_a_bare_republic_is_no_person_or_place(extract):
+    ex = extract("Joint Statement of the Leaders\n\nThe Republic of Chad shall open the border crossings.")
+    assert not [e for e in ex.entities if e.kind == "Person"]
+    assert not [e for e in ex.entities if e.name.lower() in {"republic", "the republic"}]
