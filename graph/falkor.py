@@ -197,7 +197,7 @@ class FalkorStore(CypherGraphStore):
         while time.monotonic() < until:
             try:
                 info = self._db.connection.execute_command("GRAPH.INFO", "RunningQueries")
-            except redis.exceptions.ResponseError:  # an engine without GRAPH.INFO: write as before
+            except redis.exceptions.RedisError:  # no GRAPH.INFO, or no server: the write itself finds out
                 return
             running = info[1] if isinstance(info, list) and len(info) > 1 else []
             if not any(_long_read(entry, self.graph_name) for entry in running):
