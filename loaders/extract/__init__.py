@@ -9,6 +9,7 @@ keep the fact with `attributed_to` and a lower confidence. Importing this packag
 """
 
 from . import (  # noqa: F401  (importing a family registers its rules)
+    agreement_text,
     events,
     nominalisations,
     places,

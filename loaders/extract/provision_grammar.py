@@ -39,8 +39,8 @@ HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
 DEMONSTRATIVES = {"these", "those", "this", "they", "it", "each", "both", "such"}
 # "opening of the links", "restore the railway": unblocking with a transport argument.
 OPENING_WORDS = {
-    "open", "opening", "reopen", "reopening", "unblock", "unblocking", "restore", "restoration", "resume",
-    "resumption", "restart",
+    "open", "opening", "reopen", "reopening", "unblock", "unblocking", "unblocked", "restore", "restoration",
+    "resume", "resumption", "restart",
 }
 LINK_NOUNS = {
     "communication", "communications", "link", "transport", "road", "railway", "rail", "route", "crossing",
@@ -154,6 +154,8 @@ def grammatical_types(tok: Any) -> set[str]:
     """Types a word has only with its argument: opening *links*, releasing *prisoners*, *refugees* returning."""
     lemma = tok.lemma_.lower()
     args = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+    # "links ... shall be unblocked", parsed with the subject on the passive auxiliary
+    args += [c for aux in tok.children if aux.dep_ == "auxpass" for c in aux.children if c.dep_ == "nsubj"]
     args += [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
              if p.dep_ == "pobj"]
     heads = {a.lemma_.lower() for arg in args for a in [arg, *arg.children] if a.dep_ in {
@@ -237,6 +239,7 @@ def obliging(tok: Any, text: str) -> bool:
                 return True  # "their commitment to the withdrawal"
         lemma = node.lemma_.lower()
         auxes = {c.lower_ for c in node.children if c.dep_ in {"aux", "auxpass"}}
+        auxes |= {g.lower_ for c in node.children if c.dep_ == "auxpass" for g in c.children if g.dep_ == "aux"}
         if auxes & BINDING_MODALS:
             return True
         if node is not tok and lemma in PLEDGE_VERBS:

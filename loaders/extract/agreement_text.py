@@ -1,0 +1,298 @@
+"""A document that is an agreement's own text: its genre, the agreement it is, who signed it for whom, and
+where each clause starts.
+
+Read once per document from the layout and the grammar, not from any one conflict's wording: a title or
+opening that names a statement, declaration, memorandum, decree ...; obligations ("shall", "agree to");
+"the Parties" / "the Sides"; numbered or lettered clauses; the formula "We, the President of ... A.B. Name"
+and a closing block of offices and names with a dateline. A news article that quotes one clause has none of
+the structure and is not taken for the agreement itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..lexicon import LexiconEntity, fold
+from ..mentions import slugify
+from ..resolve import ResolvedMention
+from ..timeparse import resolve_date
+from ..vocabulary import AGREEMENT_NOUNS
+from .context import DocumentContext
+from .registry import Example, Stage, rule
+from .toolkit import clause_places, date_of
+from .vocabulary import ACTOR, AGR
+
+# Head nouns that make a text an agreement's own when its title or opening names one.
+GENRE_NOUNS = {
+    "statement", "declaration", "agreement", "memorandum", "decree", "protocol", "treaty", "communique",
+    "communiqué", "accord", "convention", "joint statement",
+}
+GENRE_WORD = re.compile(r"\b(" + "|".join(sorted(GENRE_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+WE_FORMULA = re.compile(r"(?:^|\n)[ \t]*(?P<we>We),\s+(?:the\s+)?[A-Z]")
+PARTIES_WORDS = re.compile(
+    r"\b(?:(?:the|both|two)\s+(?:High\s+Contracting\s+)?(?:[Pp]arties|[Ss]ides)|(?:each|either)\s+(?:[Pp]arty|[Ss]ide))"
+    r"\b"
+)
+CLAUSE_MARK = re.compile(
+    r"^[ \t]*(?:(?:Article|Point|Clause|Paragraph)\s+(?P<word>\d{1,2}|[IVX]{1,4})\b[.:]?"
+    r"|(?P<num>\d{1,2})[.)](?=\s)|\(?(?P<letter>[a-h])\)(?=\s))",
+    re.MULTILINE,
+)
+BINDING = re.compile(r"\b(?:shall|undertakes?\s+to|agreed?\s+to|agrees\s+to|will|hereby)\b", re.IGNORECASE)
+REPORTING = re.compile(r"\b(?:said|told|according\s+to|reported|quoted|reads?:)\b", re.IGNORECASE)
+INITIALLED = re.compile(r"\b(?:[A-Z]\.\s?){1,3}[A-Z][a-z][\w'’-]+")
+OFFICE = re.compile(
+    r"\b(?:Acting\s+|Interim\s+|First\s+|Deputy\s+|Vice[- ])?(?:President|Prime\s+Minister|Chairman|Chairperson|"
+    r"Chair|Secretary[- ]General|Minister(?:\s+of\s+(?:Foreign\s+Affairs|Defen[cs]e))?|King|Emir|Chancellor|"
+    r"Head\s+of\s+State|Commander(?:-in-Chief)?|Special\s+Representative|High\s+Representative|Envoy|Governor)\b"
+)
+DATE_TEXT = r"\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},\s+\d{4}"
+DATELINE = re.compile(
+    rf"^[ \t]*(?:(?:Done|Signed|Adopted)\s+(?:at|in)\s+)?(?P<place>[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*)"
+    rf"(?:,\s*|\s+on\s+)(?P<date>{DATE_TEXT})\.?[ \t]*$",
+    re.MULTILINE,
+)
+PARTY_KINDS = {"State", "Organization", "Polity"}
+TAIL_LINES = 14  # the closing lines searched for a signature block
+
+
+@dataclass
+class Signer:
+    person: ResolvedMention
+    party: str | None
+    office: str | None
+    span: Any  # the words that say it: the opening formula's sentence or the signature line
+
+
+@dataclass
+class AgreementText:
+    agreement: str
+    body_start: int  # character where the agreement's own words begin (after a news wrapper, if any)
+    date: str | None
+    place: str | None
+    signers: list[Signer] = field(default_factory=list)
+    clauses: list[tuple[int, str]] = field(default_factory=list)  # (character, clause number or letter)
+
+    @property
+    def parties(self) -> list[str]:
+        return list(dict.fromkeys(s.party for s in self.signers if s.party))
+
+    def covers(self, char: int) -> bool:
+        return char >= self.body_start
+
+    def clause_at(self, char: int) -> str | None:
+        label = None
+        for start, mark in self.clauses:
+            if start > char:
+                break
+            label = mark
+        return label
+
+
+def agreement_text(ctx: DocumentContext) -> AgreementText | None:
+    """The agreement this document is the text of, read once per document; None for any other document."""
+    return ctx.once("agreement-text", lambda: read_agreement_text(ctx))
+
+
+def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
+    text = ctx.doc.text
+    lines = [(m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.group(0).strip())
+             for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    if len(lines) < 2:
+        return None
+    title_at, title = next(((s, line) for s, line in lines[:3] if is_title(line)), (None, None))
+    formula = WE_FORMULA.search(text)
+    clauses = [(m.start(), m.group("word") or m.group("num") or m.group("letter")) for m in CLAUSE_MARK.finditer(text)]
+    body_start = formula.start("we") if formula else min([c for c, _ in clauses[:1]] + [title_at or 0])
+    body = text[body_start:]
+    after = max([body_start + 1] + [c for c, _ in clauses])  # the signature block closes the text
+    signature = [(s, line) for s, line in lines[-TAIL_LINES:] if s >= after and signature_line(line)]
+    signals = [
+        formula is not None, bool(PARTIES_WORDS.search(body)), len(clauses) >= 2,
+        len(BINDING.findall(body)) >= 2, bool(signature), bool(DATELINE.search(body)),
+    ]
+    structural = formula is not None or len(clauses) >= 2 or bool(signature)
+    reported = len(REPORTING.findall(body)) >= 2
+    if not (title is not None or formula) or not structural or sum(signals) < 3 or reported:
+        return None
+    when, place = dateline(ctx, body_start)
+    signers = opening_signers(ctx, formula.start("we") if formula else None)
+    if formula is not None and (when is None or place is None):
+        verb = ctx.doc.char_span(formula.start("we"), formula.end(), alignment_mode="expand")
+        root = verb.sent.root if verb is not None else None
+        if root is not None:
+            when = when or date_of(root, ctx.published)
+            place = place or next((m.text for m in clause_places(ctx, root)), None)
+    signers += block_signers(ctx, signature, {s.person.entity_id for s in signers})
+    agreement = document_agreement(ctx, title_at, title, when, body_start)
+    return AgreementText(agreement, body_start, when, place, signers, clauses)
+
+
+def is_title(line: str) -> bool:
+    """A heading that names an agreement: short, no closing full stop, an agreement noun among its words."""
+    words = line.split()
+    return 0 < len(words) <= 24 and not line.rstrip().endswith(".") and GENRE_WORD.search(line) is not None
+
+
+def signature_line(line: str) -> bool:
+    return bool(INITIALLED.search(line)) and (bool(OFFICE.search(line)) or line.strip().lower().startswith("for "))
+
+
+def dateline(ctx: DocumentContext, body_start: int) -> tuple[str | None, str | None]:
+    """The signing date and place: a closing "Lenz, 3 May 2023" / "Done at X on ..." line."""
+    found = [m for m in DATELINE.finditer(ctx.doc.text, body_start)]
+    if not found:
+        return None, None
+    last = found[-1]
+    return resolve_date(last.group("date"), ctx.published), last.group("place").strip()
+
+
+def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[ResolvedMention]:
+    """People named between two characters: resolved Person mentions, and initialled names ("A.B. Name",
+    "A.B.Name") the resolver left unnamed, made entities of the document."""
+    found = [m for m in ctx.res.mentions if start <= m.start and m.end <= end and m.explicit
+             and ctx.kind(m.entity_id) == "Person"]
+    for hit in INITIALLED.finditer(ctx.doc.text, start, end):
+        if any(m.start <= hit.start() < m.end for m in found):
+            continue
+        covering = ctx.res.mention_at(ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand").start)
+        if covering is not None and ctx.kind(covering.entity_id) == "Person":
+            found.append(covering)
+            continue
+        span = ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        entry = known_person(ctx, hit.group(0)) or LexiconEntity(
+            id=slugify(hit.group(0)), label=ACTOR, kind="Person", name=" ".join(hit.group(0).split()))
+        found.append(ctx.link(entry, span[0], span[-1], "agreement:initialled-name", hit.group(0)))
+    return sorted(found, key=lambda m: m.start)
+
+
+def known_person(ctx: DocumentContext, written: str) -> LexiconEntity | None:
+    """The one lexicon person whose surname an initialled name gives."""
+    surname = fold(re.split(r"[.\s]", written)[-1])
+    matches = [e for e in ctx.lexicon.entities if e.kind == "Person" and fold(e.name.split()[-1]) == surname]
+    return matches[0] if len(matches) == 1 else None
+
+
+def segment_signer(ctx: DocumentContext, person: ResolvedMention, start: int, end: int, span: Any) -> Signer:
+    """Who a person signs for: the state or body named with their office in the same segment, else the
+    lexicon's office of the person."""
+    bodies = [m for m in ctx.res.mentions if start <= m.start and m.end <= end and m.entity_id != person.entity_id
+              and ctx.label(m.entity_id)[0] == ACTOR and ctx.kind(m.entity_id) in PARTY_KINDS]
+    office = OFFICE.search(ctx.doc.text, start, end)
+    party = bodies[-1].entity_id if bodies else None
+    if party is None:
+        lex = ctx.lexicon.by_id.get(person.entity_id)
+        party = next((o.entity for o in (lex.leads if lex else []) if o.entity in ctx.lexicon.by_id), None)
+        if party is not None:
+            ctx.add_entity(ctx.lexicon.by_id[party])
+    return Signer(person, party, " ".join(office.group(0).split()) if office else None, span)
+
+
+def opening_signers(ctx: DocumentContext, at: int | None) -> list[Signer]:
+    """ "We, the Prime Minister of the Republic of X A.B. Name, the President of Y C.D. Name, ...": each
+    person with the office and state named before their name."""
+    if at is None:
+        return []
+    span = ctx.doc.char_span(at, at + 1, alignment_mode="expand")
+    if span is None:
+        return []
+    sent = span.sent
+    verb = sent.root
+    end = verb.idx if verb.idx > at else sent.end_char
+    people = person_mentions(ctx, at, end)
+    out, last = [], at
+    for person in people:
+        out.append(segment_signer(ctx, person, last, person.start, sent))
+        last = person.end
+    return out
+
+
+def block_signers(ctx: DocumentContext, lines: list[tuple[int, str]], seen: set[str]) -> list[Signer]:
+    """The closing block: an office and a name on one line ("President of the Republic of X   A.B. Name"), the
+    state on the line before when the line has none ("For the Republic of X")."""
+    out = []
+    for start, line in lines:
+        end = start + len(line)
+        for person in person_mentions(ctx, start, end):
+            span = ctx.doc.char_span(start, end, alignment_mode="expand")
+            signer = segment_signer(ctx, person, start, person.start, span)
+            if person.entity_id not in seen and span is not None:
+                seen.add(person.entity_id)
+                out.append(signer)
+    return out
+
+
+def document_agreement(ctx: DocumentContext, title_at: int | None, title: str | None, when: str | None,
+                       body_start: int) -> str:
+    """The agreement the text is: one named in its title, else the lexicon's agreement of that date, else a
+    new agreement named from its title (or its kind) and date."""
+    if title_at is not None and title is not None:
+        named = [m for m in ctx.res.mentions if title_at <= m.start and m.end <= title_at + len(title)
+                 and ctx.label(m.entity_id)[0] == AGR]
+        if named:
+            return named[0].entity_id
+    noun = GENRE_WORD.search(title or ctx.doc.text[body_start : body_start + 400])
+    kind = AGREEMENT_NOUNS.get(noun.group(1).lower().split()[-1], "Statement") if noun else "Statement"
+    if when:
+        same_day = [e for e in ctx.lexicon.entities if e.label == AGR and e.date and e.date.isoformat() == when]
+        if len(same_day) == 1:
+            ctx.add_entity(same_day[0])
+            return same_day[0].id
+    heading = re.split(r"\s*[:|–—]\s+", title.strip())[0] if title else ""
+    kind_word = noun.group(1).capitalize() if noun else "Statement"
+    name = heading or (f"{kind_word} of {when}" if when else kind_word)
+    aliases = [f"{kind_word} of {when}"] if when and heading else []
+    entry = LexiconEntity(id="agreement_" + slugify(name)[:60], label=AGR, kind=kind, name=name, aliases=aliases)
+    if title_at is not None and heading:
+        span = ctx.doc.char_span(title_at, title_at + len(heading), alignment_mode="expand")
+        if span is not None:
+            ctx.link(entry, span[0], span[-1], "agreement:title")
+            return entry.id
+    ctx.add_entity(entry)
+    return entry.id
+
+
+CEASEFIRE_TEXT = (
+    "Joint Statement on the Cessation of Hostilities\n\n"
+    "We, the President of the Republic of Chad A.B. Doumro and the President of the Republic of Niger "
+    "C.D. Salifou, declare the following:\n\n"
+    "1. The Parties shall cease all hostilities along their common border.\n\n"
+    "2. The Parties shall exchange all prisoners of war.\n\n"
+    "President of the Republic of Chad   A.B. Doumro\n"
+    "President of the Republic of Niger   C.D. Salifou\n\n"
+    "N'Djamena, 3 May 2023\n"
+)
+NEWS_TEXT = (
+    "Chad and Niger sign a joint statement\n\n"
+    "The presidents of Chad and Niger met in N'Djamena on Wednesday, officials said. According to the joint "
+    "statement, the parties shall cease all hostilities along their common border, a spokesman told reporters.\n"
+)
+
+
+@rule("rule:agreement-signatory", family="agreement-text", stage=Stage.IMPLIED, order=5,
+      produces={"SIGNED", "PARTY_TO"}, confidence=0.85,
+      examples=[Example(CEASEFIRE_TEXT, ("niger", "PARTY_TO",
+                                         "agreement_joint_statement_on_the_cessation_of_hostilities"))],
+      counterexamples=[Example(NEWS_TEXT, ("niger", "PARTY_TO",
+                                           "agreement_joint_statement_on_the_cessation_of_hostilities"))])
+def agreement_signatory(ctx: DocumentContext) -> None:
+    """Each person of the opening formula or the signature block signed the text; the state or body they
+    lead or represent is a party to it; both on the signing date and at the signing place."""
+    found = agreement_text(ctx)
+    if found is None:
+        return
+    when = {k: v for k, v in (("date", found.date), ("place", found.place)) if v}
+    for signer in found.signers:
+        person = signer.person.entity_id
+        role = {"role": signer.office} if signer.office else {}
+        if ctx.fits("SIGNED", person, found.agreement):
+            ctx.add_fact("SIGNED", person, found.agreement, signer.span, [signer.person],
+                         qualifiers={**when, **role})
+        if signer.party and ctx.fits("PARTY_TO", signer.party, found.agreement):
+            anchors = [signer.person] + [m for m in ctx.res.mentions if m.entity_id == signer.party
+                                         and signer.span.start_char <= m.start < signer.span.end_char]
+            ctx.add_fact("PARTY_TO", signer.party, found.agreement, signer.span, anchors, qualifiers=when)
