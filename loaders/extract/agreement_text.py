@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..lexicon import LexiconEntity, fold
@@ -117,13 +118,14 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
     reported = len(REPORTING.findall(body)) >= 2
     if not (title is not None or formula) or not structural or sum(signals) < 3 or reported:
         return None
-    when, place = dateline(ctx, body_start)
+    reference = ctx.published or latest_cited(body)
+    when, place = dateline(ctx, body_start, reference)
     signers = opening_signers(ctx, formula.start("we") if formula else None)
     if formula is not None and (when is None or place is None):
         verb = ctx.doc.char_span(formula.start("we"), formula.end(), alignment_mode="expand")
         root = verb.sent.root if verb is not None else None
         if root is not None:
-            when = when or date_of(root, ctx.published)
+            when = when or date_of(root, reference)
             place = place or next((m.text for m in clause_places(ctx, root)), None)
     signers += block_signers(ctx, signature, {s.person.entity_id for s in signers})
     agreement = document_agreement(ctx, title_at, title, when, body_start)
@@ -140,13 +142,20 @@ def signature_line(line: str) -> bool:
     return bool(INITIALLED.search(line)) and (bool(OFFICE.search(line)) or line.strip().lower().startswith("for "))
 
 
-def dateline(ctx: DocumentContext, body_start: int) -> tuple[str | None, str | None]:
+def latest_cited(body: str) -> date | None:
+    """With no publication date, a date without a year is read in the latest year the text cites: an
+    agreement does not come before the agreements it implements."""
+    years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", body)]
+    return date(max(years), 12, 31) if years else None
+
+
+def dateline(ctx: DocumentContext, body_start: int, reference: date | None) -> tuple[str | None, str | None]:
     """The signing date and place: a closing "Lenz, 3 May 2023" / "Done at X on ..." line."""
     found = [m for m in DATELINE.finditer(ctx.doc.text, body_start)]
     if not found:
         return None, None
     last = found[-1]
-    return resolve_date(last.group("date"), ctx.published), last.group("place").strip()
+    return resolve_date(last.group("date"), reference), last.group("place").strip()
 
 
 def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[ResolvedMention]:
