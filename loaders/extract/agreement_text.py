@@ -56,6 +56,7 @@ DATELINE = re.compile(
     re.MULTILINE,
 )
 PARTY_KINDS = {"State", "Organization", "Polity"}
+SMALL_WORDS = {"of", "the", "on", "and", "in", "for", "between", "to", "at", "by", "with"}
 TAIL_LINES = 14  # the closing lines searched for a signature block
 
 
@@ -109,7 +110,7 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
     body_start = formula.start("we") if formula else min([c for c, _ in clauses[:1]] + [title_at or 0])
     body = text[body_start:]
     after = max([body_start + 1] + [c for c, _ in clauses])  # the signature block closes the text
-    signature = [(s, line) for s, line in lines[-TAIL_LINES:] if s >= after and signature_line(line)]
+    signature = signature_block([(s, line) for s, line in lines[-TAIL_LINES:] if s >= after])
     signals = [
         formula is not None, bool(PARTIES_WORDS.search(body)), len(clauses) >= 2,
         len(BINDING.findall(body)) >= 2, bool(signature), bool(DATELINE.search(body)),
@@ -138,8 +139,23 @@ def is_title(line: str) -> bool:
     return 0 < len(words) <= 24 and not line.rstrip().endswith(".") and GENRE_WORD.search(line) is not None
 
 
-def signature_line(line: str) -> bool:
-    return bool(INITIALLED.search(line)) and (bool(OFFICE.search(line)) or line.strip().lower().startswith("for "))
+def signing_for(line: str) -> bool:
+    """An office ("President of ...") or "For the Republic of X": what a signature's name is signed as."""
+    return bool(OFFICE.search(line)) or line.lower().startswith("for ")
+
+
+def signature_block(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(start, end) of each signature: a line with an initialled name and an office, or a name under a line
+    saying whom it signs for."""
+    found = []
+    for i, (start, line) in enumerate(lines):
+        if not INITIALLED.search(line):
+            continue
+        if signing_for(line):
+            found.append((start, start + len(line)))
+        elif i and signing_for(lines[i - 1][1]) and not INITIALLED.search(lines[i - 1][1]):
+            found.append((lines[i - 1][0], start + len(line)))
+    return found
 
 
 def latest_cited(body: str) -> date | None:
@@ -220,12 +236,11 @@ def opening_signers(ctx: DocumentContext, at: int | None) -> list[Signer]:
     return out
 
 
-def block_signers(ctx: DocumentContext, lines: list[tuple[int, str]], seen: set[str]) -> list[Signer]:
-    """The closing block: an office and a name on one line ("President of the Republic of X   A.B. Name"), the
-    state on the line before when the line has none ("For the Republic of X")."""
+def block_signers(ctx: DocumentContext, block: list[tuple[int, int]], seen: set[str]) -> list[Signer]:
+    """The closing block: an office and a name on one line ("President of the Republic of X   A.B. Name"), or
+    the name under "For the Republic of X"."""
     out = []
-    for start, line in lines:
-        end = start + len(line)
+    for start, end in block:
         for person in person_mentions(ctx, start, end):
             span = ctx.doc.char_span(start, end, alignment_mode="expand")
             signer = segment_signer(ctx, person, start, person.start, span)
@@ -241,7 +256,7 @@ def document_agreement(ctx: DocumentContext, title_at: int | None, title: str | 
     new agreement named from its title (or its kind) and date."""
     if title_at is not None and title is not None:
         named = [m for m in ctx.res.mentions if title_at <= m.start and m.end <= title_at + len(title)
-                 and ctx.label(m.entity_id)[0] == AGR]
+                 and ctx.label(m.entity_id)[0] == AGR and len(ctx.res.entities[m.entity_id].name.split()) > 1]
         if named:
             return named[0].entity_id
     noun = GENRE_WORD.search(title or ctx.doc.text[body_start : body_start + 400])
@@ -252,6 +267,9 @@ def document_agreement(ctx: DocumentContext, title_at: int | None, title: str | 
             ctx.add_entity(same_day[0])
             return same_day[0].id
     heading = re.split(r"\s*[:|–—]\s+", title.strip())[0] if title else ""
+    if heading.isupper():  # "DECREE OF THE PRESIDENT" -> "Decree of the President"
+        heading = " ".join(w if w.lower() in SMALL_WORDS else w.capitalize() for w in heading.lower().split())
+        heading = heading[0].upper() + heading[1:]
     kind_word = noun.group(1).capitalize() if noun else "Statement"
     name = heading or (f"{kind_word} of {when}" if when else kind_word)
     aliases = [f"{kind_word} of {when}"] if when and heading else []

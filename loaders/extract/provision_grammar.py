@@ -117,7 +117,8 @@ def provision_triggers(ctx: DocumentContext, span: Any, term_frame: bool) -> dic
     agreement") is no trigger, unless that ceasefire is said to take effect."""
     triggers: dict[int, set[str]] = {}
     for tok in span:
-        if tok.pos_ in {"VERB", "NOUN", "PROPN"}:
+        passive_adjective = tok.pos_ == "ADJ" and any(c.dep_ == "auxpass" for c in tok.children)  # "be unblocked"
+        if tok.pos_ in {"VERB", "NOUN", "PROPN"} or passive_adjective:
             keys = ctx.cues.provisions.keys_for(tok) | grammatical_types(tok)
             if keys:
                 triggers.setdefault(tok.i, set()).update(keys)

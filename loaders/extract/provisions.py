@@ -45,6 +45,7 @@ PROVISION_ACTOR_KINDS: dict[str, frozenset[str]] = {
 # Types that, with no place named, concern the parties' own states ("links between them", "their prisoners").
 BETWEEN_STATES = {"UNBLOCK_TRANSPORT", "EXCHANGE_PRISONERS", "CEASEFIRE"}
 MAX_PARTIES = 4  # parties one clause of an agreement's text binds at most
+RECALL_CHARS = 400  # how far back a clause naming no one is quoted from
 
 
 PROVISION_RULE = "rule:provision"
@@ -138,6 +139,8 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
                     continue
                 found.add(key)
                 anchors = [m for m in everyone if m.entity_id in {bound, *obliged, *part}]
+                if in_text and not any(m.explicit for m in anchors):
+                    anchors += recalled(ctx, span, {bound, *obliged, *part})
                 ctx.add_provision(ptype, bound, obliged, part, [b.entity_id for b in benefits], span, anchors,
                                   0.7 if binding else 0.55, part_quals)
 
@@ -229,6 +232,18 @@ def provision_qualifiers(sent: Any, dates: list[str]) -> dict[str, Any]:
     quals: dict[str, Any] = {"deadline": dates[0]} if dates else {}
     quals.update(clause_qualifiers(sent.text))
     return quals
+
+
+def recalled(ctx: DocumentContext, span: Any, ids: set[str]) -> list[ResolvedMention]:
+    """A clause that names no one ("The Parties shall ...") is quoted from the last words before it that name
+    one of its parties, places or its agreement, when they are close enough to quote together."""
+    before = [m for m in ctx.res.mentions if m.explicit and m.entity_id in ids
+              and span.start_char - RECALL_CHARS <= m.start < span.start_char]
+    if not before:
+        return []
+    last = before[-1]
+    return [ResolvedMention(last.entity_id, span.start_char, span.start_char, "", span.start, span.start,
+                            "agreement:recalled", explicit=False, antecedent=last)]
 
 
 def parties_for(ctx: DocumentContext, ptype: str, parties: list[str]) -> list[str]:
