@@ -202,3 +202,15 @@ def test_news_article_quoting_one_clause_is_not_the_agreement(read):
     assert not by_rule(ex, "SIGNED") and not by_rule(ex, "PARTY_TO")
     assert not [p for p in ex.provisions if "clause" in p.qualifiers]
     assert not [e for e in ex.entities if e.kind == "Person"]  # no signature block to read people from
+
+
+def test_text_dated_like_a_lexicon_agreement_is_that_agreement(rules_processor: DocumentProcessor):
+    """With the default lexicon, a statement dated the day of a known one is that statement, not a new one."""
+    text = ("Joint Statement\n\nWe, the President of the French Republic A.B. Marchand and the Prime Minister of "
+            "the Kingdom of Belgium C.D. Peeters, met on October 6 in Prague and agreed as follows:\n\n"
+            "1. The Parties shall exchange all detainees.\n\n2. The Parties shall reopen all road links between "
+            "them.\n\nPrague, 6 October 2022\n")
+    ex = extractor(rules_processor, None)(text)
+    assert {r.object for r in ex.relations if r.predicate == "SIGNED"} == {"prague_statement_2022"}
+    assert {p.agreement for p in ex.provisions} == {"prague_statement_2022"}
+    assert {r.subject for r in ex.relations if r.predicate == "PARTY_TO"} >= {"france", "belgium"}

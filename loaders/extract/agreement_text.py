@@ -189,8 +189,10 @@ def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[Resolved
         span = ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
         if span is None:
             continue
+        surname = re.split(r"[.\s]", hit.group(0))[-1]  # how the text names the person afterwards
         entry = known_person(ctx, hit.group(0)) or LexiconEntity(
-            id=slugify(hit.group(0)), label=ACTOR, kind="Person", name=" ".join(hit.group(0).split()))
+            id=slugify(hit.group(0)), label=ACTOR, kind="Person", name=" ".join(hit.group(0).split()),
+            aliases=[surname])
         found.append(ctx.link(entry, span[0], span[-1], "agreement:initialled-name", hit.group(0)))
     return sorted(found, key=lambda m: m.start)
 
@@ -252,35 +254,58 @@ def block_signers(ctx: DocumentContext, block: list[tuple[int, int]], seen: set[
 
 def document_agreement(ctx: DocumentContext, title_at: int | None, title: str | None, when: str | None,
                        body_start: int) -> str:
-    """The agreement the text is: one named in its title, else the lexicon's agreement of that date, else a
-    new agreement named from its title (or its kind) and date."""
+    """The agreement the text is: the lexicon's one its title names, else the lexicon's one of its date, else
+    one its title names that discovery found, else a new agreement named from its title (or kind) and date.
+    The agreement is linked to the title (or the first word naming the genre), so that its facts are kept."""
+    named = []
     if title_at is not None and title is not None:
         named = [m for m in ctx.res.mentions if title_at <= m.start and m.end <= title_at + len(title)
                  and ctx.label(m.entity_id)[0] == AGR and len(ctx.res.entities[m.entity_id].name.split()) > 1]
-        if named:
-            return named[0].entity_id
-    noun = GENRE_WORD.search(title or ctx.doc.text[body_start : body_start + 400])
-    kind = AGREEMENT_NOUNS.get(noun.group(1).lower().split()[-1], "Statement") if noun else "Statement"
-    if when:
-        same_day = [e for e in ctx.lexicon.entities if e.label == AGR and e.date and e.date.isoformat() == when]
-        if len(same_day) == 1:
-            ctx.add_entity(same_day[0])
-            return same_day[0].id
+    if named and named[0].entity_id in ctx.lexicon.by_id:
+        return named[0].entity_id
+    noun = GENRE_WORD.search(title or ctx.doc.text[body_start:])
     heading = re.split(r"\s*[:|–—]\s+", title.strip())[0] if title else ""
+    anchor = anchor_span(ctx, title_at, heading, noun, body_start)
+    dated = lexicon_agreement(ctx, when)
+    if dated is not None and anchor is not None:
+        ctx.link(dated, anchor[0], anchor[-1], "agreement:dated")
+        return dated.id
+    if named:
+        return named[0].entity_id
     if heading.isupper():  # "DECREE OF THE PRESIDENT" -> "Decree of the President"
         heading = " ".join(w if w.lower() in SMALL_WORDS else w.capitalize() for w in heading.lower().split())
         heading = heading[0].upper() + heading[1:]
+    kind = AGREEMENT_NOUNS.get(noun.group(1).lower().split()[-1], "Statement") if noun else "Statement"
     kind_word = noun.group(1).capitalize() if noun else "Statement"
     name = heading or (f"{kind_word} of {when}" if when else kind_word)
     aliases = [f"{kind_word} of {when}"] if when and heading else []
     entry = LexiconEntity(id="agreement_" + slugify(name)[:60], label=AGR, kind=kind, name=name, aliases=aliases)
-    if title_at is not None and heading:
-        span = ctx.doc.char_span(title_at, title_at + len(heading), alignment_mode="expand")
-        if span is not None:
-            ctx.link(entry, span[0], span[-1], "agreement:title")
-            return entry.id
-    ctx.add_entity(entry)
+    if anchor is not None:
+        ctx.link(entry, anchor[0], anchor[-1], "agreement:title")
+    else:
+        ctx.add_entity(entry)
     return entry.id
+
+
+def anchor_span(ctx: DocumentContext, title_at: int | None, heading: str, noun: Any, body_start: int) -> Any:
+    """The words that name the agreement: its title, else the first word of its genre in the text."""
+    if title_at is not None and heading:
+        return ctx.doc.char_span(title_at, title_at + len(heading), alignment_mode="expand")
+    if noun is not None:
+        return ctx.doc.char_span(body_start + noun.start(1), body_start + noun.end(1), alignment_mode="expand")
+    return None
+
+
+def lexicon_agreement(ctx: DocumentContext, when: str | None) -> LexiconEntity | None:
+    """The one lexicon agreement dated the day of the text (or the day before: a text signed late at night
+    is dated by one side the next day)."""
+    if when is None or len(when) != 10:
+        return None
+    day = date.fromisoformat(when)
+    same = [e for e in ctx.lexicon.entities if e.label == AGR and e.date and 0 <= (day - e.date).days <= 1]
+    exact = [e for e in same if e.date == day]
+    found = exact or same
+    return found[0] if len(found) == 1 else None
 
 
 CEASEFIRE_TEXT = (
