@@ -214,3 +214,25 @@ def test_text_dated_like_a_lexicon_agreement_is_that_agreement(rules_processor: 
     assert {r.object for r in ex.relations if r.predicate == "SIGNED"} == {"prague_statement_2022"}
     assert {p.agreement for p in ex.provisions} == {"prague_statement_2022"}
     assert {r.subject for r in ex.relations if r.predicate == "PARTY_TO"} >= {"france", "belgium"}
+
+
+ARTICLE = """Sudan and South Sudan sign a deal on the Abyei Area
+
+Under the agreement signed on Monday, the African Union shall deploy a monitoring mission to the Abyei Area. \
+The mission's size is set at 1,200 personnel, 45 armoured personnel carriers and 210 vehicles. Its headquarters \
+will be located in Kadugli. The mission's term is two years, to be prolonged automatically for further one-year \
+periods unless a side objects three months in advance.
+
+The war between the two countries lasted 44 days in 2012, according to officials.
+"""
+
+
+def test_article_gives_the_size_seat_and_term_of_a_deployment_told_after_it(read):
+    ex = read(ARTICLE)
+    [deploy] = [p for p in ex.provisions if p.provision_type == "DEPLOY_FORCES"]
+    assert (deploy.obliges, deploy.concerns) == (["african_union"], ["abyei_area"])
+    assert {k: v for k, v in deploy.qualifiers.items() if k != "size" and k != "condition"} == {
+        "size_personnel": 1200, "size_armoured_personnel_carriers": 45, "size_vehicles": 210,
+        "headquarters": "Kadugli", "duration": "2 years", "renewal": "automatic", "renewal_period": "1 year",
+        "notice": "3 months"}  # and not the war's 44 days, told of something else
+    assert "clause" not in deploy.qualifiers

@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (importing a family registers its rules)
     provisions,
     stance,
     structure,
+    term_details,
     titles,
     verbs,
 )

@@ -40,11 +40,12 @@ RENEWAL = re.compile(
     r"\b(?:extended|renewed|prolonged)\s+automatically", re.IGNORECASE,
 )
 RENEWAL_PERIOD = re.compile(
-    rf"\b(?:further|subsequent|successive|additional)\s+(?P<n>{_NUMBER})[- ](?P<unit>year|month)\s+(?:periods?|terms?)",
+    rf"\b(?:further|subsequent|successive|additional|at|by|for)\s+(?:further\s+)?(?P<n>{_NUMBER})[- ]"
+    r"(?P<unit>year|month)\s+(?:periods?|terms?|intervals?)",
     re.IGNORECASE,
 )
 NOTICE = re.compile(
-    rf"\b(?P<n>{_NUMBER})\s+(?P<unit>month|week|day)s?(?:'|’)?\s+(?:before|prior\s+to|in\s+advance|notice)",
+    rf"\b(?P<n>{_NUMBER})\s+(?P<unit>month|week|day)s?(?:'|’)?\s+(?:before|prior\s+to|in\s+advance|advance|notice)",
     re.IGNORECASE,
 )
 CONDITION = re.compile(r"\b(?:unless|subject\s+to|provided\s+that|on\s+condition\s+that)\b[^.;:]*", re.IGNORECASE)
