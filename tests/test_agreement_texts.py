@@ -236,3 +236,51 @@ def test_article_gives_the_size_seat_and_term_of_a_deployment_told_after_it(read
         "headquarters": "Kadugli", "duration": "2 years", "renewal": "automatic", "renewal_period": "1 year",
         "notice": "3 months"}  # and not the war's 44 days, told of something else
     assert "clause" not in deploy.qualifiers
+
+
+STATEMENT = """Statement by the President of the Republic of Chad, the President of the Republic of Niger and the \
+President of the French Republic
+
+We, President of the Republic of Chad A. B. Doumro, President of the Republic of Niger C. D. Salifou and \
+President of the French Republic E. F. Laval, state the following:
+
+1. A complete ceasefire and a cessation of all hostilities in the border area is declared from 00:00 on \
+15 June 2023. The Republic of Chad and the Republic of Niger, hereinafter referred to as the Parties, shall stop \
+at their current positions.
+
+2. The town of Bol shall be returned to the Republic of Chad by 30 June 2023.
+
+3. A peacekeeping contingent of the French Republic consisting of 800 servicemen with small arms, 40 armoured \
+personnel carriers and 150 units of automobile and special equipment shall be deployed near the town of Bol.
+
+4. The term of stay of the peacekeeping contingent is 3 years with automatic extension for further 3-year \
+periods if none of the Parties declares 6 months before the expiration of the term its intention to terminate it.
+
+5. Exchange of prisoners of war and bodies of the dead shall be carried out.
+
+President of the Republic of Chad A. DOUMRO
+President of the Republic of Niger C. SALIFOU
+President of the French Republic E. LAVAL
+
+14 June 2023
+"""
+
+
+def test_statement_in_translated_style_with_defined_parties_and_passive_clauses(read):
+    ex = read(STATEMENT)
+    signed = by_rule(ex, "SIGNED")  # the closing block's "A. DOUMRO" is the same person as the opening's
+    assert set(signed) == {"a_b_doumro", "c_d_salifou", "e_f_laval"}, signed
+    assert signed["a_b_doumro"] == {"date": "2023-06-14", "role": "President"}
+    assert set(by_rule(ex, "PARTY_TO")) == {"chad", "niger", "france"}
+    [ceasefire] = clause(ex, "1")  # stated as declared, binding the two sides the text calls the Parties
+    assert (ceasefire.provision_type, ceasefire.obliges) == ("CEASEFIRE", ["chad", "niger"])
+    assert ceasefire.qualifiers["deadline"] == "2023-06-15"
+    [transfer] = clause(ex, "2")  # returned to Chad: by the other party
+    assert (transfer.provision_type, transfer.obliges, transfer.concerns) == ("TRANSFER_TERRITORY", ["niger"], ["bol"])
+    [deploy] = clause(ex, "3")
+    assert (deploy.provision_type, deploy.obliges) == ("DEPLOY_FORCES", ["france"])
+    assert (deploy.qualifiers["size_personnel"], deploy.qualifiers["size_vehicles"]) == (800, 150)
+    assert (deploy.qualifiers["duration"], deploy.qualifiers["renewal"]) == ("3 years", "automatic")
+    assert deploy.qualifiers["condition"].startswith("if none of the Parties")
+    [exchange] = clause(ex, "5")
+    assert (exchange.provision_type, exchange.obliges) == ("EXCHANGE_PRISONERS", ["chad", "niger"])

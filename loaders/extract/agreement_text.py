@@ -43,7 +43,7 @@ CLAUSE_MARK = re.compile(
 )
 BINDING = re.compile(r"\b(?:shall|undertakes?\s+to|agreed?\s+to|agrees\s+to|will|hereby)\b", re.IGNORECASE)
 REPORTING = re.compile(r"\b(?:said|told|according\s+to|reported|quoted|reads?:)\b", re.IGNORECASE)
-INITIALLED = re.compile(r"\b(?:[A-Z]\.\s?){1,3}[A-Z][a-z][\w'’-]+")
+INITIALLED = re.compile(r"\b(?:[A-Z]\.\s?){1,3}(?:[A-Z][a-z][\w'’-]+|[A-Z]{2,}[A-Z'’-]*\b)")
 OFFICE = re.compile(
     r"\b(?:Acting\s+|Interim\s+|First\s+|Deputy\s+|Vice[- ])?(?:President|Prime\s+Minister|Chairman|Chairperson|"
     r"Chair|Secretary[- ]General|Minister(?:\s+of\s+(?:Foreign\s+Affairs|Defen[cs]e))?|King|Emir|Chancellor|"
@@ -54,6 +54,10 @@ DATELINE = re.compile(
     rf"^[ \t]*(?:(?:Done|Signed|Adopted)\s+(?:at|in)\s+)?(?P<place>[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*)"
     rf"(?:,\s*|\s+on\s+)(?P<date>{DATE_TEXT})\.?[ \t]*$",
     re.MULTILINE,
+)
+DATE_LINE = re.compile(rf"^[ \t]*(?P<date>{DATE_TEXT})\.?[ \t]*$", re.MULTILINE)
+DEFINED_PARTIES = re.compile(
+    r"(?:hereinafter|hereafter)\s+(?:jointly\s+)?(?:referred\s+to\s+as|called)\s+(?:the\s+)?[\"“']?(?:Parties|Sides)"
 )
 PARTY_KINDS = {"State", "Organization", "Polity"}
 SMALL_WORDS = {"of", "the", "on", "and", "in", "for", "between", "to", "at", "by", "with"}
@@ -76,10 +80,16 @@ class AgreementText:
     place: str | None
     signers: list[Signer] = field(default_factory=list)
     clauses: list[tuple[int, str]] = field(default_factory=list)  # (character, clause number or letter)
+    defined: list[str] = field(default_factory=list)  # "X and Y, hereinafter referred to as the Parties"
 
     @property
     def parties(self) -> list[str]:
         return list(dict.fromkeys(s.party for s in self.signers if s.party))
+
+    @property
+    def bound(self) -> list[str]:
+        """Who "the Parties" of a clause are: those the text defines so, else every party."""
+        return self.defined or self.parties
 
     def covers(self, char: int) -> bool:
         return char >= self.body_start
@@ -116,7 +126,7 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
         len(BINDING.findall(body)) >= 2, bool(signature), bool(DATELINE.search(body)),
     ]
     structural = formula is not None or len(clauses) >= 2 or bool(signature)
-    reported = len(REPORTING.findall(body)) >= 2
+    reported = len(REPORTING.findall(body)) >= 2 and not (formula or signature)
     if not (title is not None or formula) or not structural or sum(signals) < 3 or reported:
         return None
     reference = ctx.published or latest_cited(body)
@@ -128,9 +138,21 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
         if root is not None:
             when = when or date_of(root, reference)
             place = place or next((m.text for m in clause_places(ctx, root)), None)
-    signers += block_signers(ctx, signature, {s.person.entity_id for s in signers})
+    seen = {s.person.entity_id for s in signers}
+    seen |= {fold(re.split(r"[.\s]", ctx.res.entities[s.person.entity_id].name)[-1]) for s in signers}
+    signers += block_signers(ctx, signature, seen)
     agreement = document_agreement(ctx, title_at, title, when, body_start)
-    return AgreementText(agreement, body_start, when, place, signers, clauses)
+    return AgreementText(agreement, body_start, when, place, signers, clauses, defined_parties(ctx, body_start))
+
+
+def defined_parties(ctx: DocumentContext, body_start: int) -> list[str]:
+    """The states or bodies named just before "hereinafter referred to as the Parties"."""
+    hit = DEFINED_PARTIES.search(ctx.doc.text, body_start)
+    if hit is None:
+        return []
+    start = max(ctx.doc.text.rfind(".", 0, hit.start()), ctx.doc.text.rfind("\n", 0, hit.start()), body_start)
+    return list(dict.fromkeys(m.entity_id for m in ctx.res.mentions if start <= m.start < hit.start()
+                              and m.explicit and ctx.kind(m.entity_id) in PARTY_KINDS))
 
 
 def is_title(line: str) -> bool:
@@ -166,12 +188,13 @@ def latest_cited(body: str) -> date | None:
 
 
 def dateline(ctx: DocumentContext, body_start: int, reference: date | None) -> tuple[str | None, str | None]:
-    """The signing date and place: a closing "Lenz, 3 May 2023" / "Done at X on ..." line."""
+    """The signing date and place: a closing "Lenz, 3 May 2023" / "Done at X on ..." line, or a date alone on
+    the closing lines."""
     found = [m for m in DATELINE.finditer(ctx.doc.text, body_start)]
-    if not found:
-        return None, None
-    last = found[-1]
-    return resolve_date(last.group("date"), reference), last.group("place").strip()
+    if found:
+        return resolve_date(found[-1].group("date"), reference), found[-1].group("place").strip()
+    alone = [m for m in DATE_LINE.finditer(ctx.doc.text, body_start)]
+    return (resolve_date(alone[-1].group("date"), reference) if alone else None), None
 
 
 def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[ResolvedMention]:
@@ -189,10 +212,10 @@ def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[Resolved
         span = ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
         if span is None:
             continue
-        surname = re.split(r"[.\s]", hit.group(0))[-1]  # how the text names the person afterwards
-        entry = known_person(ctx, hit.group(0)) or LexiconEntity(
-            id=slugify(hit.group(0)), label=ACTOR, kind="Person", name=" ".join(hit.group(0).split()),
-            aliases=[surname])
+        written = re.sub(r"\b([A-Z])([A-Z'’-]+)\b", lambda w: w.group(1) + w.group(2).lower(), hit.group(0))
+        surname = re.split(r"[.\s]", written)[-1]  # how the text names the person afterwards
+        entry = known_person(ctx, written) or LexiconEntity(
+            id=slugify(written), label=ACTOR, kind="Person", name=" ".join(written.split()), aliases=[surname])
         found.append(ctx.link(entry, span[0], span[-1], "agreement:initialled-name", hit.group(0)))
     return sorted(found, key=lambda m: m.start)
 
@@ -246,8 +269,9 @@ def block_signers(ctx: DocumentContext, block: list[tuple[int, int]], seen: set[
         for person in person_mentions(ctx, start, end):
             span = ctx.doc.char_span(start, end, alignment_mode="expand")
             signer = segment_signer(ctx, person, start, person.start, span)
-            if person.entity_id not in seen and span is not None:
-                seen.add(person.entity_id)
+            surname = fold(re.split(r"[.\s]", ctx.res.entities[person.entity_id].name)[-1])
+            if person.entity_id not in seen and surname not in seen and span is not None:
+                seen |= {person.entity_id, surname}
                 out.append(signer)
     return out
 

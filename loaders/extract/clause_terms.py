@@ -19,7 +19,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS)
 UNITS: tuple[tuple[str, str], ...] = (
     ("armoured_personnel_carriers", r"armou?red\s+personnel\s+carriers?|APCs?"),
     ("armoured_vehicles", r"armou?red\s+(?:combat\s+)?vehicles?"),
-    ("vehicles", r"(?:motor|military|special|transport|automobile)\s+vehicles?|vehicles?|trucks?"),
+    ("vehicles", r"(?:motor|military|special|transport|automobile)\s+vehicles?|vehicles?|trucks?"
+                 r"|units\s+of\s+(?:[\w-]+\s+){0,3}?(?:equipment|vehicles)"),
     ("personnel", r"(?:military\s+)?personnel|servicem[ae]n|troops|soldiers|peacekeepers|police\s+officers"),
     ("observers", r"observers|monitors"),
     ("helicopters", r"helicopters?"),
@@ -37,7 +38,8 @@ DURATION = re.compile(
 )
 RENEWAL = re.compile(
     r"\b(?:automatically|tacitly)\s+(?:be\s+)?(?:extended|renewed|prolonged)|"
-    r"\b(?:extended|renewed|prolonged)\s+automatically", re.IGNORECASE,
+    r"\b(?:extended|renewed|prolonged)\s+automatically|\bautomatic\s+(?:extension|renewal|prolongation)",
+    re.IGNORECASE,
 )
 RENEWAL_PERIOD = re.compile(
     rf"\b(?:further|subsequent|successive|additional|at|by|for)\s+(?:further\s+)?(?P<n>{_NUMBER})[- ]"
@@ -48,7 +50,10 @@ NOTICE = re.compile(
     rf"\b(?P<n>{_NUMBER})\s+(?P<unit>month|week|day)s?(?:'|’)?\s+(?:before|prior\s+to|in\s+advance|advance|notice)",
     re.IGNORECASE,
 )
-CONDITION = re.compile(r"\b(?:unless|subject\s+to|provided\s+that|on\s+condition\s+that)\b[^.;:]*", re.IGNORECASE)
+CONDITION = re.compile(
+    r"\b(?:unless|subject\s+to|provided\s+that|on\s+condition\s+that|if\s+(?:none|neither|no)\b)\b[^.;:]*",
+    re.IGNORECASE,
+)
 HEADQUARTERS = re.compile(
     r"\bheadquarters?\b[^.;]{0,40}?\b(?:in|at)\s+(?:the\s+)?(?P<where>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
     r"(?:\s+area)?)"

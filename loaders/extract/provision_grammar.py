@@ -176,14 +176,14 @@ def grammatical_types(tok: Any) -> set[str]:
 
 
 def takes_effect(tok: Any) -> bool:
-    """`The ceasefire took effect / came into force / began at midnight`: a ceasefire stated as done; and
+    """`The ceasefire took effect / came into force / began / is declared`: a ceasefire stated as done; and
     `the statement on a complete ceasefire`: the ceasefire as what a statement is about."""
     if tok.dep_ == "pobj" and tok.head.lower_ == "on" and topic_of(tok.head) is not None:
         return True
     verb = tok.head
     if tok.dep_ not in {"nsubj", "nsubjpass"} or verb.pos_ not in {"VERB", "AUX"}:
         return False
-    if verb.lemma_.lower() in {"begin", "start", "commence"}:
+    if verb.lemma_.lower() in {"begin", "start", "commence", "declare"}:
         return True
     return any(
         c.dep_ == "dobj" and c.lower_ == "effect" and verb.lemma_.lower() == "take"

@@ -80,6 +80,8 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
         return
     text = agreement_text(ctx)  # the document is an agreement's own text: its clauses are its terms
     in_text = text is not None and text.covers(sent.start_char)
+    if in_text:  # in its own clauses, "a complete ceasefire" is a term, not another agreement
+        agreements = [m for m in agreements if m.entity_id in ctx.lexicon.by_id or ctx.kind(m.entity_id) != "Ceasefire"]
     if agreements:
         agreement = agreements[0].entity_id
     elif text is not None and in_text:
@@ -97,12 +99,13 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
               if not naming_agreement(ctx, span.doc[at], agreements) and not past_act_date(span.doc[at])]
     all_dates = list(dict.fromkeys(iso for _, iso in dated_))
     quals = provision_qualifiers(span, all_dates)
-    if text is not None and in_text and (clause := text.clause_at(sent.start_char)):
-        quals["clause"] = clause
+    if text is not None and in_text and (label := text.clause_at(sent.start_char)):
+        quals["clause"] = label
     found: set[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = set()
     for index, types in sorted(triggers.items()):
         tok = span.doc[index]
-        binding = obliging(tok, span.text)
+        clause = text.clause_at(sent.start_char) if text is not None and in_text else None
+        binding = obliging(tok, span.text) or clause is not None  # a numbered clause states a term as it is
         if not (frame or binding or "CEASEFIRE" in types and takes_effect(tok)):
             continue  # neither bound by its own clause nor said to be part of an agreement
         bound = governing_agreement(ctx, tok, agreements) or agreement
@@ -115,8 +118,9 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
         by_parties = text is not None and in_text and (pending or names_the_parties(tok))
         for ptype in sorted(types):
             obliged = obliged_actors(ctx, tok, ptype, actors, benefits)
-            if text is not None and by_parties and text.parties and binding:
-                obliged = parties_for(ctx, ptype, text.parties)  # "the Parties shall ...", "We agreed to ..."
+            if text is not None and binding and (by_parties or not obliged) and text.bound:
+                # "the Parties shall ...", "We agreed to ...", "X shall be returned to Y": the parties but Y
+                obliged = parties_for(ctx, ptype, [p for p in text.bound if p not in {b.entity_id for b in benefits}])
             if ptype == "GUARANTEE_PASSAGE" and obliged and all(
                 ctx.label(a)[1] in PROVISION_ACTOR_KINDS["SECURE_CORRIDOR"] for a in obliged
             ):
