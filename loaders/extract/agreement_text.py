@@ -55,6 +55,12 @@ DATELINE = re.compile(
     rf"(?:,\s*|\s+on\s+)(?P<date>{DATE_TEXT})\.?[ \t]*$",
     re.MULTILINE,
 )
+DONE_AT = re.compile(
+    rf"\b(?:Done|Signed|Adopted)\s+(?:at|in)\s+(?P<place>[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*),?\s+(?:on\s+)?"
+    rf"(?:the\s+)?(?P<date>{DATE_TEXT})"
+)
+NAME_LINE = re.compile(r"^(?:[A-Z][a-zà-ÿ'’-]+\s+){1,3}[A-Z][a-zà-ÿ'’-]+$")
+NAME_AT = re.compile(r"(?:[A-Z][a-zà-ÿ'’-]+\s+){1,3}[A-Z][a-zà-ÿ'’-]+")
 DATE_LINE = re.compile(rf"^[ \t]*(?P<date>{DATE_TEXT})\.?[ \t]*$", re.MULTILINE)
 DEFINED_PARTIES = re.compile(
     r"(?:hereinafter|hereafter)\s+(?:jointly\s+)?(?:referred\s+to\s+as|called)\s+(?:the\s+)?[\"“']?(?:Parties|Sides)"
@@ -163,7 +169,12 @@ def is_title(line: str) -> bool:
 
 def signing_for(line: str) -> bool:
     """An office ("President of ...") or "For the Republic of X": what a signature's name is signed as."""
-    return bool(OFFICE.search(line)) or line.lower().startswith("for ")
+    return bool(OFFICE.search(line)) or line.lower().startswith(("for ", "on behalf of "))
+
+
+def name_line(line: str) -> bool:
+    """A line that is only a person's name ("Amara Diallo"), as under "For the Republic of X"."""
+    return NAME_LINE.match(line) is not None and not OFFICE.search(line) and not GENRE_WORD.search(line)
 
 
 def signature_block(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
@@ -171,11 +182,11 @@ def signature_block(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
     saying whom it signs for."""
     found = []
     for i, (start, line) in enumerate(lines):
-        if not INITIALLED.search(line):
-            continue
-        if signing_for(line):
+        named = INITIALLED.search(line) is not None
+        if named and signing_for(line):
             found.append((start, start + len(line)))
-        elif i and signing_for(lines[i - 1][1]) and not INITIALLED.search(lines[i - 1][1]):
+        elif (named or name_line(line)) and i and signing_for(lines[i - 1][1]) and not INITIALLED.search(
+                lines[i - 1][1]):
             found.append((lines[i - 1][0], start + len(line)))
     return found
 
@@ -190,7 +201,8 @@ def latest_cited(body: str) -> date | None:
 def dateline(ctx: DocumentContext, body_start: int, reference: date | None) -> tuple[str | None, str | None]:
     """The signing date and place: a closing "Lenz, 3 May 2023" / "Done at X on ..." line, or a date alone on
     the closing lines."""
-    found = [m for m in DATELINE.finditer(ctx.doc.text, body_start)]
+    found = [m for m in DATELINE.finditer(ctx.doc.text, body_start)] or [m for m in DONE_AT.finditer(ctx.doc.text,
+                                                                                                   body_start)]
     if found:
         return resolve_date(found[-1].group("date"), reference), found[-1].group("place").strip()
     alone = [m for m in DATE_LINE.finditer(ctx.doc.text, body_start)]
@@ -202,15 +214,18 @@ def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[Resolved
     "A.B.Name") the resolver left unnamed, made entities of the document."""
     found = [m for m in ctx.res.mentions if start <= m.start and m.end <= end and m.explicit
              and ctx.kind(m.entity_id) == "Person"]
-    for hit in INITIALLED.finditer(ctx.doc.text, start, end):
-        if any(m.start <= hit.start() < m.end for m in found):
+    text = ctx.doc.text
+    hits = list(INITIALLED.finditer(text, start, end))
+    line_at = text.rfind("\n", start, end) + 1
+    if not hits and not found and line_at > start and name_line(text[line_at:end].strip()):
+        hits = [m for m in [NAME_AT.match(text, line_at, end)] if m is not None]  # the name under "For X"
+    for hit in hits:
+        span = ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+        if span is None or any(m.start <= hit.start() < m.end for m in found):
             continue
-        covering = ctx.res.mention_at(ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand").start)
+        covering = ctx.res.mention_at(span.start)
         if covering is not None and ctx.kind(covering.entity_id) == "Person":
             found.append(covering)
-            continue
-        span = ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
-        if span is None:
             continue
         written = re.sub(r"\b([A-Z])([A-Z'’-]+)\b", lambda w: w.group(1) + w.group(2).lower(), hit.group(0))
         surname = re.split(r"[.\s]", written)[-1]  # how the text names the person afterwards
