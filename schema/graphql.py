@@ -265,12 +265,19 @@ class Provision:
     obliges_ids: strawberry.Private[list[str]]
     concerns_ids: strawberry.Private[list[str]]
     benefits_ids: strawberry.Private[list[str]]
+    through_ids: strawberry.Private[list[str]]
 
     @classmethod
-    def from_domain(cls, row: Row) -> Provision:
+    def from_domain(cls, row: Row, through: Sequence[str] = ()) -> Provision:
         return cls(id=strawberry.ID(row["id"]), type=row["type"], text=row.get("text"),
                    qualifiers=JSON(row.get("qualifiers") or {}), agreement_id=row["agreement"],
-                   obliges_ids=row["obliges"], concerns_ids=row["concerns"], benefits_ids=row["benefits"])
+                   obliges_ids=row["obliges"], concerns_ids=row["concerns"], benefits_ids=row["benefits"],
+                   through_ids=list(through))
+
+    @strawberry.field(description="When found for an actor through its units: the obliged armed forces or bodies "
+                      "that are part or members of it (empty when the provision obliges the actor itself).")
+    async def reached_through(self, info: Info) -> list[Entity]:
+        return await _entities(info, self.through_ids)
 
     @strawberry.field
     async def agreement(self, info: Info) -> Entity | None:
@@ -310,6 +317,8 @@ class Guarantee:
     agreement: Entity | None
     provision: Provision
     evidence: list[Evidence]
+    reached_through: Entity | None = strawberry.field(
+        default=None, description="When found for an actor through its units: the unit that guarantees.")
 
 
 # -- connections -----------------------------------------------------------------------------------------------------
@@ -569,9 +578,12 @@ class Query:
                  for k in keys if k["key"] in full]  # (one removed between the two reads is left out)
         return _connection(edges, total=total, following=remaining, size=size)
 
-    @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
+    @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity. "
+                      "`obliges` also finds the obligations of the actor's units (an armed force or body PART_OF or "
+                      "MEMBER_OF it), marked in `reachedThrough`; `throughUnits: false` turns that off.")
     def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
-                   obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
+                   obliges: str | None = None, concerns: str | None = None,
+                   through_units: bool = True) -> list[Provision]:
         wanted = _choice(type, PROVISION_TYPES, "provision type")
         ctx = _ctx(info)
         names = ctx.names() if any(v is not None for v in (agreement, obliges, concerns)) else None
@@ -579,6 +591,10 @@ class Query:
             field: _ids(names, value) if names else None
             for field, value in (("agreement", agreement), ("obliges", obliges), ("concerns", concerns))
         }
+        direct = filters["obliges"]
+        units = _units_of(ctx.reader, direct) if direct and through_units else set()
+        if direct is not None:
+            filters["obliges"] = direct | units
         rows = _provisions_for(ctx.reader, [wanted] if wanted else None, filters)
         keep = []
         for row in rows:
@@ -587,7 +603,8 @@ class Query:
             if all(ids is None or related[f] & ids for f, ids in filters.items()):
                 keep.append(row)
         keep.sort(key=lambda r: (r["agreement"], r["type"], r["id"]))
-        return [Provision.from_domain(r) for r in keep]
+        return [Provision.from_domain(r, [] if direct is None or direct & set(r["obliges"]) else
+                                      sorted(units & set(r["obliges"]))) for r in keep]
 
     @strawberry.field(
         description="Who guarantees which corridor under which agreement (GUARANTEE_PASSAGE and SECURE_CORRIDOR "
@@ -595,10 +612,12 @@ class Query:
         "corridor connects or is named after (\"Nakhchivan\" finds the route to Nakhchivan)."
     )
     async def guarantees(self, info: Info, corridor: str | None = None, guarantor: str | None = None,
-                         agreement: str | None = None) -> list[Guarantee]:
+                         agreement: str | None = None, through_units: bool = True) -> list[Guarantee]:
         ctx = _ctx(info)
         names = ctx.names() if any(v is not None for v in (corridor, guarantor, agreement)) else None
         guarantors = _ids(names, guarantor) if names else None
+        units = _units_of(ctx.reader, guarantors) if guarantors and through_units else set()
+        guarantors = guarantors | units if guarantors is not None else None
         agreements = _ids(names, agreement) if names else None
         places: set[str] | None = None
         if names is not None and corridor is not None:
@@ -623,7 +642,8 @@ class Query:
                      for row, _, _ in found}
         items = [Guarantee(provision_type=row["type"], guarantor=entity[g], corridor=entity[c],
                            agreement=entity[row["agreement"]], provision=provision[row["id"]][0],
-                           evidence=provision[row["id"]][1]) for row, g, c in found]
+                           evidence=provision[row["id"]][1], reached_through=entity[g] if g in units else None)
+                 for row, g, c in found]
 
         def order(g: Guarantee) -> tuple[str, ...]:
             return (g.guarantor.name if g.guarantor else "", g.corridor.name if g.corridor else "",
@@ -714,6 +734,21 @@ class Query:
     async def document(self, info: Info, id: strawberry.ID) -> Document | None:
         row = await _ctx(info).loaders.document.load(str(id))
         return Document.from_domain(row) if row else None
+
+
+def _units_of(reader: GraphReader, ids: set[str], depth: int = 2) -> set[str]:
+    """Armed forces and bodies that are part or members of the actors, and theirs in turn (`depth` levels):
+    the Russian peacekeepers and border troops of Russia."""
+    found: set[str] = set()
+    frontier = set(ids)
+    for _ in range(depth):
+        if not frontier:
+            break
+        rows = [r for p in ("PART_OF", "MEMBER_OF") for r in reader.relations(None, p, sorted(frontier))]
+        actors = {e["id"] for r in rows for e in r["ends"] if e.get("label") == "Actor"}  # not its places
+        frontier = {r["s"] for r in rows} & actors - found - ids
+        found |= frontier
+    return found
 
 
 def _provisions_for(reader: GraphReader, types: Sequence[str] | None,
