@@ -284,3 +284,60 @@ def test_statement_in_translated_style_with_defined_parties_and_passive_clauses(
     assert deploy.qualifiers["condition"].startswith("if none of the Parties")
     [exchange] = clause(ex, "5")
     assert (exchange.provision_type, exchange.obliges) == ("EXCHANGE_PRISONERS", ["chad", "niger"])
+
+
+PROTOCOL = """Protocol on the results of consultations of the Contact Group on joint steps towards a settlement in the \
+eastern districts of the Republic of Mali
+
+The Contact Group, consisting of representatives of the Republic of Mali, the Republic of Niger and the African \
+Union, reached an understanding on the following steps:
+
+1. Ensure an immediate bilateral cessation of the use of weapons.
+
+2. Release immediately all hostages and unlawfully detained persons.
+
+Participants of the Contact Group:
+
+Former President of the Republic of Mali S. K. Traore
+
+Ambassador of the Republic of Niger to the Republic of Mali M. Yu. Abdou
+
+B. V. Sangare
+
+Bamako, 5 September 2024
+"""
+
+DECREE_SIGNED_BELOW = """Decree of the President of the Republic of Mali on the Return of Displaced Persons
+
+In order to ensure the safe return of the population, I decree:
+
+1. The Government of Mali shall ensure the return of displaced persons to the town of Gao by 1 September 2024.
+
+2. This Decree enters into force on the day of its official publication.
+
+Amara Diallo
+President of the Republic of Mali
+
+Bamako, 7 July 2024
+"""
+
+
+def test_protocol_signed_by_participants_of_a_contact_group(read):
+    ex = read(PROTOCOL)
+    signed = by_rule(ex, "SIGNED")  # two-letter initials, an office over the name, a name alone
+    assert set(signed) == {"s_k_traore", "m_yu_abdou", "b_v_sangare"}, signed
+    assert signed["m_yu_abdou"]["role"] == "Ambassador" and "role" not in signed["b_v_sangare"]
+    assert set(by_rule(ex, "PARTY_TO")) == {"mali", "niger"}  # an ambassador of Niger to Mali signs for Niger
+    [release] = clause(ex, "2")  # an imperative clause is a term too, binding the parties
+    assert (release.provision_type, set(release.obliges)) == ("EXCHANGE_PRISONERS", {"mali", "niger"})
+
+
+def test_decree_with_the_name_over_the_office(read):
+    ex = read(DECREE_SIGNED_BELOW)
+    [agreement] = [e for e in ex.entities if e.label == "Agreement"]
+    assert by_rule(ex, "SIGNED") == {"amara_diallo": {"date": "2024-07-07", "place": "Bamako", "role": "President"}}
+    assert set(by_rule(ex, "PARTY_TO")) == {"mali"}
+    [ret] = clause(ex, "1")
+    assert (ret.provision_type, ret.agreement, ret.obliges, ret.concerns) == (
+        "RETURN_DISPLACED", agreement.id, ["mali"], ["gao"])
+    assert not clause(ex, "2")

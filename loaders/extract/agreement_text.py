@@ -28,7 +28,7 @@ from .vocabulary import ACTOR, AGR
 # Head nouns that make a text an agreement's own when its title or opening names one.
 GENRE_NOUNS = {
     "statement", "declaration", "agreement", "memorandum", "decree", "protocol", "treaty", "communique",
-    "communiqué", "accord", "convention", "joint statement",
+    "communiqué", "accord", "convention", "joint statement", "initiative",
 }
 GENRE_WORD = re.compile(r"\b(" + "|".join(sorted(GENRE_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 WE_FORMULA = re.compile(r"(?:^|\n)[ \t]*(?P<we>We),\s+(?:the\s+)?[A-Z]")
@@ -43,11 +43,12 @@ CLAUSE_MARK = re.compile(
 )
 BINDING = re.compile(r"\b(?:shall|undertakes?\s+to|agreed?\s+to|agrees\s+to|will|hereby)\b", re.IGNORECASE)
 REPORTING = re.compile(r"\b(?:said|told|according\s+to|reported|quoted|reads?:)\b", re.IGNORECASE)
-INITIALLED = re.compile(r"\b(?:[A-Z]\.\s?){1,3}(?:[A-Z][a-z][\w'’-]+|[A-Z]{2,}[A-Z'’-]*\b)")
+INITIALLED = re.compile(r"\b(?:[A-Z][a-z]?\.\s?){1,3}(?:[A-Z][a-z][\w'’-]+|[A-Z]{2,}[A-Z'’-]*\b)")
 OFFICE = re.compile(
     r"\b(?:Acting\s+|Interim\s+|First\s+|Deputy\s+|Vice[- ])?(?:President|Prime\s+Minister|Chairman|Chairperson|"
     r"Chair|Secretary[- ]General|Minister(?:\s+of\s+(?:Foreign\s+Affairs|Defen[cs]e))?|King|Emir|Chancellor|"
-    r"Head\s+of\s+State|Commander(?:-in-Chief)?|Special\s+Representative|High\s+Representative|Envoy|Governor)\b"
+    r"Head\s+of\s+State|Commander(?:-in-Chief)?|Special\s+Representative|High\s+Representative|Envoy|Governor|"
+    r"Ambassador|Representative|Plenipotentiary|Head\s+of\s+(?:the\s+)?Delegation)\b"
 )
 DATE_TEXT = r"\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},\s+\d{4}"
 DATELINE = re.compile(
@@ -126,7 +127,7 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
     body_start = formula.start("we") if formula else min([c for c, _ in clauses[:1]] + [title_at or 0])
     body = text[body_start:]
     after = max([body_start + 1] + [c for c, _ in clauses])  # the signature block closes the text
-    signature = signature_block([(s, line) for s, line in lines[-TAIL_LINES:] if s >= after])
+    signature = signature_block(ctx, [(s, line) for s, line in lines[-TAIL_LINES:] if s >= after])
     signals = [
         formula is not None, bool(PARTIES_WORDS.search(body)), len(clauses) >= 2,
         len(BINDING.findall(body)) >= 2, bool(signature), bool(DATELINE.search(body)),
@@ -164,7 +165,7 @@ def defined_parties(ctx: DocumentContext, body_start: int) -> list[str]:
 def is_title(line: str) -> bool:
     """A heading that names an agreement: short, no closing full stop, an agreement noun among its words."""
     words = line.split()
-    return 0 < len(words) <= 24 and not line.rstrip().endswith(".") and GENRE_WORD.search(line) is not None
+    return 0 < len(words) <= 45 and not line.rstrip().endswith(".") and GENRE_WORD.search(line) is not None
 
 
 def signing_for(line: str) -> bool:
@@ -177,17 +178,27 @@ def name_line(line: str) -> bool:
     return NAME_LINE.match(line) is not None and not OFFICE.search(line) and not GENRE_WORD.search(line)
 
 
-def signature_block(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
-    """(start, end) of each signature: a line with an initialled name and an office, or a name under a line
-    saying whom it signs for."""
+def signature_block(ctx: DocumentContext, lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(start, end) of each signature among the closing lines: an office and a name on one line; a name under
+    (or over) a line saying whom it signs for; an initialled name alone."""
+    def named(at: int, line: str) -> bool:
+        return INITIALLED.search(line) is not None or any(
+            at <= m.start < at + len(line) and ctx.kind(m.entity_id) == "Person" for m in ctx.res.mentions)
+
     found = []
     for i, (start, line) in enumerate(lines):
-        named = INITIALLED.search(line) is not None
-        if named and signing_for(line):
+        before = lines[i - 1] if i else None
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        if named(start, line) and signing_for(line):
             found.append((start, start + len(line)))
-        elif (named or name_line(line)) and i and signing_for(lines[i - 1][1]) and not INITIALLED.search(
-                lines[i - 1][1]):
-            found.append((lines[i - 1][0], start + len(line)))
+        elif not (named(start, line) or name_line(line)):
+            continue
+        elif before and signing_for(before[1]) and not named(*before):
+            found.append((before[0], start + len(line)))
+        elif after and signing_for(after[1]) and not named(*after) and not after[1].lower().startswith("for "):
+            found.append((start, after[0] + len(after[1])))  # "A.B. Name" over "President of X"
+        elif INITIALLED.fullmatch(line):
+            found.append((start, start + len(line)))
     return found
 
 
@@ -216,9 +227,9 @@ def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[Resolved
              and ctx.kind(m.entity_id) == "Person"]
     text = ctx.doc.text
     hits = list(INITIALLED.finditer(text, start, end))
-    line_at = text.rfind("\n", start, end) + 1
-    if not hits and not found and line_at > start and name_line(text[line_at:end].strip()):
-        hits = [m for m in [NAME_AT.match(text, line_at, end)] if m is not None]  # the name under "For X"
+    if not hits and not found and "\n" in text[start:end]:  # a name alone on its line, under "For X" or over an office
+        lines = [m for m in re.finditer(r"[^\n]+", text[start:end]) if name_line(m.group(0).strip())]
+        hits = [m for line in lines[:1] if (m := NAME_AT.search(text, start + line.start(), start + line.end()))]
     for hit in hits:
         span = ctx.doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
         if span is None or any(m.start <= hit.start() < m.end for m in found):
@@ -248,7 +259,10 @@ def segment_signer(ctx: DocumentContext, person: ResolvedMention, start: int, en
     bodies = [m for m in ctx.res.mentions if start <= m.start and m.end <= end and m.entity_id != person.entity_id
               and ctx.label(m.entity_id)[0] == ACTOR and ctx.kind(m.entity_id) in PARTY_KINDS]
     office = OFFICE.search(ctx.doc.text, start, end)
-    party = bodies[-1].entity_id if bodies else None
+    # "Ambassador of X to Y" signs for X: the body right after the office, else the last one named
+    after_office = [m for m in bodies if office is not None and m.start >= office.end()]
+    chosen = after_office or bodies[-1:]
+    party = chosen[0].entity_id if chosen else None
     if party is None:
         lex = ctx.lexicon.by_id.get(person.entity_id)
         party = next((o.entity for o in (lex.leads if lex else []) if o.entity in ctx.lexicon.by_id), None)
@@ -283,7 +297,7 @@ def block_signers(ctx: DocumentContext, block: list[tuple[int, int]], seen: set[
     for start, end in block:
         for person in person_mentions(ctx, start, end):
             span = ctx.doc.char_span(start, end, alignment_mode="expand")
-            signer = segment_signer(ctx, person, start, person.start, span)
+            signer = segment_signer(ctx, person, start, end, span)
             surname = fold(re.split(r"[.\s]", ctx.res.entities[person.entity_id].name)[-1])
             if person.entity_id not in seen and surname not in seen and span is not None:
                 seen |= {person.entity_id, surname}
