@@ -341,3 +341,13 @@ def test_decree_with_the_name_over_the_office(read):
     assert (ret.provision_type, ret.agreement, ret.obliges, ret.concerns) == (
         "RETURN_DISPLACED", agreement.id, ["mali"], ["gao"])
     assert not clause(ex, "2")
+
+
+def test_parties_the_text_defines_are_parties_without_a_signature_block(read):
+    text = ("Agreement on the Reopening of the Border\n\nThe Republic of Mali and the Republic of Senegal, hereinafter "
+            "referred to as the Parties, have agreed as follows:\n\n1. The Parties shall reopen the road between the "
+            "town of Kayes and the town of Tambacounda.\n\n2. The Parties shall exchange all detainees.\n")
+    ex = read(text)
+    assert set(by_rule(ex, "PARTY_TO")) == {"mali", "senegal"} and not by_rule(ex, "SIGNED")
+    [exchange] = clause(ex, "2")
+    assert (exchange.provision_type, exchange.obliges) == ("EXCHANGE_PRISONERS", ["mali", "senegal"])

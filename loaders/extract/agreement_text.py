@@ -87,7 +87,11 @@ class AgreementText:
     place: str | None
     signers: list[Signer] = field(default_factory=list)
     clauses: list[tuple[int, str]] = field(default_factory=list)  # (character, clause number or letter)
-    defined: list[str] = field(default_factory=list)  # "X and Y, hereinafter referred to as the Parties"
+    defining: list[ResolvedMention] = field(default_factory=list)  # "X and Y, hereinafter ... the Parties"
+
+    @property
+    def defined(self) -> list[str]:
+        return [m.entity_id for m in self.defining]
 
     @property
     def parties(self) -> list[str]:
@@ -152,14 +156,15 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
     return AgreementText(agreement, body_start, when, place, signers, clauses, defined_parties(ctx, body_start))
 
 
-def defined_parties(ctx: DocumentContext, body_start: int) -> list[str]:
-    """The states or bodies named just before "hereinafter referred to as the Parties"."""
+def defined_parties(ctx: DocumentContext, body_start: int) -> list[ResolvedMention]:
+    """The mentions of the states or bodies named just before "hereinafter referred to as the Parties"."""
     hit = DEFINED_PARTIES.search(ctx.doc.text, body_start)
     if hit is None:
         return []
     start = max(ctx.doc.text.rfind(".", 0, hit.start()), ctx.doc.text.rfind("\n", 0, hit.start()), body_start)
-    return list(dict.fromkeys(m.entity_id for m in ctx.res.mentions if start <= m.start < hit.start()
-                              and m.explicit and ctx.kind(m.entity_id) in PARTY_KINDS))
+    named = [m for m in ctx.res.mentions if start <= m.start < hit.start() and m.explicit
+             and ctx.kind(m.entity_id) in PARTY_KINDS]
+    return [m for i, m in enumerate(named) if all(m.entity_id != o.entity_id for o in named[:i])]
 
 
 def is_title(line: str) -> bool:
@@ -386,7 +391,8 @@ NEWS_TEXT = (
                                            "agreement_joint_statement_on_the_cessation_of_hostilities"))])
 def agreement_signatory(ctx: DocumentContext) -> None:
     """Each person of the opening formula or the signature block signed the text; the state or body they
-    lead or represent is a party to it; both on the signing date and at the signing place."""
+    lead or represent is a party to it, as are those the text calls "the Parties"; on the signing date and at
+    the signing place."""
     found = agreement_text(ctx)
     if found is None:
         return
@@ -401,3 +407,6 @@ def agreement_signatory(ctx: DocumentContext) -> None:
             anchors = [signer.person] + [m for m in ctx.res.mentions if m.entity_id == signer.party
                                          and signer.span.start_char <= m.start < signer.span.end_char]
             ctx.add_fact("PARTY_TO", signer.party, found.agreement, signer.span, anchors, qualifiers=when)
+    for m in found.defining:  # "X and Y, hereinafter referred to as the Parties"
+        if ctx.fits("PARTY_TO", m.entity_id, found.agreement):
+            ctx.add_fact("PARTY_TO", m.entity_id, found.agreement, ctx.doc[m.token_start].sent, [m], qualifiers=when)
