@@ -149,6 +149,8 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
         if root is not None:
             when = when or date_of(root, reference)
             place = place or next((m.text for m in clause_places(ctx, root)), None)
+    if when is not None and reference is None and when[:4] not in text:
+        when = None  # a day with no year, in a text that gives none: the year is unknown
     seen = {s.person.entity_id for s in signers}
     seen |= {fold(re.split(r"[.\s]", ctx.res.entities[s.person.entity_id].name)[-1]) for s in signers}
     signers += block_signers(ctx, signature, seen)
@@ -410,3 +412,29 @@ def agreement_signatory(ctx: DocumentContext) -> None:
     for m in found.defining:  # "X and Y, hereinafter referred to as the Parties"
         if ctx.fits("PARTY_TO", m.entity_id, found.agreement):
             ctx.add_fact("PARTY_TO", m.entity_id, found.agreement, ctx.doc[m.token_start].sent, [m], qualifiers=when)
+
+
+MEETING_TEXT = (
+    "Joint Statement\n\nWe, the President of the Republic of Azerbaijan I.H. Aliyev and the Prime Minister of the "
+    "Republic of Armenia N.V. Pashinyan, met on October 6 in Prague and agreed as follows:\n\n"
+    "1. The Parties shall exchange all detainees.\n\n2. The Parties shall reopen all road links between them.\n"
+)
+
+
+@rule("rule:agreement-meeting", family="agreement-text", stage=Stage.CLOSING, order=50, produces={"RESULTED_IN"},
+      confidence=0.7,
+      examples=[Example(MEETING_TEXT, ("prague_summit_2022", "RESULTED_IN", "agreement_joint_statement"))],
+      counterexamples=[Example("Ilham Aliyev and Nikol Pashinyan met on October 6 in Prague. They agreed to "
+                               "exchange all detainees.",
+                               ("prague_summit_2022", "RESULTED_IN", "agreement_joint_statement"))])
+def agreement_meeting(ctx: DocumentContext) -> None:
+    """"We, ..., met in X and agreed": the meeting the signers attended, in the text's own opening, gave it."""
+    found = agreement_text(ctx)
+    if found is None:
+        return
+    signers = {s.person.entity_id for s in found.signers}
+    opening = {s.span.start_char for s in found.signers}
+    for f in list(ctx.facts):
+        if (f.predicate == "PARTICIPATED_IN" and f.subject in signers and f.sent.start_char in opening
+                and ctx.kind(f.object) == "Meeting" and ctx.fits("RESULTED_IN", f.object, found.agreement)):
+            ctx.add_fact("RESULTED_IN", f.object, found.agreement, f.sent, f.anchors)
