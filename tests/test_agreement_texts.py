@@ -351,3 +351,12 @@ def test_parties_the_text_defines_are_parties_without_a_signature_block(read):
     assert set(by_rule(ex, "PARTY_TO")) == {"mali", "senegal"} and not by_rule(ex, "SIGNED")
     [exchange] = clause(ex, "2")
     assert (exchange.provision_type, exchange.obliges) == ("EXCHANGE_PRISONERS", ["mali", "senegal"])
+
+
+def test_report_of_a_signing_with_its_terms_is_not_the_agreement(read):
+    text = ("Chad and Niger sign statement ending the border war\n\nPresident A. B. Doumro of Chad and President "
+            "C. D. Salifou of Niger signed the statement in Bamako on 3 May 2023.\n\nChad will withdraw its forces "
+            "from the town of Bol by 20 May 2023. Both sides will exchange all prisoners of war.\n")
+    ex = read(text)
+    assert not by_rule(ex, "SIGNED") and not by_rule(ex, "PARTY_TO")
+    assert not [p for p in ex.provisions if "clause" in p.qualifiers]

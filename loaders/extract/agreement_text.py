@@ -33,7 +33,8 @@ GENRE_NOUNS = {
 GENRE_WORD = re.compile(r"\b(" + "|".join(sorted(GENRE_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 WE_FORMULA = re.compile(r"(?:^|\n)[ \t]*(?P<we>We),\s+(?:the\s+)?[A-Z]")
 PARTIES_WORDS = re.compile(
-    r"\b(?:(?:the|both|two)\s+(?:High\s+Contracting\s+)?(?:[Pp]arties|[Ss]ides)|(?:each|either)\s+(?:[Pp]arty|[Ss]ide))"
+    r"\b(?:(?:[Tt]he|[Bb]oth|[Tt]wo)\s+(?:High\s+Contracting\s+)?(?:[Pp]arties|[Ss]ides)|(?:[Ee]ach|[Ee]ither)\s+"
+    r"(?:[Pp]arty|[Ss]ide))"
     r"\b"
 )
 CLAUSE_MARK = re.compile(
@@ -69,6 +70,7 @@ DEFINED_PARTIES = re.compile(
 PARTY_KINDS = {"State", "Organization", "Polity"}
 SMALL_WORDS = {"of", "the", "on", "and", "in", "for", "between", "to", "at", "by", "with"}
 TAIL_LINES = 14  # the closing lines searched for a signature block
+SIGNATURE_WORDS = 14  # a signature's line is short: an office and a name, no paragraph
 
 
 @dataclass
@@ -193,6 +195,7 @@ def signature_block(ctx: DocumentContext, lines: list[tuple[int, str]]) -> list[
             at <= m.start < at + len(line) and ctx.kind(m.entity_id) == "Person" for m in ctx.res.mentions)
 
     found = []
+    lines = [(at, line) for at, line in lines if len(line.split()) <= SIGNATURE_WORDS and line[-1] not in ".!?:"]
     for i, (start, line) in enumerate(lines):
         before = lines[i - 1] if i else None
         after = lines[i + 1] if i + 1 < len(lines) else None
