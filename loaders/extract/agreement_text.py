@@ -122,6 +122,8 @@ def agreement_text(ctx: DocumentContext) -> AgreementText | None:
 
 
 def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
+    """Genre first (a title or "We, ..." opening, some structure, at least three signs of the genre, not a
+    report of it), then the date and place, the signers and the agreement the text is."""
     text = ctx.doc.text
     lines = [(m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.group(0).strip())
              for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
