@@ -321,6 +321,25 @@ class Guarantee:
         default=None, description="When found for an actor through its units: the unit that guarantees.")
 
 
+@strawberry.type(description="An agreement with its signatories, parties and provisions in clause order.")
+class AgreementSummary:
+    agreement: Entity
+    kind: str
+    date: str | None = strawberry.field(description="The signing date its signatures (or parties) give.")
+    signatories: list[Relation] = strawberry.field(description="SIGNED relations, with their evidence.")
+    parties: list[Relation] = strawberry.field(description="PARTY_TO relations, with their evidence.")
+    provisions: list[Provision] = strawberry.field(
+        description="In the order of their clauses (`qualifiers.clause`), then by type.")
+
+
+def _clause_order(row: Row) -> tuple[int, int, str, str, str]:
+    """1, 2, ... 10 before a, b, ...; provisions with no clause last."""
+    clause = str((row.get("qualifiers") or {}).get("clause") or "")
+    if clause.isdigit():
+        return 0, int(clause), "", row["type"], row["id"]
+    return (1 if clause else 2), 0, clause, row["type"], row["id"]
+
+
 # -- connections -----------------------------------------------------------------------------------------------------
 @strawberry.type
 class PageInfo:
@@ -605,6 +624,39 @@ class Query:
         keep.sort(key=lambda r: (r["agreement"], r["type"], r["id"]))
         return [Provision.from_domain(r, [] if direct is None or direct & set(r["obliges"]) else
                                       sorted(units & set(r["obliges"]))) for r in keep]
+
+    @strawberry.field(description="Agreements named so (id, name or alias), or the first ones by name, with their "
+                      "kind, signing date, signatories, parties and provisions in clause order.")
+    def agreements(self, info: Info, name: str | None = None,
+                   first: int | None = DEFAULT_PAGE) -> list[AgreementSummary]:
+        ctx = _ctx(info)
+        size = _page_size(first)
+        names = ctx.names()
+        if name is not None:
+            rows = names.fetch(sorted(_ids(names, name) or ()))
+        else:
+            rows = names.fetch(eid for _, eid in ctx.reader.entity_keys_page("Agreement", None, first=size)[2])
+        rows = [r for r in rows if r["label"] == "Agreement"][:size]
+        ids = [r["id"] for r in rows]
+        if not ids:
+            return []
+        facts: dict[tuple[str, str], list[Row]] = {}
+        for predicate in ("SIGNED", "PARTY_TO"):
+            for rel in ctx.reader.relations(None, predicate, ids):
+                facts.setdefault((predicate, rel["o"]), []).append(rel)
+        terms: dict[str, list[Row]] = {}
+        for prov in ctx.reader.provisions(None, role="agreement", ids=ids):
+            terms.setdefault(prov["agreement"], []).append(prov)
+        out = []
+        for row in rows:
+            signed, parties = facts.get(("SIGNED", row["id"]), []), facts.get(("PARTY_TO", row["id"]), [])
+            dates = [str(r["qualifiers"]["date"]) for r in signed + parties if r["qualifiers"].get("date")]
+            out.append(AgreementSummary(
+                agreement=Entity.from_domain(row), kind=row["kind"], date=min(dates) if dates else None,
+                signatories=[Relation.from_domain(r) for r in sorted(signed, key=lambda r: r["s"])],
+                parties=[Relation.from_domain(r) for r in sorted(parties, key=lambda r: r["s"])],
+                provisions=[Provision.from_domain(p) for p in sorted(terms.get(row["id"], []), key=_clause_order)]))
+        return out
 
     @strawberry.field(
         description="Who guarantees which corridor under which agreement (GUARANTEE_PASSAGE and SECURE_CORRIDOR "

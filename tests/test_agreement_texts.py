@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import extractor
 
+from conflictkg.api import Settings, create_app
+from conflictkg.graph.falkor import FalkorStore
 from conflictkg.loaders.lexicon import BASE_LEXICON, DEFAULT_LEXICON, Lexicon
 from conflictkg.loaders.pipeline import DocumentProcessor
 from conflictkg.schema.models import Extraction, Provision
@@ -360,3 +363,29 @@ def test_report_of_a_signing_with_its_terms_is_not_the_agreement(read):
     ex = read(text)
     assert not by_rule(ex, "SIGNED") and not by_rule(ex, "PARTY_TO")
     assert not [p for p in ex.provisions if "clause" in p.qualifiers]
+
+
+def test_agreements_root_field_lists_signatories_parties_and_clauses_in_order(
+        rules_processor: DocumentProcessor, tmp_path: Path) -> None:
+    from test_api import AppClient
+
+    ex = extractor(rules_processor, date(2024, 6, 1), doc_id="ceasefire.txt")(CEASEFIRE)
+    store = FalkorStore(tmp_path / "kg")
+    try:
+        store.ensure_schema()
+        store.write_extractions([ex])
+        http = AppClient(create_app(store, settings=Settings()))
+        query = ('{ agreements(name: "Joint Statement on the Cessation of Hostilities in the Abyei Area") { kind date '
+                 "agreement { id } signatories { subject { id } qualifiers evidence { quote } } "
+                 "parties { subject { id } } provisions { type qualifiers } } }")
+        answer = http.post("/graphql", json={"query": query}).json()
+    finally:
+        store.close()
+    assert not answer.get("errors"), answer
+    [found] = answer["data"]["agreements"]
+    assert (found["agreement"]["id"], found["kind"], found["date"]) == (CEASEFIRE_ID, "Statement", "2023-05-03")
+    assert [s["subject"]["id"] for s in found["signatories"]] == ["e_l_strand", "p_hallin", "t_k_morvan"]
+    assert all(s["evidence"] and s["qualifiers"]["place"] == "Addis Ababa" for s in found["signatories"])
+    assert {p["subject"]["id"] for p in found["parties"]} == {"sudan", "south_sudan", "african_union"}
+    clauses = [p["qualifiers"].get("clause") for p in found["provisions"]]
+    assert clauses == sorted(clauses, key=int) and clauses[0] == "1" and clauses[-1] == "6", clauses
