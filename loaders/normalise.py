@@ -46,7 +46,7 @@ _BOILERPLATE = re.compile(
     r"|(?:read|see)\s+(?:more|also)\b.{0,120}"
     r"|follow\s+us\b.{0,120}"
     r"|(?:click\s+here|sign\s+up)\b.{0,150}"
-    r"|(?:©|\(c\)|copyright\b).{0,150}"
+    r"|(?:©|\(c\)(?=\s*(?:\d{4}|\S+\s*$))|copyright\b).{0,150}"  # not a clause lettered (c)
     r"|.{0,150}\ball rights reserved\b.{0,50}"
     r"|(?:nb\.?\s+)?(?:this|the)\s+article\s+(?:was|is|has been)\s+(?:first\s+|originally\s+)?(?:re)?published\b"
     r".{0,200}"

@@ -1,4 +1,5 @@
-"""The root fields: queries (entities, relations, provisions, guarantees, timeline, path, documents) and mutations.
+"""The root fields: queries (entities, relations, provisions, agreements, guarantees, timeline, path, documents) and
+mutations.
 
 Expected failures are `APIError`s (shown to the client) or typed results (`EntityNotFound`, `NoPath`); anything
 else is masked as "Unexpected error.".
@@ -21,6 +22,7 @@ from conflictkg.schema.ontology import ENTITY_LABELS, LABEL_KINDS, PROVISION_TYP
 from .context import NameLookup, Reads, Row, TextDocument
 from .pagination import DEFAULT_PAGE, Connection, Edge, connection, cursor_of, key_mark, page_size, paginate
 from .types import (
+    AgreementSummary,
     Document,
     DocumentInput,
     Entity,
@@ -139,9 +141,12 @@ class Query:
                  for k in keys if k["key"] in full]  # (one removed between the two reads is left out)
         return connection(edges, total=total, following=remaining, size=size)
 
-    @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity.")
+    @strawberry.field(description="Provisions filtered by type and by agreement, obliged or concerned entity. "
+                      "`obliges` also finds the obligations of the actor's units (an armed force or body PART_OF or "
+                      "MEMBER_OF it), marked in `reachedThrough`; `throughUnits: false` turns that off.")
     async def provisions(self, info: Info, type: str | None = None, agreement: str | None = None,
-                         obliges: str | None = None, concerns: str | None = None) -> list[Provision]:
+                         obliges: str | None = None, concerns: str | None = None,
+                         through_units: bool = True) -> list[Provision]:
         wanted = one_of(type, PROVISION_TYPES, "provision type")
         ctx = context_of(info)
         names = ctx.names() if any(v is not None for v in (agreement, obliges, concerns)) else None
@@ -149,6 +154,10 @@ class Query:
             field: _ids(names, value) if names else None
             for field, value in (("agreement", agreement), ("obliges", obliges), ("concerns", concerns))
         }
+        direct = filters["obliges"]
+        units = _units_of(ctx.reader, direct) if direct and through_units else set()
+        if direct is not None:
+            filters["obliges"] = direct | units
         rows = _provisions_for(ctx.reader, [wanted] if wanted else None, filters)
         keep = []
         for row in rows:
@@ -157,7 +166,45 @@ class Query:
             if all(ids is None or related[f] & ids for f, ids in filters.items()):
                 keep.append(row)
         keep.sort(key=lambda r: (r["agreement"], r["type"], r["id"]))
-        return [Provision.from_domain(r) for r in await evidenced(info, keep, "id")]
+        return [Provision.from_domain(r, [] if direct is None or direct & set(r["obliges"]) else
+                                      sorted(units & set(r["obliges"]))) for r in await evidenced(info, keep, "id")]
+
+    @strawberry.field(description="Agreements named so (id, name or alias), or the first ones by name, with their "
+                      "kind, signing date, signatories, parties and provisions in clause order.")
+    async def agreements(self, info: Info, name: str | None = None,
+                         first: int | None = DEFAULT_PAGE) -> list[AgreementSummary]:
+        ctx = context_of(info)
+        size = page_size(first)
+        names = ctx.names()
+        if name is not None:
+            rows = names.fetch(sorted(_ids(names, name) or ()))
+        else:
+            rows = names.fetch(eid for _, eid in ctx.reader.entity_keys_page("Agreement", None, first=size)[2])
+        rows = [r for r in rows if r["label"] == "Agreement"][:size]
+        ids = [r["id"] for r in rows]
+        if not ids:
+            return []
+        relations, provisions = await asyncio.gather(
+            evidenced(info, [rel for p in ("SIGNED", "PARTY_TO") for rel in ctx.reader.relations(None, p, ids)],
+                      "key"),
+            evidenced(info, ctx.reader.provisions(None, role="agreement", ids=ids), "id"))
+        facts: dict[tuple[str, str], list[Row]] = {}
+        for rel in relations:
+            ctx.loaders.prime_entities(rel["ends"])
+            facts.setdefault((rel["p"], rel["o"]), []).append(rel)
+        terms: dict[str, list[Row]] = {}
+        for prov in provisions:
+            terms.setdefault(prov["agreement"], []).append(prov)
+        out = []
+        for row in rows:
+            signed, parties = facts.get(("SIGNED", row["id"]), []), facts.get(("PARTY_TO", row["id"]), [])
+            dates = [str(r["qualifiers"]["date"]) for r in signed + parties if r["qualifiers"].get("date")]
+            out.append(AgreementSummary(
+                agreement=Entity.from_domain(row), kind=row["kind"], date=min(dates) if dates else None,
+                signatories=[Relation.from_domain(r) for r in sorted(signed, key=lambda r: r["s"])],
+                parties=[Relation.from_domain(r) for r in sorted(parties, key=lambda r: r["s"])],
+                provisions=[Provision.from_domain(p) for p in sorted(terms.get(row["id"], []), key=_clause_order)]))
+        return out
 
     @strawberry.field(
         description="Who guarantees which corridor under which agreement (GUARANTEE_PASSAGE and SECURE_CORRIDOR "
@@ -165,10 +212,12 @@ class Query:
         "corridor connects or is named after (\"Nakhchivan\" finds the route to Nakhchivan)."
     )
     async def guarantees(self, info: Info, corridor: str | None = None, guarantor: str | None = None,
-                         agreement: str | None = None) -> list[Guarantee]:
+                         agreement: str | None = None, through_units: bool = True) -> list[Guarantee]:
         ctx = context_of(info)
         names = ctx.names() if any(v is not None for v in (corridor, guarantor, agreement)) else None
         guarantors = _ids(names, guarantor) if names else None
+        units = _units_of(ctx.reader, guarantors) if guarantors and through_units else set()
+        guarantors = guarantors | units if guarantors is not None else None
         agreements = _ids(names, agreement) if names else None
         places: set[str] | None = None
         if names is not None and corridor is not None:
@@ -193,7 +242,8 @@ class Query:
                      for row, _, _ in found}
         items = [Guarantee(provision_type=row["type"], guarantor=entity[g], corridor=entity[c],
                            agreement=entity[row["agreement"]], provision=provision[row["id"]][0],
-                           evidence=provision[row["id"]][1]) for row, g, c in found]
+                           evidence=provision[row["id"]][1], reached_through=entity[g] if g in units else None)
+                 for row, g, c in found]
 
         def order(g: Guarantee) -> tuple[str, ...]:
             return (g.guarantor.name if g.guarantor else "", g.corridor.name if g.corridor else "",
@@ -292,6 +342,29 @@ class Query:
     async def document(self, info: Info, id: strawberry.ID) -> Document | None:
         row = await context_of(info).loaders.document.load(str(id))
         return Document.from_domain(row) if row else None
+
+
+def _units_of(reader: Reads, ids: set[str], depth: int = 2) -> set[str]:
+    """Armed forces and bodies that are part or members of the actors, and theirs in turn (`depth` levels):
+    the Russian peacekeepers and border troops of Russia."""
+    found: set[str] = set()
+    frontier = set(ids)
+    for _ in range(depth):
+        if not frontier:
+            break
+        rows = [r for p in ("PART_OF", "MEMBER_OF") for r in reader.relations(None, p, sorted(frontier))]
+        actors = {e["id"] for r in rows for e in r["ends"] if e.get("label") == "Actor"}  # not its places
+        frontier = {r["s"] for r in rows} & actors - found - ids
+        found |= frontier
+    return found
+
+
+def _clause_order(row: Row) -> tuple[int, int, str, str, str]:
+    """1, 2, ... 10 before a, b, ...; provisions with no clause last."""
+    clause = str((row.get("qualifiers") or {}).get("clause") or "")
+    if clause.isdigit():
+        return 0, int(clause), "", row["type"], row["id"]
+    return (1 if clause else 2), 0, clause, row["type"], row["id"]
 
 
 def _provisions_for(reader: Reads, types: Sequence[str] | None,

@@ -239,12 +239,19 @@ class Provision:
     obliges_ids: strawberry.Private[list[str]]
     concerns_ids: strawberry.Private[list[str]]
     benefits_ids: strawberry.Private[list[str]]
+    through_ids: strawberry.Private[list[str]]
 
     @classmethod
-    def from_domain(cls, row: Row) -> Provision:
+    def from_domain(cls, row: Row, through: Sequence[str] = ()) -> Provision:
         return cls(id=strawberry.ID(row["id"]), type=row["type"], text=row.get("text"),
                    qualifiers=JSON(row.get("qualifiers") or {}), agreement_id=row["agreement"],
-                   obliges_ids=row["obliges"], concerns_ids=row["concerns"], benefits_ids=row["benefits"])
+                   obliges_ids=row["obliges"], concerns_ids=row["concerns"], benefits_ids=row["benefits"],
+                   through_ids=list(through))
+
+    @strawberry.field(description="When found for an actor through its units: the obliged armed forces or bodies "
+                      "that are part or members of it (empty when the provision obliges the actor itself).")
+    async def reached_through(self, info: Info) -> list[Entity]:
+        return await _entities(info, self.through_ids)
 
     @strawberry.field
     async def agreement(self, info: Info) -> Entity | None:
@@ -284,6 +291,19 @@ class Guarantee:
     agreement: Entity | None
     provision: Provision
     evidence: list[Evidence]
+    reached_through: Entity | None = strawberry.field(
+        default=None, description="When found for an actor through its units: the unit that guarantees.")
+
+
+@strawberry.type(description="An agreement with its signatories, parties and provisions in clause order.")
+class AgreementSummary:
+    agreement: Entity
+    kind: str
+    date: str | None = strawberry.field(description="The signing date its signatures (or parties) give.")
+    signatories: list[Relation] = strawberry.field(description="SIGNED relations, with their evidence.")
+    parties: list[Relation] = strawberry.field(description="PARTY_TO relations, with their evidence.")
+    provisions: list[Provision] = strawberry.field(
+        description="In the order of their clauses (`qualifiers.clause`), then by type.")
 
 
 # -- timeline and path -----------------------------------------------------------------------------------------------

@@ -357,6 +357,24 @@ def test_provisions_filter(gql: Callable[..., dict[str, Any]]) -> None:
     assert len(data(gql('{ provisions(agreement: "trilateral statement") { id } }'))["provisions"]) == 4
 
 
+
+def test_provisions_of_a_state_include_its_units_marked_as_reached_through_them(gql: Callable[..., dict[str, Any]]):
+    query = ('query($t: Boolean!) { provisions(obliges: "Russia", throughUnits: $t) '
+             "{ type obliges { id } reachedThrough { id } } }")
+    found = data(gql(query, {"t": True}))["provisions"]
+    assert found == [{"type": "SECURE_CORRIDOR", "obliges": [{"id": "russian_peacekeepers"}],
+                      "reachedThrough": [{"id": "russian_peacekeepers"}]}]  # the border troops are no unit here
+    assert data(gql(query, {"t": False}))["provisions"] == []
+    own = data(gql('{ provisions(obliges: "Armenia") { obliges { id } reachedThrough { id } } }'))["provisions"]
+    assert own == [{"obliges": [{"id": "armenia"}], "reachedThrough": []}]
+    query = 'query($t: Boolean!) { guarantees(guarantor: "Russia", throughUnits: $t) { guarantor { id } ' \
+            "corridor { id } reachedThrough { id } } }"
+    assert data(gql(query, {"t": True}))["guarantees"] == [
+        {"guarantor": {"id": "russian_peacekeepers"}, "corridor": {"id": "lachin_corridor"},
+         "reachedThrough": {"id": "russian_peacekeepers"}}]
+    assert data(gql(query, {"t": False}))["guarantees"] == []
+
+
 GUARANTEES = ("query($c: String, $g: String) { guarantees(corridor: $c, guarantor: $g) { provisionType "
               "guarantor { name } corridor { name } agreement { name } evidence { quote document { id } } } }")
 

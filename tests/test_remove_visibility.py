@@ -109,3 +109,17 @@ def test_readers_during_repeated_removals_never_see_empty_evidence(served: tuple
         worker.join(60)
     relations = [r for a in answers for r in shown_relations(a["data"])]
     assert relations and all(r["evidence"] for r in relations)
+
+
+def test_an_agreements_provisions_removed_between_reads_are_left_out(served: tuple[FalkorStore, AppClient],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `agreements` summary lists its provisions as `provisions` does: none without evidence."""
+    store, http = served
+    query = '{ agreements(name: "trilateral statement") { agreement { id } provisions { type evidence { quote } } } }'
+    before = http.post("/graphql", json={"query": query}).json()["data"]["agreements"]
+    assert len(before[0]["provisions"]) == 4 and all(p["evidence"] for p in before[0]["provisions"])
+    remove_after("provisions", store, monkeypatch, "statement.txt")
+    answer = http.post("/graphql", json={"query": query}).json()
+    assert not answer.get("errors"), answer
+    assert store.document_sha("statement.txt") is None
+    assert answer["data"]["agreements"] == [{"agreement": {"id": "trilateral_statement_2020"}, "provisions": []}]

@@ -181,6 +181,14 @@ class DocumentContext:
         rule = self._running(p.provision_type)
         p.obliges, p.concerns, p.rule = obliges, concerns, rule.name
 
+    def qualify_provision(self, p: ProvisionFact, qualifiers: dict[str, Any]) -> None:
+        """Add what another sentence says of a term (its size, its duration), keeping what it already has; the
+        term is then the running rule's, as a completed one is."""
+        rule = self._running(p.provision_type)
+        for key, value in qualifiers.items():
+            p.qualifiers.setdefault(key, value)
+        p.rule = rule.name
+
     def drop_incomplete_provisions(self) -> None:
         """Forget provisions that still bind no one or concern nothing."""
         self.provisions[:] = [p for p in self.provisions if p.obliges and p.concerns]

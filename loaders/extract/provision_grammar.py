@@ -39,8 +39,8 @@ HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
 DEMONSTRATIVES = {"these", "those", "this", "they", "it", "each", "both", "such"}
 # "opening of the links", "restore the railway": unblocking with a transport argument.
 OPENING_WORDS = {
-    "open", "opening", "reopen", "reopening", "unblock", "unblocking", "restore", "restoration", "resume",
-    "resumption", "restart",
+    "open", "opening", "reopen", "reopening", "unblock", "unblocking", "unblocked", "restore", "restoration",
+    "resume", "resumption", "restart",
 }
 LINK_NOUNS = {
     "communication", "communications", "link", "transport", "road", "railway", "rail", "route", "crossing",
@@ -117,7 +117,8 @@ def provision_triggers(ctx: DocumentContext, span: Any, tokens: list[Any], term_
     ceasefire agreement") is no trigger, unless that ceasefire is said to take effect."""
     triggers: dict[int, set[str]] = {}
     for tok in tokens:
-        if tok.pos_ in {"VERB", "NOUN", "PROPN"}:
+        passive_adjective = tok.pos_ == "ADJ" and any(c.dep_ == "auxpass" for c in tok.children)  # "be unblocked"
+        if tok.pos_ in {"VERB", "NOUN", "PROPN"} or passive_adjective:
             keys = ctx.cues.provisions.keys_for(tok) | grammatical_types(tok)
             if keys:
                 triggers.setdefault(tok.i, set()).update(keys)
@@ -154,6 +155,8 @@ def grammatical_types(tok: Any) -> set[str]:
     """Types a word has only with its argument: opening *links*, releasing *prisoners*, *refugees* returning."""
     lemma = tok.lemma_.lower()
     args = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+    # "links ... shall be unblocked", parsed with the subject on the passive auxiliary
+    args += [c for aux in tok.children if aux.dep_ == "auxpass" for c in aux.children if c.dep_ == "nsubj"]
     args += [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
              if p.dep_ == "pobj"]
     heads = {a.lemma_.lower() for arg in args for a in [arg, *arg.children] if a.dep_ in {
@@ -173,14 +176,14 @@ def grammatical_types(tok: Any) -> set[str]:
 
 
 def takes_effect(tok: Any) -> bool:
-    """`The ceasefire took effect / came into force / began at midnight`: a ceasefire stated as done; and
+    """`The ceasefire took effect / came into force / began / is declared`: a ceasefire stated as done; and
     `the statement on a complete ceasefire`: the ceasefire as what a statement is about."""
     if tok.dep_ == "pobj" and tok.head.lower_ == "on" and topic_of(tok.head) is not None:
         return True
     verb = tok.head
     if tok.dep_ not in {"nsubj", "nsubjpass"} or verb.pos_ not in {"VERB", "AUX"}:
         return False
-    if verb.lemma_.lower() in {"begin", "start", "commence"}:
+    if verb.lemma_.lower() in {"begin", "start", "commence", "declare"}:
         return True
     return any(
         c.dep_ == "dobj" and c.lower_ == "effect" and verb.lemma_.lower() == "take"
@@ -237,6 +240,7 @@ def obliging(tok: Any, text: str) -> bool:
                 return True  # "their commitment to the withdrawal"
         lemma = node.lemma_.lower()
         auxes = {c.lower_ for c in node.children if c.dep_ in {"aux", "auxpass"}}
+        auxes |= {g.lower_ for c in node.children if c.dep_ == "auxpass" for g in c.children if g.dep_ == "aux"}
         if auxes & BINDING_MODALS:
             return True
         if node is not tok and lemma in PLEDGE_VERBS:

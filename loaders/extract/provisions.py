@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -11,6 +10,8 @@ from conflictkg.schema.ontology import PROVISION_TYPES
 
 from ..lexicon import fold
 from ..resolve import ResolvedMention
+from .agreement_text import PARTIES_WORDS, agreement_text
+from .clause_terms import clause_qualifiers
 from .context import DocumentContext, ProvisionFact, Sentence
 from .provision_grammar import (
     PLEDGE_VERBS,
@@ -43,14 +44,8 @@ PROVISION_ACTOR_KINDS: dict[str, frozenset[str]] = {
 }
 # Types that, with no place named, concern the parties' own states ("links between them", "their prisoners").
 BETWEEN_STATES = {"UNBLOCK_TRANSPORT", "EXCHANGE_PRISONERS", "CEASEFIRE"}
-SIZE = re.compile(
-    r"\b\d[\d,.]*\s+(?:[\w()-]+\s+){0,3}?(?:troops|soldiers|servicemen|personnel|peacekeepers|infantry|"
-    r"armou?red personnel carriers|vehicles|APCs|helicopters|monitors|observers)\b",
-    re.IGNORECASE,
-)
-DURATION = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|week|day)s?\b", re.IGNORECASE
-)
+MAX_PARTIES = 4  # parties one clause of an agreement's text binds at most
+RECALL_CHARS = 400  # how far back a clause naming no one is quoted from
 
 
 PROVISION_RULE = "rule:provision"
@@ -83,8 +78,14 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
     triggers = provision_triggers(ctx, span, here.tokens if span is sent else list(span), frame == "term")
     if not triggers:
         return
+    text = agreement_text(ctx)  # the document is an agreement's own text: its clauses are its terms
+    in_text = text is not None and text.covers(sent.start_char)
+    if in_text:  # in its own clauses, "a complete ceasefire" is a term, not another agreement
+        agreements = [m for m in agreements if m.entity_id in ctx.lexicon.by_id or ctx.kind(m.entity_id) != "Ceasefire"]
     if agreements:
         agreement = agreements[0].entity_id
+    elif text is not None and in_text:
+        agreement = text.agreement
     elif (focused := ctx.remember("agreement-focus", None, lambda: agreement_focus(ctx)).at(sent.start)) is not None:
         agreement = focused
     else:
@@ -94,39 +95,57 @@ def provision(ctx: DocumentContext, here: Sentence) -> None:
     places = [m for m in everyone if ctx.label(m.entity_id)[0] == TERR]
     pending = not actors  # "the parties agreed to ...": the agreement's signatories, filled in once known
     benefits = beneficiaries(ctx, span)
-    dated_ = dated(span, ctx.published)
+    dated_ = [(at, iso) for at, iso in dated(span, ctx.published)
+              if not naming_agreement(ctx, span.doc[at], agreements) and not past_act_date(span.doc[at])]
     all_dates = list(dict.fromkeys(iso for _, iso in dated_))
     quals = provision_qualifiers(span, all_dates)
-    found: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    if text is not None and in_text and (label := text.clause_at(sent.start_char)):
+        quals["clause"] = label
+    found: set[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = set()
     for index, types in sorted(triggers.items()):
         tok = span.doc[index]
-        binding = obliging(tok, span.text)
+        clause = text.clause_at(sent.start_char) if text is not None and in_text else None
+        binding = obliging(tok, span.text) or clause is not None  # a numbered clause states a term as it is
         if not (frame or binding or "CEASEFIRE" in types and takes_effect(tok)):
             continue  # neither bound by its own clause nor said to be part of an agreement
+        bound = governing_agreement(ctx, tok, agreements) or agreement
         scope = trigger_scope(tok)
         # "withdraw by X and hand over Y by Z": each trigger its own date
         deadlines = list(dict.fromkeys(iso for start, iso in dated_ if start in scope))
         trigger_quals = {k: v for k, v in quals.items() if k != "deadline" or len(all_dates) == 1}
         if deadlines:
             trigger_quals["deadline"] = deadlines[0]
+        by_parties = text is not None and in_text and (pending or names_the_parties(tok))
         for ptype in sorted(types):
             obliged = obliged_actors(ctx, tok, ptype, actors, benefits)
+            if text is not None and binding and (by_parties or not obliged) and text.bound:
+                # "the Parties shall ...", "We agreed to ...", "X shall be returned to Y": the parties but Y
+                obliged = parties_for(ctx, ptype, [p for p in text.bound if p not in {b.entity_id for b in benefits}])
             if ptype == "GUARANTEE_PASSAGE" and obliged and all(
                 ctx.label(a)[1] in PROVISION_ACTOR_KINDS["SECURE_CORRIDOR"] for a in obliged
             ):
                 ptype = "SECURE_CORRIDOR"  # a force that guarantees traffic does so by guarding the route
             concerns = concerned_places(ctx, scope, ptype, places, actors, obliged)
-            if pending and not (frame or any(a.lemma_.lower() in PLEDGE_VERBS for a in tok.ancestors)):
+            if in_text and not concerns:
+                if ptype in BETWEEN_STATES:  # "the Sides shall exchange all prisoners": the parties' own
+                    concerns = [a for a in obliged if ctx.kind(a) == "State"]
+                elif (earlier := earlier_term(ctx, ptype, bound)) is not None:
+                    concerns = earlier.concerns  # "the mission shall be deployed for five years": the same term
+                    obliged = earlier.obliges if by_parties else obliged
+            unnamed = pending and not obliged
+            if unnamed and not (frame or any(a.lemma_.lower() in PLEDGE_VERBS for a in tok.ancestors)):
                 continue  # with no one named, only a pledge or the agreement itself says who is bound
-            if not pending and not obliged or not concerns and not (pending and ptype in BETWEEN_STATES):
+            if not unnamed and not obliged or not concerns and not (pending and ptype in BETWEEN_STATES):
                 continue
             for part, part_quals in split_by_deadline(ptype, concerns, trigger_quals, deadlines):
-                key = (ptype, tuple(obliged), tuple(part))
+                key = (ptype, bound, tuple(obliged), tuple(part))
                 if key in found:
                     continue
                 found.add(key)
-                anchors = [m for m in everyone if m.entity_id in {agreement, *obliged, *part}]
-                ctx.add_provision(ptype, agreement, obliged, part, [b.entity_id for b in benefits], span, anchors,
+                anchors = [m for m in everyone if m.entity_id in {bound, *obliged, *part}]
+                if in_text and not any(m.explicit for m in anchors):
+                    anchors += recalled(ctx, span, {bound, *obliged, *part})
+                ctx.add_provision(ptype, bound, obliged, part, [b.entity_id for b in benefits], span, anchors,
                                   0.7 if binding else 0.55, part_quals)
 
 
@@ -182,7 +201,10 @@ def concerned_places(
     """Where: places inside the trigger's phrase (or its verb's), else every place of the sentence; a
     passage term is about the named route first; links or prisoners with no place named are about the
     parties' own states."""
-    chosen = [m for m in places if m.token_start in scope] or places
+    chosen = [m for m in places if m.token_start in scope]
+    if not chosen and (inside := places_in_event_names(ctx, scope)):
+        return inside  # "a ceasefire in the X conflict zone": the place the conflict's name gives
+    chosen = chosen or places
     if ptype in {"GUARANTEE_PASSAGE", "SECURE_CORRIDOR"}:
         chosen = [m for m in places if ctx.label(m.entity_id)[1] in {"Corridor", "Road"}] + chosen
     ids = list(dict.fromkeys(m.entity_id for m in chosen if m.entity_id not in obliged))
@@ -191,17 +213,103 @@ def concerned_places(
     return ids[:3]
 
 
+def places_in_event_names(ctx: DocumentContext, scope: set[int]) -> list[str]:
+    """Places whose name an event's name in the scope starts with ("the X conflict" -> X), as the lexicon
+    knows them."""
+    found: list[str] = []
+    for m in ctx.res.mentions:
+        if m.token_start not in scope or ctx.label(m.entity_id)[0] != "Event":
+            continue
+        words = [fold(t.text) for t in ctx.doc[m.token_start : m.token_end] if fold(t.text)]
+        for size in (3, 2, 1):
+            eid = ctx.lexicon.alias_index.get(" ".join(words[:size]))
+            lex = ctx.lexicon.by_id.get(eid or "")
+            if lex is not None and lex.label == TERR and lex.kind != "Border" and eid != m.entity_id:
+                ctx.add_entity(lex)
+                found.append(lex.id)
+                break
+    return found
+
+
 def provision_qualifiers(sent: Any, dates: list[str]) -> dict[str, Any]:
-    quals: dict[str, Any] = {}
-    if dates:
-        quals["deadline"] = dates[0]
-    size = SIZE.search(sent.text)
-    if size:
-        quals["size"] = size.group(0)
-    duration = DURATION.search(sent.text)
-    if duration:
-        quals["duration"] = duration.group(0)
+    """The deadline and what the clause reader finds (sizes with units, term, renewal, notice, conditions)."""
+    quals: dict[str, Any] = {"deadline": dates[0]} if dates else {}
+    quals.update(clause_qualifiers(sent.text))
     return quals
+
+
+def recalled(ctx: DocumentContext, span: Any, ids: set[str]) -> list[ResolvedMention]:
+    """A clause that names no one ("The Parties shall ...") is quoted from the last words before it that name
+    one of its parties, places or its agreement, when they are close enough to quote together."""
+    before = [m for m in ctx.res.mentions if m.explicit and m.entity_id in ids
+              and span.start_char - RECALL_CHARS <= m.start < span.start_char]
+    if not before:
+        return []
+    last = before[-1]
+    return [ResolvedMention(last.entity_id, span.start_char, span.start_char, "", span.start, span.start,
+                            "agreement:recalled", explicit=False, antecedent=last)]
+
+
+def parties_for(ctx: DocumentContext, ptype: str, parties: list[str]) -> list[str]:
+    """The parties a clause binding "the Parties" binds: those of the kinds that carry out such a term (a
+    ceasefire binds the warring states, not the organisation that witnessed it)."""
+    preferred = PROVISION_ACTOR_KINDS.get(ptype)
+    fitting = [p for p in parties if preferred is None or ctx.kind(p) in preferred]
+    return (fitting or parties)[:MAX_PARTIES]
+
+
+def earlier_term(ctx: DocumentContext, ptype: str, agreement: str) -> ProvisionFact | None:
+    """The last term of this type and agreement read so far."""
+    return next((p for p in reversed(ctx.provisions) if p.provision_type == ptype and p.agreement == agreement),
+                None)
+
+
+def naming_agreement(ctx: DocumentContext, tok: Any, agreements: list[ResolvedMention]) -> bool:
+    """A date that names an agreement ("the declaration of 9 November", "the 11 January statement") is no
+    deadline."""
+    spans = [range(m.token_start, m.token_end) for m in agreements]
+    words = [tok] + [t for t in tok.doc[tok.i + 1 : tok.i + 6] if t.ent_iob_ == "I"]
+    for node in words:
+        for _ in range(3):
+            if any(node.i in r for r in spans):
+                return True
+            if node.head.i == node.i:
+                break
+            node = node.head
+    return False
+
+
+def past_act_date(tok: Any) -> bool:
+    """The date of something done ("met on 26 November"), no deadline of a term."""
+    head = tok.head.head if tok.head.dep_ == "prep" else tok.head
+    return head.tag_ == "VBD"
+
+
+def governing_agreement(ctx: DocumentContext, tok: Any, agreements: list[ResolvedMention]) -> str | None:
+    """The agreement whose own phrase holds the trigger: "the statement of 11 January on unblocking ...";
+    with several agreements named, each term belongs to the one it is said of."""
+    holding = []
+    for m in agreements:
+        root = ctx.doc[m.token_start : m.token_end].root
+        if not m.token_start <= tok.i < m.token_end and root.left_edge.i <= tok.i <= root.right_edge.i:
+            holding.append((root.right_edge.i - root.left_edge.i, m.entity_id))
+    return min(holding)[1] if holding else None  # the innermost phrase
+
+
+def names_the_parties(tok: Any) -> bool:
+    """Whether the trigger's clause has "the Parties", "the Sides", "both sides" or "We" for its subject."""
+    verb = tok
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    for _ in range(3):
+        for c in verb.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                words = verb.doc[c.left_edge.i : c.right_edge.i + 1].text
+                return c.lower_ == "we" or PARTIES_WORDS.search(words) is not None
+        if verb.dep_ not in {"xcomp", "conj", "advcl"} or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return False
 
 
 def beneficiaries(ctx: DocumentContext, sent: Any) -> list[ResolvedMention]:

@@ -416,7 +416,7 @@ def dated(span: Any, published: date | None) -> list[tuple[int, str]]:
     for ent in span.ents:
         if ent.label_ != "DATE":
             continue
-        for phrase in re.split(r"\s*(?:,|\band\b|&)\s*", ent.text):
+        for phrase in re.split(r"\s*(?:,(?!\s*\d{4}\b)|\band\b|&)\s*", ent.text):  # "May 4, 2023" is one
             iso = resolve_date(phrase, published) if phrase else None
             if iso:
                 found.append((ent.start, iso))
