@@ -393,6 +393,13 @@ class GraphReader:
             ids=list(ids),
         )
 
+    def document_texts(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The texts of complete documents (apart from their other columns: a listing does not carry them)."""
+        return self._read(
+            "UNWIND $ids AS id MATCH (d:Document {id: id, status: $done}) RETURN d.id AS id, d.text AS text",
+            ids=list(ids),
+        )
+
     def document_keys_page(self, *, first: int, after: Sequence[str] | None = None) -> tuple[int, int, list[str]]:
         """One page of the complete documents by id: the ids of the `first` after `after` ([id]; None: from the
         start). Returns (total, how many follow `after`, ids); the store orders, counts and slices."""

@@ -183,6 +183,12 @@ class Document:
                    publisher=row.get("publisher"), published=date.fromisoformat(published) if published else None,
                    url=row.get("url"), sha256=row["sha256"], ingested_at=row.get("ingested_at"))
 
+    @strawberry.field(description="The decoded source text: every evidence quote is text[start:end] of it (null "
+                      "for a document written before texts were kept: ingest it again).")
+    async def text(self, info: Info) -> str | None:
+        row = await _ctx(info).loaders.document_text.load(str(self.id))
+        return row["text"] if row else None
+
     @strawberry.field(description="The relations this document states.")
     async def relations(self, info: Info) -> list[Relation]:
         rows = await _ctx(info).loaders.document_relations.load(str(self.id))
