@@ -1,0 +1,341 @@
+// The explorer: search, an entity's neighbourhood (paged, capped), evidence of a fact, the document view.
+// State lives in the URL (?entity=ID, ?document=ID&fact=KEY), so a view can be shared and the back button works.
+import { neighbourhood, provisionEvidence, relationEvidence, search } from './api.js';
+import { renderDocument } from './document.js';
+import { GraphView } from './graph.js';
+
+const MAX_ENTITIES = 150; // never more on screen: a hub is read a page at a time, up to this cap
+const MAX_PROVISIONS = 40;
+
+const $ = (selector) => document.querySelector(selector);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+};
+
+const state = { focus: null, predicate: null, cursors: new Map(), totals: null, facts: [], provisionsTotal: 0 };
+let graph;
+
+function status(message, isError = false) {
+  const box = $('#status');
+  box.textContent = message;
+  box.classList.toggle('error', isError);
+}
+
+function entityLink(entity) {
+  return el('a', { href: `?entity=${encodeURIComponent(entity.id)}`, 'data-entity': entity.id }, entity.name);
+}
+
+// -- search ----------------------------------------------------------------------------------------------------------
+async function runSearch(event) {
+  event.preventDefault();
+  const text = $('#q').value.trim();
+  const list = $('#suggestions');
+  list.replaceChildren();
+  if (!text) return;
+  try {
+    const { exact, hits, nearOnly } = await search(text);
+    if (exact) {
+      navigate({ entity: exact.id });
+      return;
+    }
+    if (!hits.length) {
+      list.append(el('li', { class: 'none' }, `No entity is called “${text}” or has a name close to it.`));
+      return;
+    }
+    list.append(el('li', { class: 'hint' }, nearOnly ? 'No exact match; near names:' : 'Entities containing it:'));
+    for (const hit of hits) {
+      list.append(el('li', {}, el('button', { type: 'button', onclick: () => navigate({ entity: hit.id }) },
+        hit.name, el('span', { class: 'kind' }, ` ${hit.label} · ${hit.kind}`))));
+    }
+    list.querySelector('button').focus();
+  } catch (error) {
+    status(`Search failed: ${error.message}`, true);
+  }
+}
+
+// -- the neighbourhood -----------------------------------------------------------------------------------------------
+function cursorsOf(data) {
+  const next = (page) => (page && page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null);
+  return { out: next(data.out), in: next(data.in) };
+}
+
+function addPage(data, anchor) {
+  let added = 0;
+  for (const side of ['out', 'in']) {
+    for (const { node } of (data[side] ? data[side].edges : [])) {
+      // `subject: id` finds every entity with that id, name or alias: keep the anchor's own relations
+      if ((side === 'out' ? node.subject.id : node.object.id) !== anchor) continue;
+      if (graph.count().nodes >= MAX_ENTITIES && !graph.cy.getElementById(side === 'out' ? node.object.id
+        : node.subject.id).nonempty()) continue;
+      if (graph.addRelation(node)) {
+        added += 1;
+        if (anchor === state.focus) state.facts.push({ type: 'relation', ...node });
+      }
+    }
+  }
+  state.cursors.set(anchor, cursorsOf(data));
+  return added;
+}
+
+function addProvisions(entity) {
+  state.provisionsTotal = entity.provisions.length;
+  for (const provision of entity.provisions.slice(0, MAX_PROVISIONS)) {
+    if (graph.addProvision(provision)) state.facts.push({ type: 'provision', ...provision });
+  }
+}
+
+async function openEntity(id) {
+  showView('graph');
+  status(`Loading the neighbourhood of ${id}…`);
+  graph.clear();
+  Object.assign(state, { focus: id, cursors: new Map(), facts: [], provisionsTotal: 0 });
+  let data;
+  try {
+    data = await neighbourhood(id, { predicate: state.predicate });
+  } catch (error) {
+    status(`Could not load ${id}: ${error.message}`, true);
+    return;
+  }
+  if (!data.entity) {
+    status(`No entity has the id “${id}”. Search for it by name above.`, true);
+    renderEntityPanel(null);
+    return;
+  }
+  document.title = `${data.entity.name} · conflictkg explorer`;
+  state.totals = { out: data.out.totalCount, in: data.in.totalCount };
+  graph.addEntity(data.entity, true);
+  addPage(data, id);
+  addProvisions(data.entity);
+  refreshPredicates();
+  graph.applyFilters();
+  graph.layout();
+  renderEntityPanel(data.entity);
+  renderLegend();
+  reportCounts();
+}
+
+async function loadMore() {
+  const cursors = state.cursors.get(state.focus);
+  if (!cursors || (!cursors.out && !cursors.in)) return;
+  status('Loading more…');
+  try {
+    const data = await neighbourhood(state.focus, { predicate: state.predicate, after: cursors });
+    addPage(data, state.focus);
+  } catch (error) {
+    status(`Could not load more: ${error.message}`, true);
+    return;
+  }
+  refreshPredicates();
+  graph.applyFilters();
+  graph.layout();
+  renderFacts();
+  reportCounts();
+}
+
+async function expand(id) {
+  if (id === state.focus || state.cursors.has(id)) return;
+  status(`Expanding ${id}…`);
+  try {
+    const data = await neighbourhood(id, { predicate: state.predicate });
+    addPage(data, id);
+    if (data.entity) data.entity.provisions.slice(0, 10).forEach((p) => graph.addProvision(p));
+  } catch (error) {
+    status(`Could not expand ${id}: ${error.message}`, true);
+    return;
+  }
+  refreshPredicates();
+  graph.applyFilters();
+  graph.layout();
+  reportCounts();
+}
+
+function reportCounts() {
+  const c = graph.count();
+  const cursors = state.cursors.get(state.focus) || {};
+  const more = Boolean(cursors.out || cursors.in) && c.nodes < MAX_ENTITIES;
+  $('#more').disabled = !more;
+  const capped = c.nodes >= MAX_ENTITIES ? ` (capped at ${MAX_ENTITIES} entities)` : '';
+  const totals = state.totals ? `${state.totals.out} outgoing and ${state.totals.in} incoming relations` : '';
+  const provisions = state.provisionsTotal > MAX_PROVISIONS
+    ? `${MAX_PROVISIONS} of ${state.provisionsTotal} provisions` : `${state.provisionsTotal} provisions`;
+  status(`Showing ${c.relations} relations, ${provisions} and ${c.nodes} entities; ${totals}${capped}.`);
+}
+
+function refreshPredicates() {
+  const select = $('#predicate');
+  const seen = new Set(graph.cy.edges('.relation').map((e) => e.data('predicate')));
+  if (state.predicate) seen.add(state.predicate);
+  const current = select.value;
+  select.replaceChildren(el('option', { value: '' }, 'all predicates'),
+    ...[...seen].sort().map((p) => el('option', { value: p }, p)));
+  select.value = seen.has(current) ? current : '';
+}
+
+function renderLegend() {
+  $('#legend').replaceChildren(...graph.legend().map(([name, colour]) =>
+    el('li', {}, el('span', { class: 'swatch', style: `background:${colour}` }), name)));
+}
+
+// -- the side panel --------------------------------------------------------------------------------------------------
+function renderEntityPanel(entity) {
+  const panel = $('#entity');
+  if (!entity) {
+    panel.replaceChildren();
+    return;
+  }
+  panel.replaceChildren(
+    el('h2', {}, entity.name),
+    el('p', { class: 'kind' }, `${entity.label} · ${entity.kind} · id ${entity.id}`),
+    entity.aliases.length ? el('p', { class: 'aliases' }, `Also: ${entity.aliases.slice(0, 12).join(', ')}`) : null,
+  );
+  renderFacts();
+}
+
+function factLabel(fact) {
+  if (fact.type === 'relation') return `${fact.subject.name} ${fact.predicate} ${fact.object.name}`;
+  const parties = fact.obliges.map((e) => e.name).join(', ') || '–';
+  const places = fact.concerns.map((e) => e.name).join(', ') || '–';
+  return `${fact.agreement.name}: ${fact.type} (${parties}; ${places})`;
+}
+
+function renderFacts() {
+  const list = $('#facts');
+  list.replaceChildren(...state.facts.map((fact) => el('li', {},
+    el('button', { type: 'button', class: `fact ${fact.type}`, 'data-key': fact.id,
+      onclick: () => (fact.type === 'relation'
+        ? showRelation({ key: fact.id, s: fact.subject.id, o: fact.object.id, predicate: fact.predicate })
+        : showProvision({ key: fact.id, agreement: fact.agreement.id, provisionType: fact.type })) },
+    factLabel(fact), el('span', { class: 'confidence' }, ` ${(fact.confidence ?? 0).toFixed(2)}`)))));
+}
+
+function evidenceItem(ev, fact) {
+  const doc = ev.document;
+  const href = `?document=${encodeURIComponent(doc.id)}&fact=${encodeURIComponent(fact)}`;
+  return el('li', { class: 'evidence' },
+    el('blockquote', { class: 'quote' }, ev.quote),
+    el('dl', {},
+      el('dt', {}, 'Document'), el('dd', {}, el('a', { href, class: 'document-link' }, doc.title || doc.id)),
+      el('dt', {}, 'Publisher'), el('dd', { class: 'publisher' }, doc.publisher || 'unknown'),
+      el('dt', {}, 'Date'), el('dd', { class: 'published' }, doc.published || 'undated'),
+      el('dt', {}, 'Extractor'), el('dd', { class: 'extractor' }, ev.extractor),
+      el('dt', {}, 'Confidence'), el('dd', { class: 'confidence' }, ev.confidence.toFixed(2)),
+      ev.attributedTo ? el('dt', {}, 'Claimed by') : null,
+      ev.attributedTo ? el('dd', { class: 'attributed' }, entityLink(ev.attributedTo)) : null,
+      el('dt', {}, 'Offsets'), el('dd', {}, `${ev.start}–${ev.end}`)));
+}
+
+function showEvidence(title, fact, evidence) {
+  const box = $('#evidence');
+  box.replaceChildren(el('h3', {}, title),
+    evidence.length ? el('ol', { class: 'evidence-list' }, evidence.map((ev) => evidenceItem(ev, fact)))
+      : el('p', {}, 'No evidence in a complete document.'));
+  box.dataset.fact = fact;
+  box.focus();
+}
+
+async function showRelation(data) {
+  graph.select(`r:${data.key}`);
+  $('#evidence').replaceChildren(el('p', {}, 'Loading the evidence…'));
+  try {
+    const relation = await relationEvidence({ id: data.key, s: data.s, o: data.o, predicate: data.predicate });
+    showEvidence(`${relation.subject.name} ${relation.predicate} ${relation.object.name}`, relation.id,
+      relation.evidence);
+  } catch (error) {
+    $('#evidence').replaceChildren(el('p', { class: 'error' }, error.message));
+  }
+}
+
+async function showProvision(data) {
+  graph.select(`p:${data.key}`);
+  $('#evidence').replaceChildren(el('p', {}, 'Loading the evidence…'));
+  try {
+    const provision = await provisionEvidence({ id: data.key, agreement: data.agreement, type: data.provisionType });
+    showEvidence(factLabel({ type: 'provision', ...provision }), provision.id, provision.evidence);
+  } catch (error) {
+    $('#evidence').replaceChildren(el('p', { class: 'error' }, error.message));
+  }
+}
+
+function onSelect(data) {
+  if (data.type === 'relation') showRelation(data);
+  else if (data.type === 'provision') showProvision(data);
+  else if (data.type === 'role') onSelect(graph.cy.getElementById(data.provision).data());
+  else if (data.type === 'entity') {
+    $('#evidence').replaceChildren(el('h3', {}, data.name), el('p', { class: 'kind' }, `${data.label} · ${data.kind}`),
+      el('p', {}, el('button', { type: 'button', onclick: () => expand(data.id) }, 'Expand here'), ' ',
+        el('a', { href: `?entity=${encodeURIComponent(data.id)}` }, 'Centre on it')));
+  }
+}
+
+// -- views and the URL -----------------------------------------------------------------------------------------------
+function showView(name) {
+  $('#graph-view').hidden = name !== 'graph';
+  $('#document-view').hidden = name !== 'document';
+  $('#welcome').hidden = name !== 'welcome';
+}
+
+function navigate(params) {
+  const url = new URL(window.location.href);
+  url.search = new URLSearchParams(params).toString();
+  history.pushState(null, '', url);
+  route();
+}
+
+async function route() {
+  const params = new URLSearchParams(window.location.search);
+  $('#suggestions').replaceChildren();
+  if (params.get('document')) {
+    showView('document');
+    await renderDocument($('#document-view'), params.get('document'), params.get('fact'));
+  } else if (params.get('entity')) {
+    state.predicate = params.get('predicate') || null;
+    await openEntity(params.get('entity'));
+  } else {
+    showView('welcome');
+  }
+}
+
+function start() {
+  graph = new GraphView($('#cy'), { onSelect, onExpand: expand });
+  $('#search').addEventListener('submit', runSearch);
+  $('#more').addEventListener('click', loadMore);
+  $('#predicate').addEventListener('change', (event) => {
+    const params = new URLSearchParams(window.location.search);
+    if (event.target.value) params.set('predicate', event.target.value);
+    else params.delete('predicate');
+    navigate(Object.fromEntries(params));
+  });
+  $('#min-confidence').addEventListener('input', (event) => {
+    graph.filters.minConfidence = Number(event.target.value);
+    $('#min-confidence-value').textContent = Number(event.target.value).toFixed(2);
+    graph.applyFilters();
+  });
+  $('#show-provisions').addEventListener('change', (event) => {
+    graph.filters.provisions = event.target.checked;
+    graph.applyFilters();
+  });
+  $('#colour-by').addEventListener('change', (event) => {
+    graph.setColourBy(event.target.value);
+    renderLegend();
+  });
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="?"]');
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(Object.fromEntries(new URLSearchParams(link.getAttribute('href').slice(1))));
+  });
+  window.addEventListener('popstate', route);
+  window.kgExplorer = { graph, state, navigate }; // for scripting the page (and its browser tests)
+  route();
+}
+
+start();
