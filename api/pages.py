@@ -38,7 +38,7 @@ SETUP_STEP = (
 _MEDIA_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".map": "application/json",
                 ".json": "application/json", ".woff2": "font/woff2", ".woff": "font/woff", ".svg": "image/svg+xml"}
 # a library on a CDN as strawberry's GraphiQL page names it: https://unpkg.com/<package>@<version>/<file>
-_CDN_URL = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@([^/\"]+)/([^\"]+)")
+CDN_URL = re.compile(r"https://unpkg\.com/((?:@[^/@\"]+/)?[^/@\"]+)@([^/\"]+)/([^\"]+)")
 
 
 def assets_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -87,11 +87,11 @@ def setup_page(page: str, problems: Iterable[str]) -> str:
 def graphiql_page(cdn_page: str, assets: Path) -> str:
     """Strawberry's GraphiQL page with each library it names on unpkg.com served by this server instead
     (same package, same version, so the page's integrity hashes still hold); the set-up page when one is missing."""
-    wanted = [(m.group(1), m.group(2), m.group(3)) for m in _CDN_URL.finditer(cdn_page)]
+    wanted = [(m.group(1), m.group(2), m.group(3)) for m in CDN_URL.finditer(cdn_page)]
     problems = missing(assets, wanted)
     if problems:
         return setup_page("GraphQL playground", problems)
-    local = _CDN_URL.sub(lambda m: f"vendor/{m.group(1)}/{m.group(3)}", cdn_page)
+    local = CDN_URL.sub(lambda m: f"vendor/{m.group(1)}/{m.group(3)}", cdn_page)
     return local.replace("crossorigin\n", "\n").replace(" crossorigin ", " ")
 
 
