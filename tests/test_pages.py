@@ -165,3 +165,10 @@ def test_a_document_s_text_is_served_and_every_quote_is_at_its_offsets(tmp_path:
         assert listing["data"]["documents"]["edges"] == [{"node": {"id": "note.txt"}}]
     finally:
         store.close()
+
+
+def test_the_image_serves_the_pages_libraries_from_the_lockfile() -> None:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY web/package.json web/package-lock.json" in text and "npm ci --omit=dev" in text
+    copied = re.search(r"^COPY --from=web /web/node_modules (\S+)$", text, re.M)
+    assert copied and f"ENV {ASSETS_ENV}={copied.group(1)}" in text
