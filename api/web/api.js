@@ -24,25 +24,53 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
-// One entity by name or alias (case- and diacritic-insensitive), the entities containing the text, and (for a
-// typo) those containing a shorter beginning of it: one request.
+const fold = (text) => text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[_\W]+/g, ' ')
+  .trim();
+
+// How alike two folded names are: the Dice coefficient of their letter pairs (1: the same pairs).
+function likeness(a, b) {
+  const pairs = (s) => Array.from({ length: Math.max(0, s.length - 1) }, (_, i) => s.slice(i, i + 2));
+  const left = pairs(a);
+  const right = pairs(b);
+  const pool = new Map();
+  right.forEach((p) => pool.set(p, (pool.get(p) || 0) + 1));
+  let shared = 0;
+  for (const p of left) {
+    if (pool.get(p)) {
+      shared += 1;
+      pool.set(p, pool.get(p) - 1);
+    }
+  }
+  return left.length + right.length ? (2 * shared) / (left.length + right.length) : 0;
+}
+
+// One entity by name or alias (the API's lookup: case- and diacritic-insensitive), else the entities whose names
+// contain the text; when none does, near names for a typo (a second request): those containing the first or
+// last four letters of one of its words, the most alike first.
 export async function search(text) {
-  const prefixes = [];
-  for (let n = text.length - 1; n >= 4 && prefixes.length < 4; n -= 2) prefixes.push(text.slice(0, n));
-  const near = prefixes.map((p, i) =>
-    `near${i}: entities(search: ${JSON.stringify(p)}, first: 8) { edges { node { ${ENTITY} } } }`).join('\n');
   const data = await gql(`query Search($text: String!) {
       exact: entity(name: $text) { ${ENTITY} }
-      contains: entities(search: $text, first: 12) { totalCount edges { node { ${ENTITY} } } }
-      ${near}
-    }`, { text });
-  const seen = new Map();
-  const add = (e) => { if (e && !seen.has(e.id)) seen.set(e.id, e); };
-  add(data.exact);
-  data.contains.edges.forEach((edge) => add(edge.node));
-  const exactOrContains = seen.size;
-  prefixes.forEach((_, i) => data[`near${i}`].edges.forEach((edge) => add(edge.node)));
-  return { exact: data.exact, hits: [...seen.values()].slice(0, 12), nearOnly: exactOrContains === 0 };
+      contains: entities(search: $text, first: 12) { edges { node { ${ENTITY} } } } }`, { text });
+  if (data.exact || data.contains.edges.length) {
+    const hits = new Map();
+    if (data.exact) hits.set(data.exact.id, data.exact);
+    data.contains.edges.forEach(({ node }) => hits.set(node.id, node));
+    return { exact: data.exact, hits: [...hits.values()], nearOnly: false };
+  }
+  const target = fold(text);
+  const words = target.split(' ').filter((w) => w.length >= 4);
+  const needles = [...new Set(words.flatMap((w) => [w.slice(0, 4), w.slice(-4)]))].slice(0, 6);
+  if (!needles.length) return { exact: null, hits: [], nearOnly: true };
+  const near = await gql(`query NearNames { ${needles.map((needle, i) =>
+    `near${i}: entities(search: ${JSON.stringify(needle)}, first: 30) { edges { node { ${ENTITY} aliases } } }`)
+    .join('\n')} }`);
+  const scored = new Map();
+  needles.forEach((_, i) => near[`near${i}`].edges.forEach(({ node }) => {
+    const score = Math.max(...[node.name, ...node.aliases].map((n) => likeness(fold(n), target)));
+    scored.set(node.id, { entity: node, score });
+  }));
+  const ranked = [...scored.values()].filter((s) => s.score >= 0.3).sort((a, b) => b.score - a.score);
+  return { exact: null, hits: ranked.slice(0, 8).map((s) => s.entity), nearOnly: true };
 }
 
 const RELATIONS_PAGE = `totalCount pageInfo { hasNextPage endCursor }

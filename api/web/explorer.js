@@ -35,31 +35,42 @@ function entityLink(entity) {
 }
 
 // -- search ----------------------------------------------------------------------------------------------------------
-async function runSearch(event) {
-  event.preventDefault();
+let typing = null;
+let asked = 0;
+
+// Suggestions for the text in the box; on Enter (`open`), an entity it names is opened at once.
+async function runSearch(open) {
   const text = $('#q').value.trim();
   const list = $('#suggestions');
-  list.replaceChildren();
-  if (!text) return;
+  const mine = ++asked;
+  if (!text) {
+    list.replaceChildren();
+    return;
+  }
+  let found;
   try {
-    const { exact, hits, nearOnly } = await search(text);
-    if (exact) {
-      navigate({ entity: exact.id });
-      return;
-    }
-    if (!hits.length) {
-      list.append(el('li', { class: 'none' }, `No entity is called “${text}” or has a name close to it.`));
-      return;
-    }
-    list.append(el('li', { class: 'hint' }, nearOnly ? 'No exact match; near names:' : 'Entities containing it:'));
-    for (const hit of hits) {
-      list.append(el('li', {}, el('button', { type: 'button', onclick: () => navigate({ entity: hit.id }) },
-        hit.name, el('span', { class: 'kind' }, ` ${hit.label} · ${hit.kind}`))));
-    }
-    list.querySelector('button').focus();
+    found = await search(text);
   } catch (error) {
     status(`Search failed: ${error.message}`, true);
+    return;
   }
+  if (mine !== asked) return; // a later search has started
+  const { exact, hits, nearOnly } = found;
+  if (open && exact) {
+    navigate({ entity: exact.id });
+    return;
+  }
+  list.replaceChildren();
+  if (!hits.length) {
+    list.append(el('li', { class: 'none' }, `No entity is called “${text}” or has a name close to it.`));
+    return;
+  }
+  list.append(el('li', { class: 'hint' }, nearOnly ? 'No entity has that name; near names:' : 'Entities:'));
+  for (const hit of hits) {
+    list.append(el('li', {}, el('button', { type: 'button', class: 'suggestion', 'data-entity': hit.id,
+      onclick: () => navigate({ entity: hit.id }) }, hit.name, el('span', { class: 'kind' }, ` ${hit.label} · ${hit.kind}`))));
+  }
+  if (open) list.querySelector('button').focus();
 }
 
 // -- the neighbourhood -----------------------------------------------------------------------------------------------
@@ -306,7 +317,15 @@ async function route() {
 
 function start() {
   graph = new GraphView($('#cy'), { onSelect, onExpand: expand });
-  $('#search').addEventListener('submit', runSearch);
+  $('#search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearTimeout(typing);
+    runSearch(true);
+  });
+  $('#q').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => runSearch(false), 300);
+  });
   $('#more').addEventListener('click', loadMore);
   $('#predicate').addEventListener('change', (event) => {
     const params = new URLSearchParams(window.location.search);

@@ -57,6 +57,13 @@ async function explorer(page, browser, out) {
   await page.press('#q', 'Enter');
   await page.waitForURL(/entity=/, { timeout: 30000 });
   out.searchedUrl = page.url();
+  // a typo: no entity has the name, the near names are offered
+  await page.goto(`${base}/explore`);
+  await page.fill('#q', 'Lachn corridor');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#suggestions button.suggestion', { timeout: 30000 });
+  out.nearNames = await page.locator('#suggestions button.suggestion').evaluateAll(
+    (buttons) => buttons.map((b) => b.dataset.entity));
   await page.goto(`${base}/explore?entity=lachin_corridor`);
   await page.waitForSelector('#entity h2', { timeout: 30000 });
   await page.waitForFunction(() => window.kgExplorer && window.kgExplorer.graph.cy.nodes().length > 1);
