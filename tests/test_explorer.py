@@ -38,6 +38,9 @@ def check_explorer(page: dict[str, Any], base: str) -> None:
     drawn = page["graph"]
     assert "lachin_corridor" in drawn["entities"] and "azerbaijan" in drawn["entities"]
     assert drawn["relations"] and drawn["provisions"]
+    dated = graphql(base, 'query { timeline(entity: "lachin_corridor") { ... on Timeline { entries { date } } } }')
+    assert page["timeline"] == [e["date"] for e in dated["timeline"]["entries"]][:200]
+    assert page["timeline"] == sorted(page["timeline"]) and page["timeline"]
     # what was clicked is the provision that obliges Azerbaijan concerning the corridor, as the API has it
     provisions = {p["id"]: p for p in graph_provisions(base)}
     clicked = provisions[page["clicked"]]

@@ -131,3 +131,14 @@ export async function documentWithFacts(id) {
                      evidence { quote start end extractor confidence document { id } } } } }`, { id });
   return data.document;
 }
+
+// The entity's dated relations and provisions, oldest first (all of them: asked for on demand only).
+export async function timeline(id) {
+  const data = await gql(`query Timeline($id: String!) {
+      timeline(entity: $id) {
+        ... on Timeline { entries { date dateSource summary
+          relation { id predicate subject { id } object { id } } provision { id type agreement { id } } } }
+        ... on EntityNotFound { message } } }`, { id });
+  if (data.timeline.message) throw new Error(data.timeline.message);
+  return data.timeline.entries;
+}

@@ -1,11 +1,12 @@
 // The explorer: search, an entity's neighbourhood (paged, capped), evidence of a fact, the document view.
 // State lives in the URL (?entity=ID, ?document=ID&fact=KEY), so a view can be shared and the back button works.
-import { neighbourhood, provisionEvidence, relationEvidence, search } from './api.js';
+import { neighbourhood, provisionEvidence, relationEvidence, search, timeline } from './api.js';
 import { renderDocument } from './document.js';
 import { GraphView } from './graph.js';
 
 const MAX_ENTITIES = 150; // never more on screen: a hub is read a page at a time, up to this cap
 const MAX_PROVISIONS = 40;
+const MAX_TIMELINE = 200;
 
 const $ = (selector) => document.querySelector(selector);
 const el = (tag, attrs = {}, ...children) => {
@@ -207,8 +208,33 @@ function renderEntityPanel(entity) {
     el('h2', {}, entity.name),
     el('p', { class: 'kind' }, `${entity.label} · ${entity.kind} · id ${entity.id}`),
     entity.aliases.length ? el('p', { class: 'aliases' }, `Also: ${entity.aliases.slice(0, 12).join(', ')}`) : null,
+    el('button', { type: 'button', id: 'show-timeline', onclick: () => showTimeline(entity.id) }, 'Timeline'),
+    el('ol', { id: 'timeline' }),
   );
   renderFacts();
+}
+
+// The entity's dated facts by the date of the event (or, for an undated fact, when it was first reported).
+async function showTimeline(id) {
+  const list = $('#timeline');
+  list.replaceChildren(el('li', {}, 'Loading the timeline…'));
+  let entries;
+  try {
+    entries = await timeline(id);
+  } catch (error) {
+    list.replaceChildren(el('li', { class: 'error' }, error.message));
+    return;
+  }
+  const shown = entries.slice(0, MAX_TIMELINE).map((entry) => el('li', {}, el('button', { type: 'button',
+    class: 'timeline-entry', 'data-date': entry.date, onclick: () => (entry.relation
+      ? showRelation({ key: entry.relation.id, s: entry.relation.subject.id, o: entry.relation.object.id,
+        predicate: entry.relation.predicate })
+      : showProvision({ key: entry.provision.id, agreement: entry.provision.agreement.id,
+        provisionType: entry.provision.type })) },
+  el('time', { datetime: entry.date }, entry.date), ` ${entry.summary}`,
+  el('span', { class: 'kind' }, entry.dateSource === 'reported' ? ' (first reported)' : ` (${entry.dateSource})`))));
+  list.replaceChildren(...(shown.length ? shown : [el('li', {}, 'No dated fact.')]),
+    entries.length > MAX_TIMELINE ? el('li', {}, `… and ${entries.length - MAX_TIMELINE} later entries`) : null);
 }
 
 function factLabel(fact) {

@@ -77,6 +77,10 @@ async function explorer(page, browser, out) {
   out.facts = await page.locator('#facts button').allInnerTexts();
   await shot(browser, page, 'explorer', out);
   await shot(browser, page.locator('#cy'), 'explorer-graph', out);
+  await page.click('#show-timeline');
+  await page.waitForSelector('#timeline button.timeline-entry', { timeout: 30000 });
+  out.timeline = await page.locator('#timeline button.timeline-entry').evaluateAll(
+    (buttons) => buttons.map((b) => b.dataset.date));
   // click the provision that obliges Azerbaijan, where it is drawn
   const point = await page.evaluate(() => {
     const { cy } = window.kgExplorer.graph;
