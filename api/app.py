@@ -211,7 +211,7 @@ def create_app(store: GraphStore | None = None, *, settings: Settings | None = N
             service.close()
 
     async def home(_: Request) -> Response:
-        return RedirectResponse("graphql")
+        return RedirectResponse("explore" if settings.production else "graphql")  # (no playground in production)
 
     async def cypher(request: Request) -> Response:
         return await run_cypher(request, service, settings)

@@ -172,3 +172,9 @@ def test_the_image_serves_the_pages_libraries_from_the_lockfile() -> None:
     assert "COPY web/package.json web/package-lock.json" in text and "npm ci --omit=dev" in text
     copied = re.search(r"^COPY --from=web /web/node_modules (\S+)$", text, re.M)
     assert copied and f"ENV {ASSETS_ENV}={copied.group(1)}" in text
+
+
+def test_the_home_page_leads_to_the_playground_or_in_production_to_the_explorer(graph: FalkorStore) -> None:
+    assert AppClient(create_app(graph, settings=Settings())).get("/").headers["location"] == "graphql"
+    production = AppClient(create_app(graph, settings=Settings(production=True)))
+    assert production.get("/").headers["location"] == "explore"
