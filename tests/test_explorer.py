@@ -34,6 +34,7 @@ def seeds_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStor
 def check_explorer(page: dict[str, Any], base: str) -> None:
     assert "entity=lachin_corridor" in page["searchedUrl"]  # "LACHIN Corridor" found the node
     assert "lachin_corridor" in page["nearNames"][:3]  # "Lachn corridor" suggests it among the nearest
+    assert page["namedUrl"].endswith("/explore?entity=lachin_corridor")  # ?entity=<a name> becomes the id
     assert page["heading"] == "Lachin corridor"
     drawn = page["graph"]
     assert "lachin_corridor" in drawn["entities"] and "azerbaijan" in drawn["entities"]

@@ -118,7 +118,13 @@ async function openEntity(id) {
     return;
   }
   if (!data.entity) {
-    status(`No entity has the id “${id}”. Search for it by name above.`, true);
+    const named = await search(id).catch(() => null); // ?entity=Stepanakert: a name is as good as an id
+    if (named && named.exact) {
+      history.replaceState(null, '', `?entity=${encodeURIComponent(named.exact.id)}`);
+      await openEntity(named.exact.id);
+      return;
+    }
+    status(`No entity has the id or name “${id}”. Search for it above.`, true);
     renderEntityPanel(null);
     return;
   }

@@ -64,6 +64,10 @@ async function explorer(page, browser, out) {
   await page.waitForSelector('#suggestions button.suggestion', { timeout: 30000 });
   out.nearNames = await page.locator('#suggestions button.suggestion').evaluateAll(
     (buttons) => buttons.map((b) => b.dataset.entity));
+  // a URL may name the entity instead of giving its id
+  await page.goto(`${base}/explore?entity=${encodeURIComponent('Lachin Corridor')}`);
+  await page.waitForSelector('#entity h2', { timeout: 30000 });
+  out.namedUrl = page.url();
   await page.goto(`${base}/explore?entity=lachin_corridor`);
   await page.waitForSelector('#entity h2', { timeout: 30000 });
   await page.waitForFunction(() => window.kgExplorer && window.kgExplorer.graph.cy.nodes().length > 1);
