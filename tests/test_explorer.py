@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from browser_pages import artefacts_dir, assert_drawn, drive, graphql, ingest_seeds, serving
+from test_api import seeded_store
 
 from conflictkg.api import Settings
 from conflictkg.graph.falkor import FalkorStore
@@ -85,3 +86,19 @@ def test_in_production_the_explorer_works_and_the_playground_is_off(seeds_graph:
         assert not page["playgroundHasGraphiQL"]
         assert page["playgroundStatus"] != 200 or "Loading" not in page["playgroundBody"]
         check_explorer(page, base)
+
+
+def test_a_claim_reported_from_one_side_is_drawn_apart(tmp_path: Path) -> None:
+    """The API tests' own graph: Azerbaijan's control of Stepanakert is only reported as Baku's claim."""
+    store = seeded_store(tmp_path / "kg")
+    try:
+        with serving(store, Settings()) as base:
+            page = drive("claims", base, artefacts_dir(tmp_path, "claims"))
+    finally:
+        store.close()
+    edges = {(e["s"], e["predicate"], e["o"]): e for e in page["edges"]}
+    claim = edges[("azerbaijan", "CONTROLS", "stepanakert")]
+    assert claim["claimed"] and claim["claimedBy"] == "Azerbaijan"
+    assert not edges[("armenia", "CONTROLS", "stepanakert")]["claimed"]
+    assert "Claim reported from one side" in page["legend"]
+    assert_drawn(page["screenshots"]["claims-graph"], min_ink=0.02)

@@ -73,8 +73,10 @@ export async function search(text) {
   return { exact: null, hits: ranked.slice(0, 8).map((s) => s.entity), nearOnly: true };
 }
 
+// (each relation's evidence says only who claims it, if anyone: an attributed claim is drawn apart)
 const RELATIONS_PAGE = `totalCount pageInfo { hasNextPage endCursor }
-  edges { node { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} } } }`;
+  edges { node { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} }
+                 evidence { attributedTo { id name } } } }`;
 
 // One page of an entity's relations (out: as subject, in: as object), optionally of one predicate, with the
 // entity and its provisions on the first page. `after` holds the end cursors of the page before (null for a

@@ -33,6 +33,8 @@ export class GraphView {
           'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(predicate)', 'font-size': 8,
           color: '#444', 'text-rotation': 'autorotate', 'text-background-color': '#fff',
           'text-background-opacity': 0.8, 'text-background-padding': 1 } },
+        { selector: 'edge.claimed', style: { 'line-style': 'dotted', 'line-color': '#c0392b',
+          'target-arrow-color': '#c0392b', label: (edge) => `${edge.data('predicate')} (claimed by ${edge.data('claimedBy')})` } },
         { selector: 'edge.role', style: { 'line-style': 'dashed', 'line-color': '#d9c27a', label: '',
           'target-arrow-shape': 'none', width: 1.5, color: '#8a7020' } },
         { selector: 'edge:selected', style: { 'line-color': '#f5b700', 'target-arrow-color': '#f5b700', width: 5 } },
@@ -70,7 +72,12 @@ export class GraphView {
     if (this.cy.getElementById(`r:${relation.id}`).nonempty()) return false;
     this.addEntity(relation.subject);
     this.addEntity(relation.object);
-    this.cy.add({ group: 'edges', classes: 'relation', data: {
+    // a claim: every source reports someone's claim (and names whose); the edge is drawn dotted
+    const evidence = relation.evidence || [];
+    const claimed = evidence.length > 0 && evidence.every((e) => e.attributedTo);
+    const claimants = [...new Set(evidence.map((e) => e.attributedTo && e.attributedTo.name))];
+    this.cy.add({ group: 'edges', classes: claimed ? 'relation claimed' : 'relation', data: {
+      claimedBy: claimed ? claimants.join(', ') : '',
       id: `r:${relation.id}`, key: relation.id, type: 'relation', source: relation.subject.id,
       target: relation.object.id, predicate: relation.predicate, confidence: relation.confidence ?? 0,
       s: relation.subject.id, o: relation.object.id, sName: relation.subject.name, oName: relation.object.name } });
@@ -127,8 +134,9 @@ export class GraphView {
   // outer ring.
   layout() {
     const level = (node) => (node.hasClass('focus') ? 3 : node.hasClass('provision') ? 2 : 1);
+    const few = this.cy.nodes().length < 15; // a short ring would hide the edges' labels: spread it
     this.cy.layout({ name: 'concentric', concentric: level, levelWidth: () => 1, minNodeSpacing: 45,
-      animate: false, padding: 30, fit: true, avoidOverlap: true }).run();
+      spacingFactor: few ? 2.5 : 1, animate: false, padding: 30, fit: true, avoidOverlap: true }).run();
     if (this.cy.zoom() > 1.4) {
       this.cy.zoom(1.4);
       this.cy.center();
@@ -136,8 +144,8 @@ export class GraphView {
   }
 
   legend() {
-    if (this.colourBy === 'label') return Object.entries(LABEL_COLOURS).concat([['Provision', PROVISION_COLOUR]]);
-    return [...this.kindColours.entries()].concat([['Provision', PROVISION_COLOUR]]);
+    const colours = this.colourBy === 'label' ? Object.entries(LABEL_COLOURS) : [...this.kindColours.entries()];
+    return colours.concat([['Provision', PROVISION_COLOUR], ['Claim reported from one side (dotted)', '#c0392b']]);
   }
 
   count() {

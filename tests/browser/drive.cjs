@@ -115,6 +115,16 @@ async function explorer(page, browser, out) {
   await shot(browser, page, 'document', out);
 }
 
+async function claims(page, browser, out) {
+  await page.goto(`${base}/explore?entity=stepanakert`);
+  await page.waitForFunction(() => window.kgExplorer && window.kgExplorer.graph.cy.edges('.relation').length > 0);
+  out.edges = await page.evaluate(() => window.kgExplorer.graph.cy.edges('.relation').map((e) => ({
+    s: e.data('s'), predicate: e.data('predicate'), o: e.data('o'), claimed: e.hasClass('claimed'),
+    claimedBy: e.data('claimedBy') })));
+  out.legend = await page.locator('#legend').innerText();
+  await shot(browser, page.locator('#cy'), 'claims-graph', out);
+}
+
 async function noPlayground(page, browser, out) {
   const response = await page.goto(`${base}/graphql`);
   out.playgroundStatus = response.status();
@@ -141,7 +151,7 @@ async function noPlayground(page, browser, out) {
     });
     page.on('pageerror', (error) => out.errors.push(String(error)));
     page.on('console', (message) => { if (message.type() === 'error') out.errors.push(message.text()); });
-    const run = { playground, explorer, 'no-playground': noPlayground }[scenario];
+    const run = { playground, explorer, claims, 'no-playground': noPlayground }[scenario];
     await run(page, browser, out);
   } finally {
     await browser.close();
