@@ -262,6 +262,26 @@ class GraphReader:
         )
         return [{"anchor": r["anchor"], **relation_row(r), "ends": _ends(r, "other")} for r in rows]
 
+    def relation_slice(self, entity_id: str, direction: str, predicate: str | None, *, skip: int,
+                       limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """Up to `limit` supported relations of one entity in one direction ("out", "in"), after the first `skip`,
+        in the store's order, with the row of the entity at the other end (in `ends`); and how many edges of that
+        direction (and predicate) the entity has, support unchecked. No ordering and no count of the supported
+        ones: the store stops after `skip + limit` of a hub's thousands of edges."""
+        if predicate is not None and predicate not in PREDICATES:
+            raise ValueError(f"unknown predicate {predicate!r}")
+        typed = f":{predicate}" if predicate else ""
+        pattern = {"out": f"(s:Entity {{id: $id}})-[r{typed}]->(o:Entity)",
+                   "in": f"(s:Entity)-[r{typed}]->(o:Entity {{id: $id}})"}[direction]
+        rows = self._read(
+            f"MATCH {pattern} WHERE r.key IS NOT NULL " + _supported("r.key", "s, r, o") +
+            "WITH DISTINCT s, r, o SKIP $skip LIMIT $limit RETURN " + _REL_COLUMNS + ", " +
+            _entity_column("o" if direction == "out" else "s", "other"),
+            id=entity_id, skip=skip, limit=limit,
+        )
+        counted = self._read(f"MATCH {pattern} WHERE r.key IS NOT NULL RETURN count(r) AS n", id=entity_id)
+        return int(counted[0]["n"]) if counted else 0, [{**relation_row(r), "ends": _ends(r, "other")} for r in rows]
+
     def relations_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(
             _DOCUMENT_EVIDENCE + "WHERE ev.kind = 'relation' "
@@ -381,6 +401,16 @@ class GraphReader:
         for row in rows:
             row["qualifiers"] = json.loads(row["qualifiers"] or "{}")
         return rows
+
+    def claims(self, facts: Sequence[str]) -> list[dict[str, Any]]:
+        """For each fact: its pieces of evidence (in complete documents), how many report someone's claim, and
+        whose (`who`). Counted in the store: a fact stated a thousand times ships one row."""
+        return self._read(
+            "UNWIND $facts AS f MATCH (ev:Evidence {fact: f}) WITH f, ev MATCH (ev)-[:IN]->(d:Document) "
+            "WHERE d.status = $done RETURN f AS fact, count(ev) AS evidence, count(ev.attributed_to) AS attributed, "
+            "collect(DISTINCT ev.attributed_to) AS who",
+            facts=list(facts),
+        )
 
     _DOCUMENT_COLUMNS = (
         "d.id AS id, d.title AS title, d.authors AS authors, d.publisher AS publisher, d.published AS published, "

@@ -107,10 +107,32 @@ class Entity:
         rows = await _ctx(info).loaders.relations_of.load((str(self.id), _predicate(predicate), direction.value))
         return [Relation.from_domain(r) for r in _unique(rows, "key")]
 
-    @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity.")
-    async def provisions(self, info: Info) -> list[Provision]:
-        rows = await _ctx(info).loaders.provisions_of.load(str(self.id))
-        return [Provision.from_domain(r) for r in _unique(rows, "id")]
+    @strawberry.field(description="A page of this entity's relations in one direction (OUT or IN), in the store's "
+                      "order: a hub's thousands are read a page at a time (pass `endCursor` as `after`).")
+    def relation_slice(self, info: Info, direction: Direction, predicate: str | None = None,
+                       first: int | None = DEFAULT_PAGE, after: str | None = None) -> RelationSlice:
+        if direction is Direction.BOTH:
+            raise _api_error("relationSlice needs direction OUT or IN")
+        size = _page_size(first)
+        skip = _offset(after) if after else 0
+        ctx = _ctx(info)
+        total, rows = ctx.reader.relation_slice(str(self.id), direction.value, _predicate(predicate), skip=skip,
+                                                limit=size + 1)
+        for row in rows:
+            ctx.loaders.prime_entities(row["ends"])
+        more = len(rows) > size
+        return RelationSlice(relations=[Relation.from_domain(r) for r in rows[:size]], has_more=more,
+                             end_cursor=_cursor([skip + size]) if more else None, total=total)
+
+    @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity "
+                      "(the first `first` of them, by id, when given).")
+    async def provisions(self, info: Info, first: int | None = None) -> list[Provision]:
+        rows = sorted(_unique(await _ctx(info).loaders.provisions_of.load(str(self.id)), "id"), key=lambda r: r["id"])
+        return [Provision.from_domain(r) for r in (rows if first is None else rows[:max(first, 0)])]
+
+    @strawberry.field(description="How many provisions `provisions` lists.")
+    async def provision_count(self, info: Info) -> int:
+        return len(_unique(await _ctx(info).loaders.provisions_of.load(str(self.id)), "id"))
 
     @strawberry.field(description="The documents that mention this entity.")
     async def documents(self, info: Info) -> list[Document]:
@@ -260,6 +282,14 @@ class Relation:
     async def evidence(self, info: Info) -> list[Evidence]:
         return await _evidence(info, str(self.id))
 
+    @strawberry.field(description="When every source reports this relation only as someone's claim: the claimants "
+                      "(empty when a source states it). Cheaper than reading the evidence of a much-stated fact.")
+    async def claimed_by(self, info: Info) -> list[Entity]:
+        row = await _ctx(info).loaders.claims.load(str(self.id))
+        if not row or not row["evidence"] or row["attributed"] < row["evidence"]:
+            return []
+        return await _entities(info, sorted(row["who"]))
+
 
 @strawberry.type(description="One provision of an agreement: who must do what, where, for whom.")
 class Provision:
@@ -352,6 +382,22 @@ def _uncursor(cursor: str) -> list[Any]:
     if not isinstance(key, list):
         raise _api_error(f"after: {cursor[:40]!r} is not a cursor this API gave out")
     return key
+
+
+def _offset(after: str) -> int:
+    mark = _uncursor(after)
+    if len(mark) != 1 or not isinstance(mark[0], int) or mark[0] < 0:
+        raise _api_error(f"after: {after[:40]!r} is not a cursor of `relationSlice`")
+    return int(mark[0])
+
+
+@strawberry.type(description="A page of an entity's relations in one direction.")
+class RelationSlice:
+    relations: list[Relation]
+    has_more: bool
+    end_cursor: str | None = strawberry.field(description="Pass it as `after` for the next page.")
+    total: int = strawberry.field(description="The entity's edges in that direction (and of that predicate), "
+                                  "counted without checking their evidence: an upper bound of the relations.")
 
 
 def _page_size(first: int | None) -> int:

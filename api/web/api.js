@@ -73,33 +73,31 @@ export async function search(text) {
   return { exact: null, hits: ranked.slice(0, 8).map((s) => s.entity), nearOnly: true };
 }
 
-// (each relation's evidence says only who claims it, if anyone: an attributed claim is drawn apart)
-const RELATIONS_PAGE = `totalCount pageInfo { hasNextPage endCursor }
-  edges { node { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} }
-                 evidence { attributedTo { id name } } } }`;
+const SLICE = `relations { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} }
+  claimedBy { id name } } hasMore endCursor total`;
+export const MAX_PROVISIONS = 40;
 
-// One page of an entity's relations (out: as subject, in: as object), optionally of one predicate, with the
-// entity and its provisions on the first page. `after` holds the end cursors of the page before (null for a
-// direction that has no more).
+// One page of an entity's relations in each direction (out: as subject, in: as object), optionally of one
+// predicate, read by the store a page at a time; with the entity and its first provisions on the first page.
+// `after` holds the end cursors of the page before (null for a direction that has no more).
 export async function neighbourhood(id, { predicate = null, after = null } = {}) {
-  const vars = ['$key: String!', '$predicate: String'];
+  const vars = ['$id: ID!', '$predicate: String'];
   const parts = [];
   if (!after) {
-    vars.push('$id: ID!');
-    parts.push(`entity(id: $id) { ${ENTITY} aliases
-      provisions { id type confidence agreement { ${ENTITY} } obliges { ${ENTITY} } concerns { ${ENTITY} }
-                   benefits { ${ENTITY} } } }`);
+    parts.push(`${ENTITY} aliases provisionCount provisions(first: ${MAX_PROVISIONS}) { id type confidence
+      agreement { ${ENTITY} } obliges { ${ENTITY} } concerns { ${ENTITY} } benefits { ${ENTITY} } }`);
   }
-  for (const [side, arg] of [['out', 'subject'], ['in', 'object']]) {
+  for (const side of ['out', 'in']) {
     if (after && !after[side]) continue;
     if (after) vars.push(`$${side}After: String`);
-    const cursor = after ? `, after: $${side}After` : '';
-    parts.push(`${side}: relations(${arg}: $key, predicate: $predicate, first: ${PAGE}${cursor}) { ${RELATIONS_PAGE} }`);
+    parts.push(`${side}: relationSlice(direction: ${side.toUpperCase()}, predicate: $predicate, first: ${PAGE}`
+      + `${after ? `, after: $${side}After` : ''}) { ${SLICE} }`);
   }
-  const variables = { key: id, predicate };
-  if (!after) variables.id = id;
-  else Object.assign(variables, { outAfter: after.out, inAfter: after.in });
-  return gql(`query Neighbourhood(${vars.join(', ')}) { ${parts.join('\n')} }`, variables);
+  const variables = { id, predicate };
+  if (after) Object.assign(variables, { outAfter: after.out, inAfter: after.in });
+  const data = await gql(`query Neighbourhood(${vars.join(', ')}) { entity(id: $id) { ${parts.join('\n')} } }`,
+    variables);
+  return data.entity;
 }
 
 export async function relationEvidence(relation) {

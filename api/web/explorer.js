@@ -1,11 +1,10 @@
 // The explorer: search, an entity's neighbourhood (paged, capped), evidence of a fact, the document view.
 // State lives in the URL (?entity=ID, ?document=ID&fact=KEY), so a view can be shared and the back button works.
-import { neighbourhood, provisionEvidence, relationEvidence, search, timeline } from './api.js';
+import { MAX_PROVISIONS, neighbourhood, provisionEvidence, relationEvidence, search, timeline } from './api.js';
 import { renderDocument } from './document.js';
 import { GraphView } from './graph.js';
 
 const MAX_ENTITIES = 150; // never more on screen: a hub is read a page at a time, up to this cap
-const MAX_PROVISIONS = 40;
 const MAX_TIMELINE = 200;
 
 const $ = (selector) => document.querySelector(selector);
@@ -75,32 +74,30 @@ async function runSearch(open) {
 }
 
 // -- the neighbourhood -----------------------------------------------------------------------------------------------
-function cursorsOf(data) {
-  const next = (page) => (page && page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null);
-  return { out: next(data.out), in: next(data.in) };
+function cursorsOf(entity) {
+  const next = (slice) => (slice && slice.hasMore ? slice.endCursor : null);
+  return { out: next(entity.out), in: next(entity.in) };
 }
 
-function addPage(data, anchor) {
+function addPage(entity, anchor) {
   let added = 0;
   for (const side of ['out', 'in']) {
-    for (const { node } of (data[side] ? data[side].edges : [])) {
-      // `subject: id` finds every entity with that id, name or alias: keep the anchor's own relations
-      if ((side === 'out' ? node.subject.id : node.object.id) !== anchor) continue;
-      if (graph.count().nodes >= MAX_ENTITIES && !graph.cy.getElementById(side === 'out' ? node.object.id
-        : node.subject.id).nonempty()) continue;
-      if (graph.addRelation(node)) {
+    for (const relation of (entity[side] ? entity[side].relations : [])) {
+      const other = side === 'out' ? relation.object.id : relation.subject.id;
+      if (graph.count().nodes >= MAX_ENTITIES && graph.cy.getElementById(other).empty()) continue;
+      if (graph.addRelation(relation)) {
         added += 1;
-        if (anchor === state.focus) state.facts.push({ type: 'relation', ...node });
+        if (anchor === state.focus) state.facts.push({ type: 'relation', ...relation });
       }
     }
   }
-  state.cursors.set(anchor, cursorsOf(data));
+  state.cursors.set(anchor, cursorsOf(entity));
   return added;
 }
 
 function addProvisions(entity) {
-  state.provisionsTotal = entity.provisions.length;
-  for (const provision of entity.provisions.slice(0, MAX_PROVISIONS)) {
+  state.provisionsTotal = entity.provisionCount;
+  for (const provision of entity.provisions) {
     if (graph.addProvision(provision)) state.facts.push({ type: 'provision', ...provision });
   }
 }
@@ -110,14 +107,14 @@ async function openEntity(id) {
   status(`Loading the neighbourhood of ${id}…`);
   graph.clear();
   Object.assign(state, { focus: id, cursors: new Map(), facts: [], provisionsTotal: 0 });
-  let data;
+  let entity;
   try {
-    data = await neighbourhood(id, { predicate: state.predicate });
+    entity = await neighbourhood(id, { predicate: state.predicate });
   } catch (error) {
     status(`Could not load ${id}: ${error.message}`, true);
     return;
   }
-  if (!data.entity) {
+  if (!entity) {
     const named = await search(id).catch(() => null); // ?entity=Stepanakert: a name is as good as an id
     if (named && named.exact) {
       history.replaceState(null, '', `?entity=${encodeURIComponent(named.exact.id)}`);
@@ -128,15 +125,15 @@ async function openEntity(id) {
     renderEntityPanel(null);
     return;
   }
-  document.title = `${data.entity.name} · conflictkg explorer`;
-  state.totals = { out: data.out.totalCount, in: data.in.totalCount };
-  graph.addEntity(data.entity, true);
-  addPage(data, id);
-  addProvisions(data.entity);
+  document.title = `${entity.name} · conflictkg explorer`;
+  state.totals = { out: entity.out.total, in: entity.in.total };
+  graph.addEntity(entity, true);
+  addPage(entity, id);
+  addProvisions(entity);
   refreshPredicates();
   graph.applyFilters();
   graph.layout();
-  renderEntityPanel(data.entity);
+  renderEntityPanel(entity);
   renderLegend();
   reportCounts();
 }
@@ -146,8 +143,7 @@ async function loadMore() {
   if (!cursors || (!cursors.out && !cursors.in)) return;
   status('Loading more…');
   try {
-    const data = await neighbourhood(state.focus, { predicate: state.predicate, after: cursors });
-    addPage(data, state.focus);
+    addPage(await neighbourhood(state.focus, { predicate: state.predicate, after: cursors }), state.focus);
   } catch (error) {
     status(`Could not load more: ${error.message}`, true);
     return;
@@ -163,9 +159,11 @@ async function expand(id) {
   if (id === state.focus || state.cursors.has(id)) return;
   status(`Expanding ${id}…`);
   try {
-    const data = await neighbourhood(id, { predicate: state.predicate });
-    addPage(data, id);
-    if (data.entity) data.entity.provisions.slice(0, 10).forEach((p) => graph.addProvision(p));
+    const entity = await neighbourhood(id, { predicate: state.predicate });
+    if (entity) {
+      addPage(entity, id);
+      entity.provisions.slice(0, 10).forEach((p) => graph.addProvision(p));
+    }
   } catch (error) {
     status(`Could not expand ${id}: ${error.message}`, true);
     return;
@@ -182,7 +180,7 @@ function reportCounts() {
   const more = Boolean(cursors.out || cursors.in) && c.nodes < MAX_ENTITIES;
   $('#more').disabled = !more;
   const capped = c.nodes >= MAX_ENTITIES ? ` (capped at ${MAX_ENTITIES} entities)` : '';
-  const totals = state.totals ? `${state.totals.out} outgoing and ${state.totals.in} incoming relations` : '';
+  const totals = state.totals ? `${state.totals.out} outgoing and ${state.totals.in} incoming edges` : '';
   const provisions = state.provisionsTotal > MAX_PROVISIONS
     ? `${MAX_PROVISIONS} of ${state.provisionsTotal} provisions` : `${state.provisionsTotal} provisions`;
   status(`Showing ${c.relations} relations, ${provisions} and ${c.nodes} entities; ${totals}${capped}.`);

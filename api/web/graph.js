@@ -73,9 +73,8 @@ export class GraphView {
     this.addEntity(relation.subject);
     this.addEntity(relation.object);
     // a claim: every source reports someone's claim (and names whose); the edge is drawn dotted
-    const evidence = relation.evidence || [];
-    const claimed = evidence.length > 0 && evidence.every((e) => e.attributedTo);
-    const claimants = [...new Set(evidence.map((e) => e.attributedTo && e.attributedTo.name))];
+    const claimants = (relation.claimedBy || []).map((e) => e.name);
+    const claimed = claimants.length > 0;
     this.cy.add({ group: 'edges', classes: claimed ? 'relation claimed' : 'relation', data: {
       claimedBy: claimed ? claimants.join(', ') : '',
       id: `r:${relation.id}`, key: relation.id, type: 'relation', source: relation.subject.id,
