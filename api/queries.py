@@ -262,25 +262,34 @@ class GraphReader:
         )
         return [{"anchor": r["anchor"], **relation_row(r), "ends": _ends(r, "other")} for r in rows]
 
-    def relation_slice(self, entity_id: str, direction: str, predicate: str | None, *, skip: int,
-                       limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """Up to `limit` supported relations of one entity in one direction ("out", "in"), after the first `skip`,
-        in the store's order, with the row of the entity at the other end (in `ends`); and how many edges of that
-        direction (and predicate) the entity has, support unchecked. No ordering and no count of the supported
-        ones: the store stops after `skip + limit` of a hub's thousands of edges."""
+    @staticmethod
+    def _one_side(direction: str, predicate: str | None) -> str:
+        """The edges (`r`) of the entity `$id` as subject ("out") or object ("in"), optionally of one predicate."""
         if predicate is not None and predicate not in PREDICATES:
             raise ValueError(f"unknown predicate {predicate!r}")
         typed = f":{predicate}" if predicate else ""
-        pattern = {"out": f"(s:Entity {{id: $id}})-[r{typed}]->(o:Entity)",
-                   "in": f"(s:Entity)-[r{typed}]->(o:Entity {{id: $id}})"}[direction]
+        return {"out": f"(s:Entity {{id: $id}})-[r{typed}]->(o:Entity)",
+                "in": f"(s:Entity)-[r{typed}]->(o:Entity {{id: $id}})"}[direction]
+
+    def relation_slice(self, entity_id: str, direction: str, predicate: str | None, *, skip: int,
+                       limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` supported relations of one entity in one direction ("out", "in"), after the first `skip`,
+        in the store's order, with the row of the entity at the other end (in `ends`). No ordering and no count:
+        the store stops after `skip + limit` of a hub's thousands of edges."""
+        pattern = self._one_side(direction, predicate)
         rows = self._read(
             f"MATCH {pattern} WHERE r.key IS NOT NULL " + _supported("r.key", "s, r, o") +
             "WITH DISTINCT s, r, o SKIP $skip LIMIT $limit RETURN " + _REL_COLUMNS + ", " +
             _entity_column("o" if direction == "out" else "s", "other"),
             id=entity_id, skip=skip, limit=limit,
         )
-        counted = self._read(f"MATCH {pattern} WHERE r.key IS NOT NULL RETURN count(r) AS n", id=entity_id)
-        return int(counted[0]["n"]) if counted else 0, [{**relation_row(r), "ends": _ends(r, "other")} for r in rows]
+        return [{**relation_row(r), "ends": _ends(r, "other")} for r in rows]
+
+    def relation_edges(self, entity_id: str, direction: str, predicate: str | None) -> int:
+        """How many edges of one direction (and predicate) the entity has, their support unchecked."""
+        counted = self._read(f"MATCH {self._one_side(direction, predicate)} WHERE r.key IS NOT NULL "
+                             "RETURN count(r) AS n", id=entity_id)
+        return int(counted[0]["n"]) if counted else 0
 
     def relations_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(

@@ -57,7 +57,8 @@ def report(picked: list[dict[str, Any]], timings: dict[str, Any], build: dict[st
         f"Graph: {build['relations']:,} relations, {stats.get('entities', 0):,} entities, "
         f"{stats.get('provisions', 0):,} provisions (benchmarks/synthetic.py, seed {build['seed']}). "
         "`kg serve` with KG_PRODUCTION=1; the page opened in headless Chromium, one tab, sequentially; the page "
-        "reads 25 relations per direction and page, at most 40 provisions and 150 entities on screen.",
+        "reads 25 relations per direction and page (request `Neighbourhood`), then, sent at the same time, at most 40 "
+        "provisions and the counts (`NeighbourhoodDetails`); at most 150 entities on screen.",
         "",
         "| entity | relations | what | samples | p50 ms | p95 ms |",
         "|---|---|---|---|---|---|",
@@ -65,7 +66,8 @@ def report(picked: list[dict[str, Any]], timings: dict[str, Any], build: dict[st
     for target in picked:
         out = timings[target["name"]]
         rows = [(f"GraphQL `{name}`", values) for name, values in sorted(out["requests"].items())]
-        rows += [("page drawn (navigation to neighbourhood on screen)", out["open"]), ("Load more", out["more"])]
+        rows += [("page opened: relations drawn (from navigation)", out["open"]),
+                 ("page complete: provisions and counts drawn too", out["complete"]), ("Load more", out["more"])]
         for what, values in rows:
             if values:
                 lines.append(f"| {target['name']} `{target['id']}` | {target['relations']:,} | {what} | "

@@ -27,16 +27,22 @@ const [samples, warmup] = [Number(samplesText), Number(warmupText)];
       const name = (JSON.parse(request.postData()).query.match(/query\s+(\w+)/) || [null, 'anonymous'])[1];
       if (record) (record[name] = record[name] || []).push(ms);
     });
-    const drawn = () => page.waitForFunction(() => /^(Showing|No entity|Could not)/.test(
-      document.querySelector('#status').textContent), null, { timeout: 120000 });
+    // 'relations': the relations are drawn; 'complete': the provisions and counts too
+    const reached = (states) => page.waitForFunction((wanted) => {
+      const box = document.querySelector('#status');
+      if (/^(No entity|Could not)/.test(box.textContent)) throw new Error(box.textContent);
+      return wanted.includes(box.dataset.state);
+    }, states, { timeout: 120000 });
     for (const target of targets) {
-      const out = { open: [], more: [], requests: {}, status: '' };
+      const out = { open: [], complete: [], more: [], requests: {}, status: '' };
       for (let i = 0; i < warmup + samples; i += 1) {
         record = i >= warmup ? out.requests : null;
         const t0 = performance.now();
         await page.goto(`${base}/explore?entity=${encodeURIComponent(target.id)}`);
-        await drawn();
+        await reached(['relations', 'complete']);
         if (i >= warmup) out.open.push(performance.now() - t0);
+        await reached(['complete']);
+        if (i >= warmup) out.complete.push(performance.now() - t0);
         out.status = await page.locator('#status').innerText();
         if (await page.locator('#more').isEnabled()) {
           const before = out.status;

@@ -116,13 +116,14 @@ class Entity:
         size = _page_size(first)
         skip = _offset(after) if after else 0
         ctx = _ctx(info)
-        total, rows = ctx.reader.relation_slice(str(self.id), direction.value, _predicate(predicate), skip=skip,
-                                                limit=size + 1)
+        wanted = _predicate(predicate)
+        rows = ctx.reader.relation_slice(str(self.id), direction.value, wanted, skip=skip, limit=size + 1)
         for row in rows:
             ctx.loaders.prime_entities(row["ends"])
         more = len(rows) > size
         return RelationSlice(relations=[Relation.from_domain(r) for r in rows[:size]], has_more=more,
-                             end_cursor=_cursor([skip + size]) if more else None, total=total)
+                             end_cursor=_cursor([skip + size]) if more else None,
+                             side=(str(self.id), direction.value, wanted))
 
     @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity "
                       "(the first `first` of them, by id, when given).")
@@ -396,8 +397,13 @@ class RelationSlice:
     relations: list[Relation]
     has_more: bool
     end_cursor: str | None = strawberry.field(description="Pass it as `after` for the next page.")
-    total: int = strawberry.field(description="The entity's edges in that direction (and of that predicate), "
-                                  "counted without checking their evidence: an upper bound of the relations.")
+    side: strawberry.Private[tuple[str, str, str | None]]  # entity id, direction, predicate
+
+    @strawberry.field(description="The entity's edges in that direction (and of that predicate), counted without "
+                      "checking their evidence (an upper bound of the relations): a read of its own, ask only when "
+                      "it is shown.")
+    def total(self, info: Info) -> int:
+        return _ctx(info).reader.relation_edges(*self.side)
 
 
 def _page_size(first: int | None) -> int:

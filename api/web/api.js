@@ -74,19 +74,15 @@ export async function search(text) {
 }
 
 const SLICE = `relations { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} }
-  claimedBy { id name } } hasMore endCursor total`;
+  claimedBy { id name } } hasMore endCursor`;
 export const MAX_PROVISIONS = 40;
 
 // One page of an entity's relations in each direction (out: as subject, in: as object), optionally of one
-// predicate, read by the store a page at a time; with the entity and its first provisions on the first page.
-// `after` holds the end cursors of the page before (null for a direction that has no more).
+// predicate, read by the store a page at a time; with the entity itself on the first page. `after` holds the end
+// cursors of the page before (null for a direction that has no more).
 export async function neighbourhood(id, { predicate = null, after = null } = {}) {
   const vars = ['$id: ID!', '$predicate: String'];
-  const parts = [];
-  if (!after) {
-    parts.push(`${ENTITY} aliases provisionCount provisions(first: ${MAX_PROVISIONS}) { id type confidence
-      agreement { ${ENTITY} } obliges { ${ENTITY} } concerns { ${ENTITY} } benefits { ${ENTITY} } }`);
-  }
+  const parts = after ? [] : [`${ENTITY} aliases`];
   for (const side of ['out', 'in']) {
     if (after && !after[side]) continue;
     if (after) vars.push(`$${side}After: String`);
@@ -97,6 +93,16 @@ export async function neighbourhood(id, { predicate = null, after = null } = {})
   if (after) Object.assign(variables, { outAfter: after.out, inAfter: after.in });
   const data = await gql(`query Neighbourhood(${vars.join(', ')}) { entity(id: $id) { ${parts.join('\n')} } }`,
     variables);
+  return data.entity;
+}
+
+// What the page adds once the relations are drawn: the first provisions, and how many of each there are.
+export async function neighbourhoodDetails(id, predicate = null) {
+  const data = await gql(`query NeighbourhoodDetails($id: ID!, $predicate: String) { entity(id: $id) {
+      provisionCount provisions(first: ${MAX_PROVISIONS}) { id type confidence agreement { ${ENTITY} }
+        obliges { ${ENTITY} } concerns { ${ENTITY} } benefits { ${ENTITY} } }
+      out: relationSlice(direction: OUT, predicate: $predicate, first: 0) { total }
+      in: relationSlice(direction: IN, predicate: $predicate, first: 0) { total } } }`, { id, predicate });
   return data.entity;
 }
 

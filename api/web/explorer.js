@@ -1,6 +1,8 @@
 // The explorer: search, an entity's neighbourhood (paged, capped), evidence of a fact, the document view.
 // State lives in the URL (?entity=ID, ?document=ID&fact=KEY), so a view can be shared and the back button works.
-import { MAX_PROVISIONS, neighbourhood, provisionEvidence, relationEvidence, search, timeline } from './api.js';
+import {
+  MAX_PROVISIONS, neighbourhood, neighbourhoodDetails, provisionEvidence, relationEvidence, search, timeline,
+} from './api.js';
 import { renderDocument } from './document.js';
 import { GraphView } from './graph.js';
 
@@ -102,11 +104,15 @@ function addProvisions(entity) {
   }
 }
 
+// The relations first (drawn as soon as they come), then the provisions and the counts, asked for at once.
 async function openEntity(id) {
   showView('graph');
   status(`Loading the neighbourhood of ${id}…`);
+  $('#status').dataset.state = 'loading';
   graph.clear();
-  Object.assign(state, { focus: id, cursors: new Map(), facts: [], provisionsTotal: 0 });
+  Object.assign(state, { focus: id, cursors: new Map(), facts: [], provisionsTotal: 0, totals: null });
+  const details = neighbourhoodDetails(id, state.predicate);
+  details.catch(() => null); // (reported below, if the entity exists)
   let entity;
   try {
     entity = await neighbourhood(id, { predicate: state.predicate });
@@ -126,16 +132,33 @@ async function openEntity(id) {
     return;
   }
   document.title = `${entity.name} · conflictkg explorer`;
-  state.totals = { out: entity.out.total, in: entity.in.total };
   graph.addEntity(entity, true);
   addPage(entity, id);
-  addProvisions(entity);
-  refreshPredicates();
-  graph.applyFilters();
-  graph.layout();
+  redraw();
   renderEntityPanel(entity);
   renderLegend();
   reportCounts();
+  $('#status').dataset.state = 'relations';
+  let more;
+  try {
+    more = await details;
+  } catch (error) {
+    status(`Could not load the provisions of ${id}: ${error.message}`, true);
+    return;
+  }
+  if (state.focus !== id) return; // another entity was opened meanwhile
+  state.totals = { out: more.out.total, in: more.in.total };
+  addProvisions(more);
+  redraw();
+  renderFacts();
+  reportCounts();
+  $('#status').dataset.state = 'complete';
+}
+
+function redraw() {
+  refreshPredicates();
+  graph.applyFilters();
+  graph.layout();
 }
 
 async function loadMore() {
@@ -148,9 +171,7 @@ async function loadMore() {
     status(`Could not load more: ${error.message}`, true);
     return;
   }
-  refreshPredicates();
-  graph.applyFilters();
-  graph.layout();
+  redraw();
   renderFacts();
   reportCounts();
 }
@@ -159,18 +180,15 @@ async function expand(id) {
   if (id === state.focus || state.cursors.has(id)) return;
   status(`Expanding ${id}…`);
   try {
-    const entity = await neighbourhood(id, { predicate: state.predicate });
-    if (entity) {
-      addPage(entity, id);
-      entity.provisions.slice(0, 10).forEach((p) => graph.addProvision(p));
-    }
+    const [entity, more] = await Promise.all([neighbourhood(id, { predicate: state.predicate }),
+      neighbourhoodDetails(id, state.predicate)]);
+    if (entity) addPage(entity, id);
+    if (more) more.provisions.slice(0, 10).forEach((p) => graph.addProvision(p));
   } catch (error) {
     status(`Could not expand ${id}: ${error.message}`, true);
     return;
   }
-  refreshPredicates();
-  graph.applyFilters();
-  graph.layout();
+  redraw();
   reportCounts();
 }
 
@@ -180,9 +198,11 @@ function reportCounts() {
   const more = Boolean(cursors.out || cursors.in) && c.nodes < MAX_ENTITIES;
   $('#more').disabled = !more;
   const capped = c.nodes >= MAX_ENTITIES ? ` (capped at ${MAX_ENTITIES} entities)` : '';
-  const totals = state.totals ? `${state.totals.out} outgoing and ${state.totals.in} incoming edges` : '';
-  const provisions = state.provisionsTotal > MAX_PROVISIONS
-    ? `${MAX_PROVISIONS} of ${state.provisionsTotal} provisions` : `${state.provisionsTotal} provisions`;
+  const totals = state.totals ? `${state.totals.out} outgoing and ${state.totals.in} incoming edges`
+    : 'loading the provisions and counts';
+  let provisions = `${state.provisionsTotal} provisions`;
+  if (!state.totals) provisions = 'no provisions yet';
+  else if (state.provisionsTotal > MAX_PROVISIONS) provisions = `${MAX_PROVISIONS} of ${state.provisionsTotal} provisions`;
   status(`Showing ${c.relations} relations, ${provisions} and ${c.nodes} entities; ${totals}${capped}.`);
 }
 

@@ -69,8 +69,7 @@ async function explorer(page, browser, out) {
   await page.waitForSelector('#entity h2', { timeout: 30000 });
   out.namedUrl = page.url();
   await page.goto(`${base}/explore?entity=lachin_corridor`);
-  await page.waitForSelector('#entity h2', { timeout: 30000 });
-  await page.waitForFunction(() => window.kgExplorer && window.kgExplorer.graph.cy.nodes().length > 1);
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
   out.heading = await page.locator('#entity h2').innerText();
   out.status = await page.locator('#status').innerText();
   out.graph = await page.evaluate(() => {
@@ -117,7 +116,7 @@ async function explorer(page, browser, out) {
 
 async function claims(page, browser, out) {
   await page.goto(`${base}/explore?entity=stepanakert`);
-  await page.waitForFunction(() => window.kgExplorer && window.kgExplorer.graph.cy.edges('.relation').length > 0);
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
   out.edges = await page.evaluate(() => window.kgExplorer.graph.cy.edges('.relation').map((e) => ({
     s: e.data('s'), predicate: e.data('predicate'), o: e.data('o'), claimed: e.hasClass('claimed'),
     claimedBy: e.data('claimedBy') })));
