@@ -111,11 +111,12 @@ async function openEntity(id) {
   $('#status').dataset.state = 'loading';
   graph.clear();
   Object.assign(state, { focus: id, cursors: new Map(), facts: [], provisionsTotal: 0, totals: null });
+  const relations = neighbourhood(id, { predicate: state.predicate }); // sent first: it is drawn first
   const details = neighbourhoodDetails(id, state.predicate);
   details.catch(() => null); // (reported below, if the entity exists)
   let entity;
   try {
-    entity = await neighbourhood(id, { predicate: state.predicate });
+    entity = await relations;
   } catch (error) {
     status(`Could not load ${id}: ${error.message}`, true);
     return;
