@@ -57,7 +57,7 @@ def report(picked: list[dict[str, Any]], timings: dict[str, Any], build: dict[st
         f"Graph: {build['relations']:,} relations, {stats.get('entities', 0):,} entities, "
         f"{stats.get('provisions', 0):,} provisions (benchmarks/synthetic.py, seed {build['seed']}). "
         "`kg serve` with KG_PRODUCTION=1; the page opened in headless Chromium, one tab, sequentially; the page "
-        "reads 25 relations per direction and page (request `Neighbourhood`), then, sent at the same time, at most 40 "
+        "reads 25 relations per direction and page (request `Neighbourhood`), draws them, then asks for at most 40 "
         "provisions and the counts (`NeighbourhoodDetails`); at most 150 entities on screen.",
         "",
         "| entity | relations | what | samples | p50 ms | p95 ms |",

@@ -104,19 +104,16 @@ function addProvisions(entity) {
   }
 }
 
-// The relations first (drawn as soon as they come), then the provisions and the counts, asked for at once.
+// The relations first (drawn as soon as they come), then the provisions and the counts.
 async function openEntity(id) {
   showView('graph');
   status(`Loading the neighbourhood of ${id}…`);
   $('#status').dataset.state = 'loading';
   graph.clear();
   Object.assign(state, { focus: id, cursors: new Map(), facts: [], provisionsTotal: 0, totals: null });
-  const relations = neighbourhood(id, { predicate: state.predicate }); // sent first: it is drawn first
-  const details = neighbourhoodDetails(id, state.predicate);
-  details.catch(() => null); // (reported below, if the entity exists)
   let entity;
   try {
-    entity = await relations;
+    entity = await neighbourhood(id, { predicate: state.predicate });
   } catch (error) {
     status(`Could not load ${id}: ${error.message}`, true);
     return;
@@ -141,8 +138,8 @@ async function openEntity(id) {
   reportCounts();
   $('#status').dataset.state = 'relations';
   let more;
-  try {
-    more = await details;
+  try { // asked for once the relations are drawn: with them, it would hold their answer back
+    more = await neighbourhoodDetails(id, state.predicate);
   } catch (error) {
     status(`Could not load the provisions of ${id}: ${error.message}`, true);
     return;
