@@ -21,6 +21,7 @@ from test_api import seeded_store
 from conflictkg.api import Settings
 from conflictkg.graph.falkor import FalkorStore
 
+RELATIONS = """query($id: ID!) { entity(id: $id) { relations { id predicate confidence } } }"""
 PROVISION = """query($id: ID!) { entity(id: $id) { provisions { id type obliges { id } concerns { id }
   evidence { quote start end extractor document { id text } } } } }"""
 
@@ -43,6 +44,7 @@ def check_explorer(page: dict[str, Any], base: str) -> None:
     dated = graphql(base, 'query { timeline(entity: "lachin_corridor") { ... on Timeline { entries { date } } } }')
     assert page["timeline"] == [e["date"] for e in dated["timeline"]["entries"]][:200]
     assert page["timeline"] == sorted(page["timeline"]) and page["timeline"]
+    assert "null" not in page["timelineText"] and "undefined" not in page["timelineText"]
     # what was clicked is the provision that obliges Azerbaijan concerning the corridor, as the API has it
     provisions = {p["id"]: p for p in graph_provisions(base)}
     clicked = provisions[page["clicked"]]
@@ -53,6 +55,18 @@ def check_explorer(page: dict[str, Any], base: str) -> None:
     assert page["evidence"]["extractors"] == [e["extractor"] for e in clicked["evidence"]]
     first = clicked["evidence"][0]
     assert page["evidence"]["documents"][0] == f"?document={first['document']['id']}&fact={clicked['id']}"
+    # the filters, colours and expansion
+    relations = graphql(base, RELATIONS, id="lachin_corridor")["entity"]["relations"]
+    strong = sorted(r["id"] for r in relations if (r["confidence"] or 0) >= 0.75)
+    assert page["thresholdShown"] == "0.75"
+    assert sorted(e["key"] for e in page["aboveThreshold"]) == strong != sorted(r["id"] for r in relations)
+    assert "Corridor" in page["kindLegend"] and "Actor" not in page["kindLegend"]
+    assert page["expanded"]["after"] > page["expanded"]["before"] and page["expanded"]["azerbaijanEdges"] > 1
+    assert_drawn(page["screenshots"]["explorer-expanded"], min_ink=0.02)
+    assert "predicate=CONNECTS" in page["predicateUrl"]
+    assert {e["predicate"] for e in page["onePredicate"]} == {"CONNECTS"}
+    assert sorted(e["key"] for e in page["onePredicate"]) == sorted(
+        r["id"] for r in relations if r["predicate"] == "CONNECTS")
     # the document view: the quote highlighted exactly at its offsets (in one or more adjoining pieces)
     assert f"document={first['document']['id']}" in page["documentUrl"]
     marks = page["marks"]

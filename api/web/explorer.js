@@ -255,8 +255,9 @@ async function showTimeline(id) {
         provisionType: entry.provision.type })) },
   el('time', { datetime: entry.date }, entry.date), ` ${entry.summary}`,
   el('span', { class: 'kind' }, entry.dateSource === 'reported' ? ' (first reported)' : ` (${entry.dateSource})`))));
-  list.replaceChildren(...(shown.length ? shown : [el('li', {}, 'No dated fact.')]),
-    entries.length > MAX_TIMELINE ? el('li', {}, `… and ${entries.length - MAX_TIMELINE} later entries`) : null);
+  if (!shown.length) shown.push(el('li', {}, 'No dated fact.'));
+  if (entries.length > MAX_TIMELINE) shown.push(el('li', {}, `… and ${entries.length - MAX_TIMELINE} later entries`));
+  list.replaceChildren(...shown);
 }
 
 function factLabel(fact) {

@@ -129,11 +129,20 @@ export class GraphView {
     });
   }
 
-  // Rings around the focus: its provisions first, then the entities; an expanded entity's neighbours join the
-  // outer ring.
+  // Rings around the focus by distance from it (a provision is half a step): its provisions, then its
+  // neighbours, then what an expanded neighbour adds further out.
   layout() {
-    const level = (node) => (node.hasClass('focus') ? 3 : node.hasClass('provision') ? 2 : 1);
-    const few = this.cy.nodes().length < 15; // a short ring would hide the edges' labels: spread it
+    const focus = this.cy.nodes('.focus');
+    let level = () => 1;
+    if (focus.nonempty()) {
+      const paths = this.cy.elements().dijkstra({ root: focus, directed: false,
+        weight: (edge) => (edge.hasClass('role') ? 0.5 : 1) });
+      level = (node) => {
+        const distance = paths.distanceTo(node);
+        return Number.isFinite(distance) ? 100 - 20 * distance : 0;
+      };
+    }
+    const few = this.cy.nodes().length < 6; // a short ring would hide the edges' labels: spread it
     this.cy.layout({ name: 'concentric', concentric: level, levelWidth: () => 1, minNodeSpacing: 45,
       spacingFactor: few ? 2.5 : 1, animate: false, padding: 30, fit: true, avoidOverlap: true }).run();
     if (this.cy.zoom() > 1.4) {

@@ -84,6 +84,7 @@ async function explorer(page, browser, out) {
   await page.waitForSelector('#timeline button.timeline-entry', { timeout: 30000 });
   out.timeline = await page.locator('#timeline button.timeline-entry').evaluateAll(
     (buttons) => buttons.map((b) => b.dataset.date));
+  out.timelineText = await page.locator('#timeline').innerText();
   // click the provision that obliges Azerbaijan, where it is drawn
   const point = await page.evaluate(() => {
     const { cy } = window.kgExplorer.graph;
@@ -103,7 +104,40 @@ async function explorer(page, browser, out) {
     extractors: [...document.querySelectorAll('#evidence .extractor')].map((d) => d.textContent),
   }));
   await shot(browser, page, 'explorer-evidence', out);
+  // filters: minimum confidence hides the weaker relations; colour by kind; one predicate (read by the server)
+  const visible = () => page.evaluate(() => window.kgExplorer.graph.cy.edges('.relation').not('.hidden')
+    .map((e) => ({ key: e.data('key'), predicate: e.data('predicate'), confidence: e.data('confidence') })));
+  await page.locator('#min-confidence').fill('0.75');
+  out.aboveThreshold = await visible();
+  out.thresholdShown = await page.locator('#min-confidence-value').innerText();
+  await page.locator('#min-confidence').fill('0');
+  await page.selectOption('#colour-by', 'kind');
+  out.kindLegend = await page.locator('#legend').innerText();
+  // expand Azerbaijan by double-clicking it where it is drawn
+  const before = await page.evaluate(() => window.kgExplorer.graph.cy.nodes('.entity').length);
+  const at = await page.evaluate(() => {
+    const { cy } = window.kgExplorer.graph;
+    const box = cy.container().getBoundingClientRect();
+    const p = cy.getElementById('azerbaijan').renderedPosition();
+    return { x: box.left + p.x, y: box.top + p.y };
+  });
+  await page.mouse.dblclick(at.x, at.y);
+  await page.waitForFunction(() => window.kgExplorer.state.cursors.has('azerbaijan'), null, { timeout: 30000 });
+  await page.waitForFunction((n) => window.kgExplorer.graph.cy.nodes('.entity').length > n, before, { timeout: 30000 });
+  out.expanded = { before, after: await page.evaluate(() => window.kgExplorer.graph.cy.nodes('.entity').length),
+    azerbaijanEdges: await page.evaluate(() => window.kgExplorer.graph.cy.getElementById('azerbaijan')
+      .connectedEdges('.relation').length) };
+  await shot(browser, page.locator('#cy'), 'explorer-expanded', out);
+  await page.selectOption('#predicate', 'CONNECTS');
+  await page.waitForURL(/predicate=CONNECTS/, { timeout: 30000 });
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
+  out.predicateUrl = page.url();
+  out.onePredicate = await visible();
+  await page.goBack();
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
   // the document view of the first quote
+  await page.click(`#facts button[data-key="${point.key}"]`); // the same provision, from the keyboard-reachable list
+  await page.waitForSelector('#evidence .document-link', { timeout: 30000 });
   await page.click('#evidence .document-link');
   await page.waitForSelector('.document-text mark.focus', { timeout: 30000 });
   out.documentUrl = page.url();
