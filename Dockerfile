@@ -1,4 +1,12 @@
 # The read-only GraphQL API (`kg serve`) in front of the Neo4j service of docker-compose.yml.
+
+# The browser libraries of /graphql and /explore, from npm at the versions web/package-lock.json pins: the server
+# serves them itself, so its pages load nothing from another host.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json web/.npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,6 +22,8 @@ COPY graph ./graph
 COPY schema ./schema
 COPY loaders ./loaders
 COPY api ./api
+COPY --from=web /web/node_modules /app/web-assets
+ENV KG_WEB_ASSETS=/app/web-assets
 RUN pip install ".[api,neo4j]" \
     && useradd --create-home --uid 10001 kg
 

@@ -2,12 +2,13 @@
 #              "who guarantees which corridor under which agreement"
 # make test  - install with every extra and run the whole test suite (what CI runs)
 # make lint  - ruff and mypy
+# make web   - install the browser libraries that `kg serve` serves at /graphql and /explore (npm, no root)
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean browser
+.PHONY: demo test lint clean browser web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +25,19 @@ $(VENV)/.installed-all: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-base
 	$(BIN)/kg demo
 
-# The playground's browser test needs Debian's chromium and a few npm packages (GraphiQL's page and
-# playwright-core); installed once, when missing, so that the test runs instead of skipping.
-BROWSER_DIR ?= /opt/kg-browser
-browser:
+# The browser pages' libraries (GraphiQL, React, cytoscape) and the browser tests' driver (playwright-core), from
+# npm at the versions web/package-lock.json pins, into web/node_modules: `kg serve` serves them itself, so its pages
+# load nothing from another host. Reinstalled when the lockfile changes.
+web: web/node_modules/.installed
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser tests drive Debian's chromium (installing it needs root: apt-get); everything else they need is the
+# `web` step's, installed without root.
+browser: web
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
-		|| echo "warning: could not install chromium; the playground browser test will be skipped" >&2
-	@test -d $(BROWSER_DIR)/node_modules/playwright-core || npm install --prefix $(BROWSER_DIR) --no-save --no-audit \
-		--no-fund --loglevel=error playwright-core@1 graphiql@3.8.3 @graphiql/plugin-explorer@1.0.2 react@18.2.0 \
-		react-dom@18.2.0 js-cookie@3.0.5 >/dev/null
+		|| echo "warning: could not install chromium (apt-get needs root); the browser tests will be skipped" >&2
 
 # pytest exits 5 when it collects no tests: that means the suite vanished, never a pass.
 test: $(VENV)/.installed-all browser

@@ -1,5 +1,5 @@
-"""The ASGI app: GraphQL (and the GraphiQL playground) at /graphql, read-only Cypher at /cypher, a request
-body cap, API-key auth.
+"""The ASGI app: GraphQL (and the GraphiQL playground) at /graphql, the explorer at /explore, read-only Cypher at
+/cypher, a request body cap, API-key auth.
 
 `create_app(store)` serves a store you opened; `create_app()` reads the
 configuration from the environment (KG_STORE, KG_API_KEY, KG_PRODUCTION). The
@@ -40,6 +40,7 @@ from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 from conflictkg.schema.graphql import build_schema
 
 from .context import Context
+from .pages import assets_dir, graphiql_page, web_routes
 from .service import GraphService
 
 MAX_BODY_BYTES = 1_000_000
@@ -113,11 +114,13 @@ def _playground_html(html: str) -> str:
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL view with our context (loaders, write permission) and example query."""
 
-    def __init__(self, service: GraphService, settings: Settings, capacity: anyio.CapacityLimiter) -> None:
+    def __init__(self, service: GraphService, settings: Settings, capacity: anyio.CapacityLimiter,
+                 assets: Path) -> None:
         super().__init__(build_schema(production=settings.production),
                          graphql_ide=None if settings.production else "graphiql")
         self.service = service
         self.settings = settings
+        self.assets = assets
         self.capacity = capacity
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
@@ -142,7 +145,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     @property
     def graphql_ide_html(self) -> str:
-        return _playground_html(super().graphql_ide_html)
+        return graphiql_page(_playground_html(super().graphql_ide_html), self.assets)
 
     @staticmethod
     def encode_json(data: object) -> bytes:
@@ -249,16 +252,17 @@ def create_app(store: GraphStore | None = None, *, settings: Settings | None = N
             service.close()
 
     async def home(_: Request) -> Response:
-        return RedirectResponse("graphql")
+        return RedirectResponse("explore" if settings.production else "graphql")  # (no playground in production)
 
     capacity = anyio.CapacityLimiter(MAX_CONCURRENT_READS)
 
     async def cypher(request: Request) -> Response:
         return await run_cypher(request, service, settings, capacity)
 
+    assets = assets_dir()  # the browser pages' npm libraries (KG_WEB_ASSETS, else the checkout's web/node_modules)
     app = Starlette(
-        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings, capacity)),
-                Route("/cypher", cypher, methods=["POST"])],
+        routes=[Route("/", home), Route("/graphql", GraphQLApp(service, settings, capacity, assets)),
+                Route("/cypher", cypher, methods=["POST"]), *web_routes(assets, production=settings.production)],
         middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
         lifespan=lifespan,
     )

@@ -65,6 +65,8 @@ class Loaders(Hops):
     def __init__(self, reader: GraphReader) -> None:
         self.entity = _loader(lambda ids: _by_key(ids, reader.entities(ids), "id"))
         self.document = _loader(lambda ids: _by_key(ids, reader.documents(ids), "id"))
+        self.document_text = _loader(lambda ids: _by_key(ids, reader.document_texts(ids), "id"))
+        self.claims = _loader(lambda facts: _by_key(facts, reader.claims(facts), "fact"))
         self.evidence = _loader(lambda facts: _grouped(facts, self._evidence(reader, facts), "fact"))
         self.relations_of = DataLoader(load_fn=partial(_relations_of, reader, self))
         self.provisions_of = _loader(lambda ids: _grouped(ids, reader.provisions_touching(ids), "anchor"))

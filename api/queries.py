@@ -260,6 +260,35 @@ class GraphReader:
         )
         return [{"anchor": r["anchor"], **relation_row(r), "ends": _ends(r, "other")} for r in rows]
 
+    @staticmethod
+    def _one_side(direction: str, predicate: str | None) -> str:
+        """The edges (`r`) of the entity `$id` as subject ("out") or object ("in"), optionally of one predicate."""
+        if predicate is not None and predicate not in PREDICATES:
+            raise ValueError(f"unknown predicate {predicate!r}")
+        typed = f":{predicate}" if predicate else ""
+        return {"out": f"(s:Entity {{id: $id}})-[r{typed}]->(o:Entity)",
+                "in": f"(s:Entity)-[r{typed}]->(o:Entity {{id: $id}})"}[direction]
+
+    def relation_slice(self, entity_id: str, direction: str, predicate: str | None, *, skip: int,
+                       limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` supported relations of one entity in one direction ("out", "in"), after the first `skip`,
+        in the store's order, with the row of the entity at the other end (in `ends`). No ordering and no count:
+        the store stops after `skip + limit` of a hub's thousands of edges."""
+        pattern = self._one_side(direction, predicate)
+        rows = self._read(
+            f"MATCH {pattern} WHERE r.key IS NOT NULL " + _supported("r.key", "s, r, o") +
+            "WITH DISTINCT s, r, o SKIP $skip LIMIT $limit RETURN " + _REL_COLUMNS + ", " +
+            _entity_column("o" if direction == "out" else "s", "other"),
+            id=entity_id, skip=skip, limit=limit,
+        )
+        return [{**relation_row(r), "ends": _ends(r, "other")} for r in rows]
+
+    def relation_edges(self, entity_id: str, direction: str, predicate: str | None) -> int:
+        """How many edges of one direction (and predicate) the entity has, their support unchecked."""
+        counted = self._read(f"MATCH {self._one_side(direction, predicate)} WHERE r.key IS NOT NULL "
+                             "RETURN count(r) AS n", id=entity_id)
+        return int(counted[0]["n"]) if counted else 0
+
     def relations_in_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(
             _DOCUMENT_EVIDENCE + "WHERE ev.kind = 'relation' "
@@ -380,6 +409,16 @@ class GraphReader:
             row["qualifiers"] = json.loads(row["qualifiers"] or "{}")
         return rows
 
+    def claims(self, facts: Sequence[str]) -> list[dict[str, Any]]:
+        """For each fact: its pieces of evidence (in complete documents), how many report someone's claim, and
+        whose (`who`). Counted in the store: a fact stated a thousand times ships one row."""
+        return self._read(
+            "UNWIND $facts AS f MATCH (ev:Evidence {fact: f}) WITH f, ev MATCH (ev)-[:IN]->(d:Document) "
+            "WHERE d.status = $done RETURN f AS fact, count(ev) AS evidence, count(ev.attributed_to) AS attributed, "
+            "collect(DISTINCT ev.attributed_to) AS who",
+            facts=list(facts),
+        )
+
     _DOCUMENT_COLUMNS = (
         "d.id AS id, d.title AS title, d.authors AS authors, d.publisher AS publisher, d.published AS published, "
         "d.url AS url, d.sha256 AS sha256, d.ingested_at AS ingested_at"
@@ -388,6 +427,13 @@ class GraphReader:
     def documents(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         return self._read(
             "UNWIND $ids AS id MATCH (d:Document {id: id, status: $done}) RETURN " + self._DOCUMENT_COLUMNS,
+            ids=list(ids),
+        )
+
+    def document_texts(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The texts of complete documents (apart from their other columns: a listing does not carry them)."""
+        return self._read(
+            "UNWIND $ids AS id MATCH (d:Document {id: id, status: $done}) RETURN d.id AS id, d.text AS text",
             ids=list(ids),
         )
 

@@ -140,6 +140,7 @@ class CypherGraphStore(ABC):
                 "url": ex.document.url,
                 "sha256": ex.document.sha256,
                 "source_path": ex.document.source_path,
+                "text": ex.document.text,
                 "ingested_at": ex.document.ingested_at.isoformat(timespec="seconds") if ex.document.ingested_at
                 else now,
             }}

@@ -85,6 +85,7 @@ class MetadataExtractor:
             published=published_override or self._published(doc, head),
             publisher=self._publisher(doc, original_lines),
             url=self._url(doc, original_lines),
+            text=doc.text,
         )
 
     def _title(self, doc: RawDocument, head: list[_Line]) -> str | None:

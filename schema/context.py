@@ -41,6 +41,11 @@ class Reads(Protocol):
 
     def relations_between(self, links: Sequence[tuple[str, str, str]]) -> list[Row]: ...
 
+    def relation_slice(self, entity_id: str, direction: str, predicate: str | None, *, skip: int,
+                       limit: int) -> list[Row]: ...
+
+    def relation_edges(self, entity_id: str, direction: str, predicate: str | None) -> int: ...
+
     def neighbours(self, ids: Sequence[str]) -> list[Row]: ...
 
     def provisions(self, types: Sequence[str] | None = None, *, role: str | None = None,
@@ -64,6 +69,8 @@ class Hops(Protocol):
 
     entity: DataLoader[str, Any]
     document: DataLoader[str, Any]
+    document_text: DataLoader[str, Any]
+    claims: DataLoader[str, Any]
     evidence: DataLoader[str, Any]
     relations_of: DataLoader[RelationsKey, list[Row]]
     provisions_of: DataLoader[str, Any]

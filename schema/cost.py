@@ -2,10 +2,11 @@
 
 A query's cost is the number of fields it may resolve: each field counts once for
 every item of the lists around it. A list counts as many items as its `first`
-argument asks for (the argument's default when it is left out, a full page when it
-is a variable), and a list without `first` as a full page, as if every hub had that
-many relations. Like graphql-armor's cost limit, it is a validation rule: a query over
-the limit is refused before any resolver runs, with an error that names the limit.
+argument, or the `first` of the connection holding it, asks for (the argument's
+default when it is left out, a full page when it is a variable), and a list without
+`first` as a full page, as if every hub had that many relations. Like graphql-armor's
+cost limit, it is a validation rule: a query over the limit is refused before any
+resolver runs, with an error that names the limit.
 """
 
 from __future__ import annotations
@@ -95,13 +96,16 @@ class _Walk:
         if field is None:  # __typename, or an unknown field (another rule's error)
             return items
         named = get_named_type(field.type)
+        is_list = isinstance(get_nullable_type(field.type), GraphQLList)
         size = 1
         if "first" in field.args:
             size = self._first(node, field)
-        elif isinstance(get_nullable_type(field.type), GraphQLList) and not is_leaf_type(named) and not paged:
+        elif is_list and not is_leaf_type(named) and not paged:
             size = self.page
         count = items * size
-        below = self.cost(node.selection_set, named, count, paged="first" in field.args, depth=depth + 1)
+        # `first` on a connection pages the list inside it; on a list (`provisions(first: 40)`), that list itself
+        below = self.cost(node.selection_set, named, count, paged="first" in field.args and not is_list,
+                          depth=depth + 1)
         return count + below
 
     def _first(self, node: FieldNode, field: GraphQLField) -> int:

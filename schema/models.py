@@ -117,6 +117,8 @@ class DocumentMeta(BaseModel):
     sha256: str
     ingested_at: datetime | None = None
     source_path: str | None = None
+    text: str | None = None
+    """The decoded text every evidence offset points into: the API's document view highlights quotes in it."""
 
 
 class Extraction(BaseModel):

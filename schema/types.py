@@ -21,6 +21,7 @@ from conflictkg.errors import APIError
 from conflictkg.schema.ontology import PREDICATES
 
 from .context import RequestContext, Row
+from .pagination import DEFAULT_PAGE, cursor_of, key_mark, page_size
 
 
 def asks(selections: Iterable[Any], name: str) -> bool:
@@ -80,10 +81,36 @@ class Entity:
         rows = await context_of(info).loaders.relations_of.load(key)
         return [Relation.from_domain(r) for r in await evidenced(info, unique_rows(rows, "key"), "key")]
 
-    @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity.")
-    async def provisions(self, info: Info) -> list[Provision]:
-        rows = await context_of(info).loaders.provisions_of.load(str(self.id))
-        return [Provision.from_domain(r) for r in await evidenced(info, unique_rows(rows, "id"), "id")]
+    @strawberry.field(description="A page of this entity's relations in one direction (OUT or IN), in the store's "
+                      "order: a hub's thousands are read a page at a time (pass `endCursor` as `after`).")
+    async def relation_slice(self, info: Info, direction: Direction, predicate: str | None = None,
+                             first: int | None = DEFAULT_PAGE, after: str | None = None) -> RelationSlice:
+        if direction is Direction.BOTH:
+            raise APIError("relationSlice needs direction OUT or IN")
+        size = page_size(first)
+        skip = _offset(after) if after else 0
+        ctx = context_of(info)
+        wanted = predicate_named(predicate)
+        rows = ctx.reader.relation_slice(str(self.id), direction.value, wanted, skip=skip, limit=size + 1)
+        more = len(rows) > size
+        page = await evidenced(info, rows[:size], "key")  # (one removed between the two reads is left out)
+        for row in page:
+            ctx.loaders.prime_entities(row["ends"])
+        return RelationSlice(relations=[Relation.from_domain(r) for r in page], has_more=more,
+                             end_cursor=cursor_of([str(skip + size)]) if more else None,
+                             side=(str(self.id), direction.value, wanted))
+
+    @strawberry.field(description="Provisions of this agreement, or obliging, concerning or benefiting this entity "
+                      "(the first `first` of them, by id, when given).")
+    async def provisions(self, info: Info, first: int | None = None) -> list[Provision]:
+        rows = sorted(unique_rows(await context_of(info).loaders.provisions_of.load(str(self.id)), "id"),
+                      key=lambda r: r["id"])
+        page = rows if first is None else rows[:max(first, 0)]
+        return [Provision.from_domain(r) for r in await evidenced(info, page, "id")]
+
+    @strawberry.field(description="How many provisions `provisions` lists.")
+    async def provision_count(self, info: Info) -> int:
+        return len(unique_rows(await context_of(info).loaders.provisions_of.load(str(self.id)), "id"))
 
     @strawberry.field(description="The documents that mention this entity.")
     async def documents(self, info: Info) -> list[Document]:
@@ -157,6 +184,12 @@ class Document:
                    publisher=row.get("publisher"), published=date.fromisoformat(published) if published else None,
                    url=row.get("url"), sha256=row["sha256"], ingested_at=row.get("ingested_at"))
 
+    @strawberry.field(description="The decoded source text: every evidence quote is text[start:end] of it (null "
+                      "for a document written before texts were kept: ingest it again).")
+    async def text(self, info: Info) -> str | None:
+        row = await context_of(info).loaders.document_text.load(str(self.id))
+        return row["text"] if row else None
+
     @strawberry.field(description="The relations this document states.")
     async def relations(self, info: Info) -> list[Relation]:
         rows = await context_of(info).loaders.document_relations.load(str(self.id))
@@ -227,6 +260,36 @@ class Relation:
     @strawberry.field
     async def evidence(self, info: Info) -> list[Evidence]:
         return await _evidence(info, str(self.id))
+
+    @strawberry.field(description="When every source reports this relation only as someone's claim: the claimants "
+                      "(empty when a source states it). Cheaper than reading the evidence of a much-stated fact.")
+    async def claimed_by(self, info: Info) -> list[Entity]:
+        row = await context_of(info).loaders.claims.load(str(self.id))
+        if not row or not row["evidence"] or row["attributed"] < row["evidence"]:
+            return []
+        return await _entities(info, sorted(row["who"]))
+
+
+def _offset(after: str) -> int:
+    """How many relations a `relationSlice` cursor says the pages before it held."""
+    mark = key_mark(after, 1, "relationSlice")[0]
+    if not (mark.isascii() and mark.isdigit() and len(mark) <= 12):
+        raise APIError(f"after: {after[:40]!r} is not a cursor of `relationSlice`")
+    return int(mark)
+
+
+@strawberry.type(description="A page of an entity's relations in one direction.")
+class RelationSlice:
+    relations: list[Relation]
+    has_more: bool
+    end_cursor: str | None = strawberry.field(description="Pass it as `after` for the next page.")
+    side: strawberry.Private[tuple[str, str, str | None]]  # entity id, direction, predicate
+
+    @strawberry.field(description="The entity's edges in that direction (and of that predicate), counted without "
+                      "checking their evidence (an upper bound of the relations): a read of its own, ask only when "
+                      "it is shown.")
+    def total(self, info: Info) -> int:
+        return context_of(info).reader.relation_edges(*self.side)
 
 
 @strawberry.type(description="One provision of an agreement: who must do what, where, for whom.")
