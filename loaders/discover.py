@@ -100,6 +100,13 @@ def context_type(span: Any) -> tuple[str, str] | None:
     return None
 
 
+def _process_noun(word: str) -> bool:
+    """A noun of an act or process (cessation, implementation, return), which heads no organisation's name once
+    the organisation nouns (`ORGANIZATION_NOUNS`: commission, federation, movement, ...) are set apart."""
+    return word in {"return", "withdrawal", "release", "exchange", "cessation", "reconstruction"} or (
+        len(word) > 6 and word.endswith(("tion", "sion", "ment", "ance", "ence")))
+
+
 def title_follows(span: Any) -> bool:
     """`Turkish National Defence | Minister Hulusi Akar`: the span is the first part of a title."""
     doc = span.doc
@@ -118,14 +125,16 @@ def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
         if words[-1].lower() in TITLE_NOUNS:
             return None
         typed = head_type(words[-1:])
-        if typed is not None and typed[1] != "Person":  # "Joint Statement" taken for a name: typed by its noun
-            return typed if len(words) > 1 else None
+        if typed is not None and typed[1] != "Person":  # "Joint Statement" taken for a name: the noun's pass
+            return None  # (nominals.py) names it, with the rest of its title
         return ACTOR, "Person"
     if ner_label == "ORG" and (title_follows(span) or span_head(span).lower_ in TITLE_NOUNS):
         return None  # "National Defence | Minister", "the Head of Mission": offices, not bodies
     typed = head_type([span_head(span).text])
     if typed is not None:
         return typed
+    if ner_label == "ORG" and _process_noun(span_head(span).lower_):
+        return None  # "Cessation of Hostilities", "Return of Refugees": what a text is about, not a body
     typed = context_type(span)
     if typed is not None:
         return typed

@@ -275,8 +275,8 @@ class NominalDiscovery:
             if before is not None and before.head.i == tok.i and before.dep_ == "compound" \
                     and before.text[:1].isupper():
                 phrase = f"{before.text} {phrase}"
-            name = phrase
-            key = phrase
+            name = phrase + _proper_tail(tok)  # "Joint Statement | on the Cessation of Hostilities"
+            key = name
         else:
             names = [self._name(out, eid) for eid in (pins.places or pins.parties)[:3]]
             qualifier = " ".join(t.text for t in pins.qualifier)
@@ -341,6 +341,26 @@ class NominalDiscovery:
         if e is None:
             return eid
         return e.name.split()[-1] if e.kind == "Person" else e.name
+
+
+_TITLE_SMALL_WORDS = {"of", "on", "the", "in", "and", "for", "between", "to", "with", "concerning", "regarding"}
+
+
+def _proper_tail(tok: Any) -> str:
+    """The capitalised words a proper name goes on with after its head, on the same line ("on the Cessation of
+    Hostilities in the Abyei Area"); empty when none follow."""
+    words: list[Any] = []
+    for t in tok.doc[tok.i + 1 :]:
+        if "\n" in t.text or not (t.text[:1].isupper() or t.lower_ in _TITLE_SMALL_WORDS):
+            break
+        words.append(t)
+        if "\n" in t.whitespace_:
+            break
+    while words and words[-1].lower_ in _TITLE_SMALL_WORDS:
+        words.pop()
+    if not any(t.text[:1].isupper() for t in words):
+        return ""
+    return " " + "".join(t.text + t.whitespace_ for t in words).strip()
 
 
 def _definite(tok: Any) -> bool:

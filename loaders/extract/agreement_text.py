@@ -335,8 +335,9 @@ def document_agreement(ctx: DocumentContext, title_at: int | None, title: str | 
     if dated is not None and anchor is not None:
         ctx.link(dated, anchor[0], anchor[-1], "agreement:dated")
         return dated.id
-    if named:
-        return named[0].entity_id
+    whole = [m for m in named if len(ctx.res.entities[m.entity_id].name) >= 0.8 * len(heading.strip())]
+    if whole:  # discovery named the whole title, not a piece of it ("Joint Statement" of a longer title)
+        return whole[0].entity_id
     if heading.isupper():  # "DECREE OF THE PRESIDENT" -> "Decree of the President"
         heading = " ".join(w if w.lower() in SMALL_WORDS else w.capitalize() for w in heading.lower().split())
         heading = heading[0].upper() + heading[1:]
@@ -392,10 +393,8 @@ NEWS_TEXT = (
 
 @rule("rule:agreement-signatory", family="agreement-text", stage=Stage.IMPLIED, order=5,
       produces={"SIGNED", "PARTY_TO"}, confidence=0.85,
-      examples=[Example(CEASEFIRE_TEXT, ("niger", "PARTY_TO",
-                                         "agreement_joint_statement_on_the_cessation_of_hostilities"))],
-      counterexamples=[Example(NEWS_TEXT, ("niger", "PARTY_TO",
-                                           "agreement_joint_statement_on_the_cessation_of_hostilities"))])
+      examples=[Example(CEASEFIRE_TEXT, ("niger", "PARTY_TO", "joint_statement_on_the_cessation_of_hostilities"))],
+      counterexamples=[Example(NEWS_TEXT, ("niger", "PARTY_TO", "joint_statement_on_the_cessation_of_hostilities"))])
 def agreement_signatory(ctx: DocumentContext) -> None:
     """Each person of the opening formula or the signature block signed the text; the state or body they
     lead or represent is a party to it, as are those the text calls "the Parties"; on the signing date and at
