@@ -115,7 +115,8 @@ def test_an_agreements_provisions_removed_between_reads_are_left_out(served: tup
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The `agreements` summary lists its provisions as `provisions` does: none without evidence."""
     store, http = served
-    query = '{ agreements(name: "trilateral statement") { agreement { id } provisions { type evidence { quote } } } }'
+    query = ('{ agreements(name: "trilateral statement", first: 1) { agreement { id } '
+             'provisions { type evidence { quote } } } }')
     before = http.post("/graphql", json={"query": query}).json()["data"]["agreements"]
     assert len(before[0]["provisions"]) == 4 and all(p["evidence"] for p in before[0]["provisions"])
     remove_after("provisions", store, monkeypatch, "statement.txt")
