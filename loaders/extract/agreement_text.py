@@ -419,8 +419,8 @@ def agreement_signatory(ctx: DocumentContext) -> None:
 
 
 MEETING_TEXT = (
-    "Joint Statement\n\nWe, the President of the Republic of Azerbaijan I.H. Aliyev and the Prime Minister of the "
-    "Republic of Armenia N.V. Pashinyan, met on October 6 in Prague and agreed as follows:\n\n"
+    "Joint Statement\n\nWe, the President of Azerbaijan I.H. Aliyev and the Prime Minister of Armenia "
+    "N.V. Pashinyan, met on October 6 in Prague and agreed as follows:\n\n"
     "1. The Parties shall exchange all detainees.\n\n2. The Parties shall reopen all road links between them.\n"
 )
 
