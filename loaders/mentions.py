@@ -29,6 +29,14 @@ def tokens_of(doc: Any) -> list[Any]:
     return cached
 
 
+def short_name(out: Resolved, eid: str) -> str:
+    """How an event's name calls a side: a person by surname, anything else by its name."""
+    e = out.entities.get(eid)
+    if e is None:
+        return eid
+    return e.name.split()[-1] if e.kind == "Person" else e.name
+
+
 def slugify(name: str) -> str:
     return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", fold(name))).strip("_") or "entity"
 

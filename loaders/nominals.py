@@ -20,7 +20,7 @@ from typing import Any
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon, fold
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify, tokens_of
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, short_name, slugify, tokens_of
 from .timeparse import resolve_date
 from .vocabulary import (
     AGREEMENT_NOUNS,
@@ -278,7 +278,7 @@ class NominalDiscovery:
             name = phrase + _proper_tail(tok)  # "Joint Statement | on the Cessation of Hostilities"
             key = name
         else:
-            names = [self._name(out, eid) for eid in (pins.places or pins.parties)[:3]]
+            names = [short_name(out, eid) for eid in (pins.places or pins.parties)[:3]]
             qualifier = " ".join(t.text for t in pins.qualifier)
             base = " ".join(x for x in [qualifier, head] if x)
             who = "–".join(names) if not pins.places else names[0]
@@ -335,12 +335,6 @@ class NominalDiscovery:
         e = out.entities.get(eid)
         return e is not None and e.kind == "State"
 
-    @staticmethod
-    def _name(out: Resolved, eid: str) -> str:
-        e = out.entities.get(eid)
-        if e is None:
-            return eid
-        return e.name.split()[-1] if e.kind == "Person" else e.name
 
 
 _TITLE_SMALL_WORDS = {"of", "on", "the", "in", "and", "for", "between", "to", "with", "concerning", "regarding"}

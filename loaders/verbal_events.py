@@ -17,7 +17,7 @@ from typing import Any
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, slugify, tokens_of
+from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, short_name, slugify, tokens_of
 from .timeparse import resolve_date
 
 # Verb lemma -> the noun that names its event.
@@ -61,7 +61,7 @@ class VerbalEvents:
                              verb.sent, published) is not None:
                 continue  # a meeting the lexicon knows: the event rules tie the verb to it
             month = self._month(verb, published)  # None: an undated report, known by its parties alone
-            told = f"{'-'.join(self._short(out, eid) for eid in dict.fromkeys([*subjects, *others]))} {noun}"
+            told = f"{'-'.join(short_name(out, eid) for eid in dict.fromkeys([*subjects, *others]))} {noun}"
             name = f"{told}, {calendar.month_name[int(month[5:7])]} {month[:4]}" if month else told
             entity = Entity(id=slugify(f"Event Meeting {'-'.join(parties)} {month or ''}"), label="Event",
                             kind="Meeting", name=name, aliases=[told] if month else [], discovered=True)
@@ -97,8 +97,3 @@ class VerbalEvents:
         if published is not None and verb.tag_ in {"VBD", "VBN"}:
             return published.isoformat()[:7]
         return None
-
-    @staticmethod
-    def _short(out: Resolved, eid: str) -> str:
-        e = out.entities[eid]
-        return e.name.split()[-1] if e.kind == "Person" else e.name
