@@ -19,6 +19,7 @@ from .vocabulary import (
     EVENT_NOUNS,
     FORCE_NOUNS,
     GENERIC_NAMES,
+    GEOGRAPHIC_PREFIXES,
     ORGANIZATION_NOUNS,
     REGION_NOUNS,
     SETTLEMENT_NOUNS,
@@ -39,6 +40,8 @@ NER_DEFAULTS: dict[str, tuple[str, str]] = {
 PLACE_HEADS = SETTLEMENT_NOUNS | set(REGION_NOUNS)
 # Prepositions whose object is a place when the NER is unsure what a single name is ("in Mariupol").
 LOCATIVE_PREPS = {"in", "near", "outside", "around"}
+# Prepositions of being in or moving through a place: weak evidence that their object is one.
+INSIDE_PREPS = LOCATIVE_PREPS | {"into", "inside", "throughout", "across", "within"}
 # Head nouns that a nationality or place word describes rather than names ("Moldovan territory").
 DESCRIPTIVE_HEADS = {"territory", "territories", "soil", "land", "lands", "side", "government", "authorities",
                      "administration", "area", "zone", "coast", "border", "line", "state", "capital", "city",
@@ -145,6 +148,30 @@ def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
         if len(span) == 1 and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS and not span.text.isupper():
             return TERR, "Settlement"  # "in Mariupol" tagged as an organisation
     return NER_DEFAULTS.get(ner_label)
+
+
+def place_evidence(span: Any, places: set[int]) -> tuple[str, bool] | None:
+    """The place kind a name's own words or grammar give it when the NER took it for a person or a body, and
+    whether the evidence is strong: a geographic first word ("Upper Karabakh", "South Ossetia"), a place noun
+    around it ("the city of X", "the X area"), a list it shares with places (`places`: token indices of known
+    places) are strong; "in X" or "into X" is weak, since people and bodies stand there too ("trust in X")."""
+    words = [t for t in span if not t.is_punct and t.lower_ not in {"the", "a", "an"}]
+    head = head_type([words[-1].text]) if words else None
+    if not words or head is not None and head[0] != TERR:
+        return None
+    if head is not None:
+        return head[1], True  # "Lachin district", "Upper Karabakh contact lines": the head noun says which place
+    if len(words) >= 2 and words[0].lower_ in GEOGRAPHIC_PREFIXES and words[1].text[:1].isupper():
+        return "Region", True
+    typed = context_type(span)
+    if typed is not None and typed[0] == TERR:
+        return typed[1], True
+    root = span.root
+    if any(c.i in places for c in root.conjuncts) or root.dep_ == "conj" and root.head.i in places:
+        return "Settlement", True
+    if root.dep_ == "pobj" and root.head.lower_ in INSIDE_PREPS:
+        return "Settlement", False
+    return None
 
 
 def acronym_definitions(doc: Any) -> list[tuple[int, int, int]]:

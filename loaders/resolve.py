@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from conflictkg.schema.models import Entity
 
-from .discover import type_span
+from .discover import NER_DEFAULTS, place_evidence, type_span
 from .lexicon import Lexicon, LexiconEntity, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify, tokens_of
 from .nominals import NominalDiscovery
@@ -111,6 +111,7 @@ class _Seen:
     cores: dict[tuple[str, str], Entity] = field(default_factory=dict)  # (proper words, kind) -> entity
     person_counts: dict[str, int] = field(default_factory=dict)  # folded name -> spans the NER calls a person
     full_names: dict[str, str] = field(default_factory=dict)  # folded surname -> the document's full name
+    places: dict[str, str] = field(default_factory=dict)  # folded name -> place kind, whatever the NER said
 
 
 def proper_core(name: str) -> str:
@@ -158,8 +159,9 @@ class Resolver:
     def run(self, recognised: Recognised, published: date | None = None) -> Resolved:
         out = Resolved(doc=recognised.doc)
         seen = _Seen(acronyms=recognised.acronyms)
+        seen.places = self._place_names(recognised)
         for cand in recognised.candidates:
-            if cand.label == "PERSON" and cand.entity_id is None:
+            if cand.label == "PERSON" and cand.entity_id is None and fold(_bare(cand.text)) not in seen.places:
                 seen.person_counts[fold(cand.text)] = seen.person_counts.get(fold(cand.text), 0) + 1
                 name = _bare(cand.text)
                 if len(name.split()) >= 2 and "\n" not in name:
@@ -192,6 +194,43 @@ class Resolver:
         out.mentions.sort(key=lambda m: (m.start, m.end))
         return out
 
+    def _place_names(self, recognised: Recognised) -> dict[str, str]:
+        """Names the document treats as places somewhere, though the NER may call them people or bodies
+        elsewhere ("Upper Karabakh's ...", "in Abkhazia, South Ossetia and Transnistria"): one strong sign, or
+        "in X" where the NER also once saw a place, or twice, with no title before the name anywhere."""
+        doc = recognised.doc
+        territory = {
+            i for c in recognised.candidates
+            if c.entity_id and self.lexicon.by_id[c.entity_id].label == "Territory"
+            or c.entity_id is None and c.label in {"GPE", "LOC"}
+            for i in range(c.token_start, c.token_end)
+        }
+        strong: dict[str, str] = {}
+        weak: dict[str, int] = {}
+        titled: set[str] = set()
+        ner_place: set[str] = set()
+        for cand in recognised.candidates:
+            if cand.entity_id is not None or "\n" in cand.text:
+                continue
+            key = fold(_bare(cand.text))
+            if cand.label in {"GPE", "LOC", "FAC"}:
+                ner_place.add(key)
+            if _titled(doc, cand.token_start):
+                titled.add(key)
+            found = place_evidence(doc[cand.token_start : cand.token_end], territory)
+            if found is None:
+                continue
+            kind, sure = found
+            if sure:
+                strong.setdefault(key, kind)
+            else:
+                weak[key] = weak.get(key, 0) + 1
+        places = dict(strong)
+        for key, count in weak.items():
+            if key not in titled and (count >= 2 or key in ner_place):
+                places.setdefault(key, "Settlement")
+        return places
+
     # -- rules -------------------------------------------------------------------
     def _resolve(self, cand: Candidate, seen: _Seen, doc: Any) -> tuple[Entity, str] | None:
         lex = self.lexicon
@@ -218,7 +257,10 @@ class Resolver:
                 target = lex.by_id[lex.alias_index[hit[0]]]
                 return target.to_entity(), f"fuzzy:{text}~{hit[0]}({hit[1]:.0f})"
         words = key.split()
-        if cand.label == "PERSON":
+        ner_label = cand.label
+        if key in seen.places and ner_label in {"PERSON", "ORG", "NORP"}:
+            ner_label = "GPE"  # the document treats the name as a place elsewhere
+        if ner_label == "PERSON":
             last = words[-1]
             if last in seen.people:
                 return seen.people[last], f"partial-name:{text}"
@@ -230,14 +272,16 @@ class Resolver:
                         f"partial-name:{text}")
             if len(words) < 2 and not _titled(doc, cand.token_start) and seen.person_counts.get(key, 0) < 2:
                 return None  # a lone unknown name, untitled and said once, is too weak to become a node
-        typed = type_span(doc[cand.token_start : cand.token_end], cand.label)
+        typed = type_span(doc[cand.token_start : cand.token_end], ner_label)
         if typed is None:
             return None
         label, kind = typed
+        if ner_label != cand.label and (label, kind) == NER_DEFAULTS["GPE"]:
+            kind = seen.places[key]
         if kind == "ArmedForce" and words[0] in self._force_words and words[0] in lex.adjective_index \
                 and all(w in FORCE_NOUNS or w == "armed" for w in words[1:]):
             return None  # "Russian troops": the Russian force the document names, found by coreference
-        if cand.label == "ORG" and len(words) == 1 and not text.isupper() and label == "Actor" \
+        if ner_label == "ORG" and len(words) == 1 and not text.isupper() and label == "Actor" \
                 and cand.source == "ner":
             return None  # single-word "organisations" are mostly mislabelled names
         if label == "Territory" and len(text) < 3:
@@ -247,7 +291,7 @@ class Resolver:
             return seen.cores[(fold(core), kind)], f"same-core:{text}"
         aliases = [a for a, span in seen.acronyms.items() if span == (cand.start, cand.end)]
         entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases, discovered=True)
-        return entity, f"{cand.source}:{cand.label}"
+        return entity, f"{cand.source}:{cand.label}" + ("->place" if ner_label != cand.label else "")
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
         """`a meeting in Sochi on 26 November`, `held talks in the city of X` -> the lexicon's meeting named

@@ -124,6 +124,11 @@ TITLE_NOUNS: Final[frozenset[str]] = frozenset(
      "lieutenant", "admiral", "captain", "ombudsman", "prosecutor", "judge", "attorney", "negotiator", "monarch",
      "sultan", "sheikh", "marshal", "commissioner", "rapporteur", "mediator"}
 )
+# First words that make a name a place ("Upper Karabakh", "South Ossetia", "Western Sahara").
+GEOGRAPHIC_PREFIXES: Final[frozenset[str]] = frozenset(
+    {"upper", "lower", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "greater", "inner", "outer", "mount", "lake", "cape"}
+)
 # Words that make a capitalised phrase generic rather than a name ("the West" as a direction, page furniture).
 GENERIC_NAMES: Final[frozenset[str]] = frozenset(
     {"west", "east", "north", "south", "region", "government", "ministry", "minister", "president", "state",
