@@ -208,11 +208,14 @@ def acronym_definitions(doc: Any) -> list[tuple[int, int, int]]:
     return found
 
 
-def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> list[tuple[int, int]]:
+def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = (),
+                  places: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """`the Azovstal steel plant`, `the Joint Coordination Centre`, `Azerbaijani armed forces`: a proper name
     before a head noun of a known class (a body, an armed force, a place or a site) that the NER did not mark
     whole. A nationality word names an armed force or a body only with a word of its own ("the Russian
-    Defence Ministry"); before a place noun it describes ("Moldovan territory")."""
+    Defence Ministry"); before a place noun it describes ("Moldovan territory"). A known place (`places`:
+    token indices) begins a name whose head is capitalised ("the Minsk Group"); other known names end
+    where the new one starts ("the OSCE | Minsk Group")."""
     spans: list[tuple[int, int]] = []
     demonyms = {a.lower() for a in adjectives}
     for tok in tokens_of(doc):
@@ -236,8 +239,14 @@ def proper_chunks(doc: Any, taken: set[int], adjectives: Iterable[str] = ()) -> 
         names = [t for t in capitals if t not in nationality and (t.pos_ == "PROPN" or t.i != t.sent.start)]
         if not names and not (nationality and typed[1] == "ArmedForce"):
             continue  # "Armenian territory", "the Azerbaijani city": a description, not a name
-        if any(t.i in taken or t.like_url or t.like_email for t in doc[first:tok.i + 1]):
+        if any(t.like_url or t.like_email for t in doc[first:tok.i + 1]):
             continue
+        blocked = [t.i for t in doc[first:tok.i] if t.i in taken and not (t.i in places and tok.text[:1].isupper())]
+        if blocked:
+            capitals = [t for t in capitals if t.i > max(blocked)]
+            names = [t for t in names if t.i > max(blocked)]
+            if not names:
+                continue
         first = capitals[0].i  # from the first capitalised word
         if first == doc[first].sent.start and len(capitals) == 1 and not tok.text[:1].isupper() and names:
             continue  # a lone capitalised sentence opener is no name

@@ -91,6 +91,11 @@ class NominalDiscovery:
             if word in TWO_SIDED_NOUNS and len(pins.parties) < 2 or not self._enough(label, weak, pins, tok):
                 continue
             first = self._first_word(tok, taken)
+            named_after = self._place_in_name(out, tok, first)
+            if named_after is not None:  # "the Madrid Principles": the place is a word of the name
+                pins.proper = True
+                out.mentions.remove(named_after)
+                first = named_after.token_start
             span = doc[first : tok.i + 1]
             ante = self._antecedent([*out.mentions, *found], out, label, kind, pins, tok)
             if ante is not None:
@@ -294,6 +299,19 @@ class NominalDiscovery:
         # a proper name is its own identity, as when the NER finds it; a description gets its label as a prefix
         ident = slugify(key) if pins.proper else slugify(f"{label} {key}")
         return Entity(id=ident, label=label, kind=kind, name=name, aliases=aliases, discovered=True)
+
+    def _place_in_name(self, out: Resolved, tok: Any, first: int) -> ResolvedMention | None:
+        """The mention of a known place that begins a capitalised name ("Madrid | Principles", "Sochi |
+        Summit"), if the noun is capitalised mid-sentence right after it."""
+        if first == 0 or not tok.text[:1].isupper() or tok.i == tok.sent.start:
+            return None
+        before = tok.doc[first - 1]
+        m = out.mention_at(before.i)
+        if m is None or m.token_end != first or not m.explicit or before.dep_ != "compound" \
+                or not before.text[:1].isupper():
+            return None
+        entity = out.entities.get(m.entity_id)
+        return m if entity is not None and (entity.label == TERR_LABEL or entity.kind == "State") else None
 
     @staticmethod
     def _first_word(tok: Any, taken: set[int]) -> int:

@@ -118,11 +118,17 @@ class Recogniser:
         for start, end in places_named_by_noun(doc, lexical):
             span = doc[start:end]
             self._replace(out, Candidate(span.start_char, span.end_char, span.text, start, end, "GPE", None, "grammar"))
-        for start, end in proper_chunks(doc, lexical, self.lexicon.adjective_index):
+        places = frozenset(i for c in out.candidates if c.source == "lexicon" and c.entity_id
+                           and (self.lexicon.by_id[c.entity_id].label == "Territory"
+                                or self.lexicon.by_id[c.entity_id].kind == "State")
+                           for i in range(c.token_start, c.token_end))
+        for start, end in proper_chunks(doc, lexical, self.lexicon.adjective_index, places):
             span = doc[start:end]
             if any(c.token_start < start and c.token_end > start or c.token_start < end < c.token_end
                    for c in out.candidates):
                 continue  # would cut another name in two
+            if all(i in places for i in range(start, end) if i in lexical):  # "Minsk | Group": the place is a word
+                out.candidates = [c for c in out.candidates if not start <= c.token_start < end]  # of the name
             self._replace(out, Candidate(span.start_char, span.end_char, span.text, start, end, "ORG", None,
                                          "grammar"))
 

@@ -112,6 +112,7 @@ class _Seen:
     person_counts: dict[str, int] = field(default_factory=dict)  # folded name -> spans the NER calls a person
     full_names: dict[str, str] = field(default_factory=dict)  # folded surname -> the document's full name
     places: dict[str, str] = field(default_factory=dict)  # folded name -> place kind, whatever the NER said
+    person_names: set[str] = field(default_factory=set)  # folded names with a person's marks somewhere
 
 
 def proper_core(name: str) -> str:
@@ -129,6 +130,12 @@ def _titled(doc: Any, start: int) -> bool:
     if after is not None and (after.pos_ == "PROPN" or after.text in {")", "]"}):
         return False  # a first name the NER cut from its surname
     return before in TITLE_NOUNS or before in {"mr", "mrs", "ms", "dr", "sir", "madam"}
+
+
+def _after_title(doc: Any, start: int) -> bool:
+    """`President Marta Oleksiv`, `Mr Akar`: a name after a title or honorific."""
+    return start > 0 and (doc[start - 1].lower_.rstrip(".") in TITLE_NOUNS
+                          or doc[start - 1].lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "sir", "madam"})
 
 
 def _bare(text: str) -> str:
@@ -159,7 +166,7 @@ class Resolver:
     def run(self, recognised: Recognised, published: date | None = None) -> Resolved:
         out = Resolved(doc=recognised.doc)
         seen = _Seen(acronyms=recognised.acronyms)
-        seen.places = self._place_names(recognised)
+        seen.places, seen.person_names = self._place_names(recognised)
         for cand in recognised.candidates:
             if cand.label == "PERSON" and cand.entity_id is None and fold(_bare(cand.text)) not in seen.places:
                 seen.person_counts[fold(cand.text)] = seen.person_counts.get(fold(cand.text), 0) + 1
@@ -194,10 +201,11 @@ class Resolver:
         out.mentions.sort(key=lambda m: (m.start, m.end))
         return out
 
-    def _place_names(self, recognised: Recognised) -> dict[str, str]:
+    def _place_names(self, recognised: Recognised) -> tuple[dict[str, str], set[str]]:
         """Names the document treats as places somewhere, though the NER may call them people or bodies
         elsewhere ("Upper Karabakh's ...", "in Abkhazia, South Ossetia and Transnistria"): one strong sign, or
-        "in X" where the NER also once saw a place, or twice, with no title before the name anywhere."""
+        "in X" where the NER also once saw a place, or twice, with no title before the name anywhere. And the
+        names with a person's marks (a title, a full name the NER calls a person) and no strong sign of a place."""
         doc = recognised.doc
         territory = {
             i for c in recognised.candidates
@@ -215,8 +223,8 @@ class Resolver:
             key = fold(_bare(cand.text))
             if cand.label in {"GPE", "LOC", "FAC"}:
                 ner_place.add(key)
-            if _titled(doc, cand.token_start):
-                titled.add(key)
+            if _after_title(doc, cand.token_start) or cand.label == "PERSON" and len(key.split()) > 1:
+                titled.add(key)  # a person's marks: weak signs of a place do not outweigh them
             found = place_evidence(doc[cand.token_start : cand.token_end], territory)
             if found is None:
                 continue
@@ -229,7 +237,7 @@ class Resolver:
         for key, count in weak.items():
             if key not in titled and (count >= 2 or key in ner_place):
                 places.setdefault(key, "Settlement")
-        return places
+        return places, titled - set(strong)
 
     # -- rules -------------------------------------------------------------------
     def _resolve(self, cand: Candidate, seen: _Seen, doc: Any) -> tuple[Entity, str] | None:
@@ -260,6 +268,8 @@ class Resolver:
         ner_label = cand.label
         if key in seen.places and ner_label in {"PERSON", "ORG", "NORP"}:
             ner_label = "GPE"  # the document treats the name as a place elsewhere
+        elif key in seen.person_names and ner_label in {"GPE", "LOC"}:
+            ner_label = "PERSON"  # ... or as a person
         if ner_label == "PERSON":
             last = words[-1]
             if last in seen.people:
@@ -291,7 +301,7 @@ class Resolver:
             return seen.cores[(fold(core), kind)], f"same-core:{text}"
         aliases = [a for a, span in seen.acronyms.items() if span == (cand.start, cand.end)]
         entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases, discovered=True)
-        return entity, f"{cand.source}:{cand.label}" + ("->place" if ner_label != cand.label else "")
+        return entity, f"{cand.source}:{cand.label}" + (f"->{ner_label}" if ner_label != cand.label else "")
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
         """`a meeting in Sochi on 26 November`, `held talks in the city of X` -> the lexicon's meeting named

@@ -188,3 +188,29 @@ def test_a_title_or_a_bare_republic_is_no_person_or_place(extract):
     ex = extract("Joint Statement of the Leaders\n\nThe Republic of Chad shall open the border crossings.")
     assert not [e for e in ex.entities if e.kind == "Person"]
     assert not [e for e in ex.entities if e.name.lower() in {"republic", "the republic"}]
+
+
+def test_a_name_the_text_treats_as_a_place_is_one_wherever_the_ner_says_person(extract):
+    ex = extract("Refugees fled from Upper Varnak after the shelling. Upper Varnak's villages stood empty, and "
+                 "convoys crossed Moldova, Transcarpia and Galicia towards the border.")
+    varnak = by_name(ex)["Upper Varnak"]
+    assert varnak.label == "Territory"
+    assert not [e for e in ex.entities if e.kind == "Person"]
+    assert {e.label for e in ex.entities if e.name in {"Transcarpia", "Galicia"}} <= {"Territory"}
+
+
+def test_a_titled_name_is_not_made_a_place_by_one_preposition(extract):
+    ex = extract("Voters put their trust in Marta Oleksiv. President Marta Oleksiv thanked them.")
+    assert by_name(ex)["Marta Oleksiv"].kind == "Person"
+
+
+def test_a_known_city_can_begin_the_name_of_a_body_or_an_agreement(extract):
+    ex = extract("The Bratislava Contact Group met again on Monday. Diplomats said the Lisbon Principles, drafted "
+                 "by the group, remain the basis of any settlement.")
+    names = by_name(ex)
+    group = names["Bratislava Contact Group"]
+    assert (group.label, group.kind) == ("Actor", "Organization")
+    principles = names["Lisbon Principles"]
+    assert principles.label == "Agreement"
+    assert "slovakia" not in {m.entity_id for m in ex.mentions if m.surface == "Bratislava"}
+    assert "portugal" not in {m.entity_id for m in ex.mentions}

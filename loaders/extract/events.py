@@ -185,8 +185,8 @@ def actor_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
         if nxt is not None and nxt.text == "-" and after is not None and after.lower_ in BROKERING | HOSTING:
             found.append((eid, toks, "host" if after.lower_ in HOSTING else "broker"))
             continue
-        if label == EVENT and not _names_itself(ctx, eid, toks):
-            continue  # "the Washington talks": a capital standing for its state is the venue, not a side
+        if label in {EVENT, AGR} and not _names_itself(ctx, eid, toks) and _position(last, head, kind) != "owner":
+            continue  # "the Washington talks", "the Madrid Principles": a capital names the venue, not a side
         if nxt is not None and nxt.lower_ in TERRITORY_NOUNS and ctx.lexicon.by_id[eid].kind == "State":
             found.append((eid, toks, "place"))  # "incursions into Armenian territory"
             continue

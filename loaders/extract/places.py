@@ -21,7 +21,9 @@ LINK_VERBS = {"connect", "link", "join", "run", "lead", "pass"}
 @rule("rule:state-in-name", family="places", stage=Stage.NAMES, order=20, produces={"PART_OF"}, confidence=0.7,
       examples=[Example("The Russian Border Troops patrolled quietly.",
                         ("russian_border_troops", "PART_OF", "russia"))],
-      counterexamples=[Example("The border troops patrolled quietly.", ("russian_border_troops", "PART_OF", "russia"))])
+      counterexamples=[Example("The border troops patrolled quietly.", ("russian_border_troops", "PART_OF", "russia")),
+                       Example("Students of the Moscow Linguistic University marched.",
+                               ("moscow_linguistic_university", "PART_OF", "russia"))])
 def state_in_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
     """`Russian peacekeepers`, `Azerbaijani Defence Ministry`, `Security Council of Armenia`: a force or body
     of the one state or body its name starts with or ends on; the word becomes a mention of it."""
@@ -36,6 +38,9 @@ def state_in_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> N
         key = fold(tok.text)
         eid = ctx.lexicon.adjective_index.get(key) or ctx.lexicon.alias_index.get(key)
         lex = ctx.lexicon.by_id.get(eid) if eid else None
+        if lex is not None and lex.kind == "State" and key not in ctx.lexicon.adjective_index \
+                and key != fold(lex.name) and not tok.text.isupper():
+            continue  # "Baku Slavic University": a capital standing in a name places the body, not its owner
         if lex is not None and lex.id != m.entity_id and lex.kind in {"State", "Organization"}:
             found[lex.id] = tok
     if len(found) != 1:
