@@ -59,6 +59,7 @@ class Pins:
     counterpart: bool = False  # a party met `with` ("the call with the president"): someone else took part too
     topic: str = ""  # "on grain exports"
     phrases: list[str] = field(default_factory=list)  # surface forms for aliases
+    written: dict[str, str] = field(default_factory=dict)  # entity id -> how the text wrote it ("Brussels")
 
     @property
     def pinned(self) -> bool:
@@ -152,8 +153,10 @@ class NominalDiscovery:
                     if t.ent_type_ == "DATE" and pins.date is None:
                         pins.date = _date_of(t, published)
         if tok.dep_ == "dobj" and tok.head.lemma_.lower() in HOLDING_VERBS:  # "held a meeting in Geneva"
-            pins.places += [m.entity_id for m in clause_places(out, tok.head)
-                            if self._label(out, m.entity_id) == TERR_LABEL]
+            for m in clause_places(out, tok.head):
+                if self._label(out, m.entity_id) == TERR_LABEL:
+                    pins.places.append(m.entity_id)
+                    pins.written.setdefault(m.entity_id, m.text)
         if pins.date is None and tok.dep_ in {"dobj", "nsubjpass"}:  # "held talks on Monday"
             for c in tok.head.children:
                 if c.dep_ in {"prep", "npadvmod"}:
@@ -183,6 +186,7 @@ class NominalDiscovery:
         if m is not None:
             (pins.places if self._label(out, m.entity_id) == TERR_LABEL and not self._is_state(out, m.entity_id)
              else pins.parties).append(m.entity_id)
+            pins.written.setdefault(m.entity_id, m.text)
             return
         for part in c.text.split("-"):  # "Erdogan-Putin", "Russia-Ukraine"
             eid = self._known_name(out, part)
@@ -216,6 +220,7 @@ class NominalDiscovery:
                  ).append(m.entity_id)
             else:
                 continue
+            pins.written.setdefault(m.entity_id, m.text)
             pins.phrases.append(f"{noun.text} {prep.text} {_phrase(p)}")
         if word in _TOPIC_PREPS and objects and not pins.topic:
             topic = [t for t in objects[0].subtree][:MAX_TOPIC_WORDS]
@@ -284,10 +289,14 @@ class NominalDiscovery:
             key = name
         else:
             names = [short_name(out, eid) for eid in (pins.places or pins.parties)[:3]]
+            if pins.places:  # a place as the text wrote it: "Brussels", not the state its capital stands for
+                names[0] = _bare_place(pins.written.get(pins.places[0], names[0]))
             qualifier = " ".join(t.text for t in pins.qualifier)
             base = " ".join(x for x in [qualifier, head] if x)
             who = "–".join(names) if not pins.places else names[0]
             name = " ".join(x for x in [who, base] if x) or base
+            if pins.places and qualifier:
+                pins.phrases.append(f"{names[0]} {head}")  # "Sochi summit" of "the trilateral summit in Sochi"
             if pins.topic and not names:
                 name = f"{base} {pins.topic}"
             if pins.date:
@@ -373,6 +382,12 @@ def _proper_tail(tok: Any) -> str:
     if not any(t.text[:1].isupper() for t in words):
         return ""
     return " " + "".join(t.text + t.whitespace_ for t in words).strip()
+
+
+def _bare_place(text: str) -> str:
+    """A place's name without its article or possessive ending ("the Lachin corridor's" -> Lachin corridor)."""
+    text = re.sub(r"^(the|The)\s+", "", text.strip())
+    return re.sub(r"[’']s$", "", text).strip()
 
 
 def _definite(tok: Any) -> bool:

@@ -214,3 +214,10 @@ def test_a_known_city_can_begin_the_name_of_a_body_or_an_agreement(extract):
     assert principles.label == "Agreement"
     assert "slovakia" not in {m.entity_id for m in ex.mentions if m.surface == "Bratislava"}
     assert "portugal" not in {m.entity_id for m in ex.mentions}
+
+
+def test_an_event_is_named_after_its_place_as_the_text_writes_it(extract):
+    ex = extract("The three leaders held a trilateral summit in Vienna on 3 March 2024 to discuss the ceasefire.")
+    summit = next(e for e in ex.entities if e.label == "Event")
+    assert summit.name.startswith("Vienna ")  # the city, not the state its capital stands for
+    assert "Vienna summit" in summit.aliases
