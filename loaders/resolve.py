@@ -113,6 +113,7 @@ class _Seen:
     full_names: dict[str, str] = field(default_factory=dict)  # folded surname -> the document's full name
     places: dict[str, str] = field(default_factory=dict)  # folded name -> place kind, whatever the NER said
     person_names: set[str] = field(default_factory=set)  # folded names with a person's marks somewhere
+    states_at: dict[int, str] = field(default_factory=dict)  # token index -> the state a lexicon match names there
 
 
 def proper_core(name: str) -> str:
@@ -167,6 +168,9 @@ class Resolver:
         out = Resolved(doc=recognised.doc)
         seen = _Seen(acronyms=recognised.acronyms)
         seen.places, seen.person_names = self._place_names(recognised)
+        seen.states_at = {i: c.entity_id for c in recognised.candidates
+                          if c.entity_id and self.lexicon.by_id[c.entity_id].kind == "State"
+                          for i in range(c.token_start, c.token_end)}
         for cand in recognised.candidates:
             if cand.label == "PERSON" and cand.entity_id is None and fold(_bare(cand.text)) not in seen.places:
                 seen.person_counts[fold(cand.text)] = seen.person_counts.get(fold(cand.text), 0) + 1
@@ -257,7 +261,8 @@ class Resolver:
             return lex.by_id[lex.alias_index[key]].to_entity(), f"folded-alias:{text}"
         if text in seen.acronyms and seen.acronyms[text] in seen.spans:
             return seen.spans[seen.acronyms[text]], f"acronym:{text}"
-        if key in seen.named:
+        owner = self._possessor_state(doc, cand, seen)
+        if key in seen.named and owner is None:
             return seen.named[key], f"same-name:{text}"
         if len(key) >= 5:
             hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
@@ -300,8 +305,22 @@ class Resolver:
         if core and fold(core) not in lex.adjective_index and (fold(core), kind) in seen.cores:
             return seen.cores[(fold(core), kind)], f"same-core:{text}"
         aliases = [a for a, span in seen.acronyms.items() if span == (cand.start, cand.end)]
+        if owner is not None and kind in {"Organization", "ArmedForce"}:
+            state, written = owner  # "Azerbaijan's defence ministry": one state's body, not every state's
+            aliases.append(written)
+            text = f"{state.adjectives[0] if state.adjectives else state.name} {text}"
         entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases, discovered=True)
         return entity, f"{cand.source}:{cand.label}" + (f"->{ner_label}" if ner_label != cand.label else "")
+
+    def _possessor_state(self, doc: Any, cand: Candidate, seen: _Seen) -> tuple[LexiconEntity, str] | None:
+        """The state that owns a body by a possessive ("Azerbaijan's defence ministry"), and the words so written."""
+        span = doc[cand.token_start : cand.token_end]
+        for child in span.root.children:
+            if child.dep_ == "poss" and child.i < cand.token_start and child.i in seen.states_at:
+                state = self.lexicon.by_id[seen.states_at[child.i]]
+                first = min(i for i in range(child.i, cand.token_start) if seen.states_at.get(i) == state.id)
+                return state, doc.text[doc[first].idx : cand.end]
+        return None
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
         """`a meeting in Sochi on 26 November`, `held talks in the city of X` -> the lexicon's meeting named

@@ -221,3 +221,10 @@ def test_an_event_is_named_after_its_place_as_the_text_writes_it(extract):
     summit = next(e for e in ex.entities if e.label == "Event")
     assert summit.name.startswith("Vienna ")  # the city, not the state its capital stands for
     assert "Vienna summit" in summit.aliases
+
+
+def test_a_body_owned_by_a_state_is_named_for_it_and_kept_apart_from_another_states(extract):
+    ex = extract("Moldova's Interior Ministry said the convoy had left. Romania's Interior Ministry denied it.")
+    bodies = {e.name: e for e in ex.entities if e.kind == "Organization"}
+    assert {"Moldovan Interior Ministry", "Romanian Interior Ministry"} <= set(bodies)
+    assert "Moldova's Interior Ministry" in bodies["Moldovan Interior Ministry"].aliases
