@@ -120,6 +120,19 @@ def admits(name: str, **roles: tuple[str, str]) -> bool:
     return True
 
 
+# Places that lie in a state rather than make it up: "Sochi is located in Russia", but "Abkhazia is part of
+# Georgia". A containment of one of these in a state is LOCATED_IN, whatever words the text used.
+LOCATED_KINDS: Final[frozenset[str]] = frozenset({"Settlement", "Corridor", "Road", "Border"})
+
+
+def spatial_predicate(predicate: str, subject_kind: str, object_kind: str) -> str:
+    """The containment predicate the ontology uses between two kinds: PART_OF of a settlement, a corridor, a
+    road or a border in a state is LOCATED_IN; every other predicate is left as it is."""
+    if predicate == "PART_OF" and object_kind == "State" and subject_kind in LOCATED_KINDS:
+        return "LOCATED_IN"
+    return predicate
+
+
 def kind_belongs(label: str, kind: str) -> bool:
     """True when `kind` is one of the ontology's sub-kinds of `label`."""
     return kind in LABEL_KINDS.get(label, frozenset())

@@ -92,3 +92,13 @@ def test_the_ontology_doc_and_the_code_agree_on_every_predicate():
             elif remark_kinds:
                 wider = WIDER_IN_CODE.get((predicate, role), set())
                 assert code_kinds == named | wider, f"{predicate} {role}: doc kinds {named}, code {code_kinds}"
+
+
+def test_a_settlement_or_corridor_lies_in_a_state_and_a_region_is_part_of_one():
+    from conflictkg.schema.ontology import spatial_predicate
+
+    assert spatial_predicate("PART_OF", "Settlement", "State") == "LOCATED_IN"
+    assert spatial_predicate("PART_OF", "Corridor", "State") == "LOCATED_IN"
+    assert spatial_predicate("PART_OF", "Region", "State") == "PART_OF"
+    assert spatial_predicate("PART_OF", "Settlement", "Region") == "PART_OF"
+    assert spatial_predicate("LOCATED_IN", "Exclave", "State") == "LOCATED_IN"

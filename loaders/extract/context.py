@@ -15,8 +15,9 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from conflictkg.schema.models import Entity, Provision, Relation
-from conflictkg.schema.ontology import admits
+from conflictkg.schema.ontology import admits, spatial_predicate
 
+from ..discover import head_type
 from ..lexicon import Lexicon
 from ..resolve import Resolved, ResolvedMention
 from .registry import Rule
@@ -119,6 +120,12 @@ class DocumentContext:
     def kind(self, eid: str) -> str:
         return self.label(eid)[1]
 
+    def _kind_is_known(self, eid: str) -> bool:
+        """Whether an entity's kind is known rather than guessed: a lexicon's, or a discovered name's whose head
+        noun says it ("Azovstal plant"); a bare name the NER calls a place may be a town or a region."""
+        e = self.res.entities.get(eid)
+        return e is not None and (not e.discovered or head_type(e.name.split()[-1:]) is not None)
+
     def well_named(self, m: ResolvedMention) -> bool:
         """Whether a mention names its entity firmly enough to hang facts on its wording: a lexicon entity, or
         one the grammar found (a name before a known head noun, an acronym's long form), not a bare guess of
@@ -155,6 +162,8 @@ class DocumentContext:
                  confidence: float | None = None, qualifiers: dict[str, Any] | None = None) -> None:
         """Add a relation found by the running rule, at its base confidence unless it says otherwise."""
         rule = self._running(predicate)
+        if self._kind_is_known(subject):
+            predicate = spatial_predicate(predicate, self.kind(subject), self.kind(obj))
         if self._first_only is not None:
             key = (predicate, subject, obj)
             if key in self._first_only:

@@ -74,7 +74,8 @@ def evidence(sent: Any, anchors: Iterable[ResolvedMention], inp: ExtractionInput
 
 
 def ground_relations(ctx: DocumentContext, facts: list[Fact], inp: ExtractionInput) -> list[Relation]:
-    """One relation per (subject, predicate, object), with the evidence of every sentence stating it."""
+    """One relation per (subject, predicate, object), with the evidence of every sentence stating it (from the
+    surest rule that read it there)."""
     merged: dict[tuple[str, str, str], Relation] = {}
     for f in facts:
         who, factor = attribution(ctx, f.sent)
@@ -86,8 +87,11 @@ def ground_relations(ctx: DocumentContext, facts: list[Fact], inp: ExtractionInp
         key = (f.subject, f.predicate, f.object)
         if key in merged:
             rel = merged[key]
-            if all((e.start, e.end) != (ev.start, ev.end) for e in rel.evidence):
+            same = next((n for n, e in enumerate(rel.evidence) if (e.start, e.end) == (ev.start, ev.end)), None)
+            if same is None:
                 rel.evidence.append(ev)
+            elif rel.evidence[same].confidence < ev.confidence:
+                rel.evidence[same] = ev  # one sentence, one piece of evidence: the surest rule's
             for k, v in f.qualifiers.items():
                 rel.qualifiers.setdefault(k, v)
         else:

@@ -245,7 +245,8 @@ def _near(mentions: list[ResolvedMention], a: str, b: str) -> bool:
     )
 
 
-@rule("lexicon:part_of", family="places", stage=Stage.KNOWLEDGE, order=10, produces={"PART_OF"}, confidence=0.55,
+@rule("lexicon:part_of", family="places", stage=Stage.KNOWLEDGE, order=10, produces={"PART_OF", "LOCATED_IN"},
+      confidence=0.55,
       examples=[Example("Jermuk, in Vayots Dzor, is a spa town.", ("jermuk", "PART_OF", "vayots_dzor"))],
       counterexamples=[Example("Jermuk is a spa town, unlike the villages of the wider region that lie beyond the long"
                                " and winding mountain passes of Vayots Dzor.",
