@@ -228,3 +228,16 @@ def test_a_body_owned_by_a_state_is_named_for_it_and_kept_apart_from_another_sta
     bodies = {e.name: e for e in ex.entities if e.kind == "Organization"}
     assert {"Moldovan Interior Ministry", "Romanian Interior Ministry"} <= set(bodies)
     assert "Moldova's Interior Ministry" in bodies["Moldovan Interior Ministry"].aliases
+
+
+def test_a_discovered_place_in_an_events_name_is_where_it_happened(extract):
+    ex = extract("Shelling hit the town of Dravinka on Monday. Officers said the Dravinka offensive of May 2024 "
+                 "had failed.")
+    town = by_name(ex)["Dravinka"]
+    offensive = next(e for e in ex.entities if e.label == "Event" and e.kind == "MilitaryOperation")
+    assert (offensive.id, "OCCURRED_IN", town.id) in {(r.subject, r.predicate, r.object) for r in ex.relations}
+
+
+def test_a_town_the_grammar_typed_lies_in_its_state(extract):
+    ex = extract("The talks were held in the Moldovan town of Varnita.")
+    assert ("varnita", "LOCATED_IN", "moldova") in {(r.subject, r.predicate, r.object) for r in ex.relations}

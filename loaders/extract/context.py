@@ -18,7 +18,7 @@ from conflictkg.schema.models import Entity, Provision, Relation
 from conflictkg.schema.ontology import admits, spatial_predicate
 
 from ..discover import head_type
-from ..lexicon import Lexicon
+from ..lexicon import Lexicon, fold
 from ..resolve import Resolved, ResolvedMention
 from .registry import Rule
 
@@ -122,9 +122,16 @@ class DocumentContext:
 
     def _kind_is_known(self, eid: str) -> bool:
         """Whether an entity's kind is known rather than guessed: a lexicon's, or a discovered name's whose head
-        noun says it ("Azovstal plant"); a bare name the NER calls a place may be a town or a region."""
+        noun or phrase says it ("Azovstal plant", "the town of X"); a bare name the NER calls a place may be a town
+        or a region."""
         e = self.res.entities.get(eid)
-        return e is not None and (not e.discovered or head_type(e.name.split()[-1:]) is not None)
+        return e is not None and (not e.discovered or head_type(e.name.split()[-1:]) is not None
+                                  or eid in self._typed_by_grammar)
+
+    @cached_property
+    def _typed_by_grammar(self) -> set[str]:
+        """Entities a phrase of the text typed ("the city of Yevlax"), not only the statistical NER."""
+        return {m.entity_id for m in self.res.mentions if m.rule.startswith("grammar:")}
 
     def well_named(self, m: ResolvedMention) -> bool:
         """Whether a mention names its entity firmly enough to hang facts on its wording: a lexicon entity, or
@@ -203,8 +210,15 @@ class DocumentContext:
         self.provisions[:] = [p for p in self.provisions if p.obliges and p.concerns]
 
     def add_entity(self, entry: Any) -> None:
-        """Make a lexicon entry an entity of the document."""
-        self.res.entities.setdefault(entry.id, entry.to_entity())
+        """Make a lexicon entry (or an entity discovered in the document) an entity of the document."""
+        self.res.entities.setdefault(entry.id, entry.to_entity() if hasattr(entry, "to_entity") else entry)
+
+    @cached_property
+    def discovered_places(self) -> dict[str, Entity]:
+        """Places the document named that no lexicon lists, by each folded name: the words of another name can
+        stand for them ("the Varnak offensive" after "Varnak")."""
+        return {fold(n): e for e in self.res.entities.values() if e.discovered and e.label == "Territory"
+                for n in [e.name, *e.aliases]}
 
     def link(self, entry: Any, first: Any, last: Any, how: str, text: str | None = None) -> ResolvedMention:
         """Record that the tokens first..last mention the lexicon entry (an adjective, a part of another

@@ -139,10 +139,12 @@ def place_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
         for i in range(len(words) - size + 1):
             if covered & set(range(i, i + size)):
                 continue
-            eid = ctx.lexicon.alias_index.get(" ".join(words[i : i + size]))
-            if eid is None or eid == m.entity_id:
+            key = " ".join(words[i : i + size])
+            eid = ctx.lexicon.alias_index.get(key)
+            lex = ctx.lexicon.by_id[eid] if eid else ctx.discovered_places.get(key)
+            if lex is None or lex.id == m.entity_id:
                 continue
-            lex = ctx.lexicon.by_id[eid]
+            eid = lex.id
             state = lex.kind == "State" and i > 0 and words[i - 1] in {"in", "on", "into"}
             if lex.label != TERR and not state:
                 continue
@@ -156,6 +158,10 @@ def place_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
             if state and ctx.kind(m.entity_id) == "Meeting":
                 ctx.add_fact("PARTICIPATED_IN", eid, m.entity_id, here.sent, [place, m], confidence=0.55,
                              qualifiers={"role": "host"})
+    for c in ctx.doc[m.token_end - 1].children:  # "the Dravinka | offensive": a place named just before the noun
+        near = ctx.mention_at(c.i) if c.dep_ in {"compound", "amod"} and c.i < m.token_start else None
+        if near is not None and ctx.label(near.entity_id)[0] == TERR and ctx.kind(near.entity_id) != "Border":
+            ctx.add_fact("OCCURRED_IN", m.entity_id, near.entity_id, here.sent, [m, near])
 
 
 def _route_ends(ctx: DocumentContext, m: ResolvedMention) -> tuple[list[ResolvedMention], list[ResolvedMention]]:
