@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .discover import NER_DEFAULTS, acronym_definitions, places_named_by_noun, proper_chunks
+from .discover import NER_DEFAULTS, acronym_definitions, places_named_by_noun, proper_chunks, singular
 from .lexicon import Lexicon
 from .mentions import tokens_of
+from .vocabulary import FORCE_NOUNS, ORGANIZATION_NOUNS
 
 MAX_ALIAS_WORDS = 6
 _LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
+_NOT_NAME_WORDS = {"own", "entire", "whole", "new", "former", "current", "main", "other", "much", "vaunted"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _INITIALS_SURNAME = re.compile(r"^((?:[A-Z]\.){1,3})([A-Z][a-z][\w'’-]+)$")
 
@@ -78,7 +80,30 @@ class Recogniser:
         self._initialled_names(doc, out)
         self._acronyms(doc, out)
         self._proper_chunks(doc, out)
+        self._owned_bodies(doc, out)
         return out
+
+    def _owned_bodies(self, doc: Any, out: Recognised) -> None:
+        """`Azerbaijan's army`, `Moldova's interior ministry`: a body or force a state owns, named by a common
+        noun after the state's possessive (resolution names it for its owner)."""
+        states = {i for c in out.candidates if c.entity_id and self.lexicon.by_id[c.entity_id].kind == "State"
+                  for i in range(c.token_start, c.token_end)}
+        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        for tok in tokens_of(doc):
+            if tok.pos_ != "NOUN" or tok.i in taken or singular(tok.lower_) not in FORCE_NOUNS | ORGANIZATION_NOUNS:
+                continue
+            owner = next((c for c in tok.children if c.dep_ == "poss" and c.i in states), None)
+            if owner is None or tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound":
+                continue  # "Russia's army | chief": the noun is not the head
+            first = tok.i
+            while first - 1 > owner.i and doc[first - 1].dep_ in {"compound", "amod"} and doc[first - 1].is_alpha \
+                    and doc[first - 1].i not in taken:
+                first -= 1
+            if doc[first - 1].text not in {"'s", "’s", "'", "’"} or doc[first].lower_ in _NOT_NAME_WORDS:
+                continue  # "Azerbaijan's own army", "Russia's entire army": words about the body, not its name
+            span = doc[first : tok.i + 1]
+            out.candidates.append(Candidate(span.start_char, span.end_char, span.text, first, tok.i + 1, "ORG", None,
+                                            "grammar"))
 
     @staticmethod
     def _join_split_names(doc: Any, out: Recognised) -> None:

@@ -309,6 +309,9 @@ class Resolver:
             state, written = owner  # "Azerbaijan's defence ministry": one state's body, not every state's
             aliases.append(written)
             text = f"{state.adjectives[0] if state.adjectives else state.name} {text}"
+            known = lex.alias_index.get(fold(text)) or lex.alias_index.get(fold(written))
+            if known is not None:  # "Russia's army" is the lexicon's Russian Armed Forces
+                return lex.by_id[known].to_entity(), f"owned-alias:{written}"
         entity = Entity(id=slugify(text), label=label, kind=kind, name=text, aliases=aliases, discovered=True)
         return entity, f"{cand.source}:{cand.label}" + (f"->{ner_label}" if ner_label != cand.label else "")
 

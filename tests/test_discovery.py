@@ -241,3 +241,11 @@ def test_a_discovered_place_in_an_events_name_is_where_it_happened(extract):
 def test_a_town_the_grammar_typed_lies_in_its_state(extract):
     ex = extract("The talks were held in the Moldovan town of Varnita.")
     assert ("varnita", "LOCATED_IN", "moldova") in {(r.subject, r.predicate, r.object) for r in ex.relations}
+
+
+def test_a_states_army_named_by_a_common_noun_is_its_force(extract):
+    ex = extract("Moldova's army moved north, and Moldova's own army chief stayed silent.")
+    army = by_name(ex)["Moldovan army"]
+    assert (army.label, army.kind) == ("Actor", "ArmedForce")
+    assert "Moldova's army" in army.aliases
+    assert not [e for e in ex.entities if "own" in e.name]
