@@ -7,13 +7,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .discover import NER_DEFAULTS, acronym_definitions, places_named_by_noun, proper_chunks, singular
+from .discover import (
+    NER_DEFAULTS,
+    acronym_definitions,
+    places_named_by_noun,
+    proper_chunks,
+    singular,
+)
 from .lexicon import Lexicon
 from .mentions import tokens_of
 from .vocabulary import FORCE_NOUNS, ORGANIZATION_NOUNS
 
 MAX_ALIAS_WORDS = 6
 _LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
+# Places a text counts as one group ("the seven districts"); not states or territories, which name sides.
+_COUNTED_PLACE_NOUNS = {"city", "town", "village", "settlement", "district", "province", "region", "oblast",
+                        "county", "municipality", "enclave", "exclave", "island", "governorate", "raion", "rayon"}
 _NOT_NAME_WORDS = {"own", "entire", "whole", "new", "former", "current", "main", "other", "much", "vaunted"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _INITIALS_SURNAME = re.compile(r"^((?:[A-Z]\.){1,3})([A-Z][a-z][\w'’-]+)$")
@@ -81,7 +90,35 @@ class Recogniser:
         self._acronyms(doc, out)
         self._proper_chunks(doc, out)
         self._owned_bodies(doc, out)
+        self._counted_places(doc, out)
         return out
+
+    @staticmethod
+    def _counted_places(doc: Any, out: Recognised) -> None:
+        """`the seven adjacent districts`, `eight villages in Armenia`: a counted group of places the text treats
+        as one territory, when it is definite or placed by a known name (a bare "two villages" is not one)."""
+        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        for tok in tokens_of(doc):
+            if tok.pos_ != "NOUN" or tok.i in taken or tok.lower_ == singular(tok.lower_) \
+                    or singular(tok.lower_) not in _COUNTED_PLACE_NOUNS:
+                continue
+            number = next((c for c in tok.children if c.dep_ == "nummod" and c.i < tok.i and c.like_num
+                           and c.lower_ not in {"one", "1"}), None)
+            if number is None or any(i in taken for i in range(number.i, tok.i)):
+                continue
+            definite = any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in tok.children)
+            end = tok.i + 1
+            after = [c for c in out.candidates if end + 1 < len(doc) and doc[end].lower_ in {"in", "of"}
+                     and c.token_start == end + 1 and "\n" not in doc[end].whitespace_]
+            if after:  # "eight villages in Armenia", however the parser hangs the phrase
+                end = after[0].token_end
+            elif not definite:
+                continue
+            span = doc[number.i : end]
+            out.candidates = [c for c in out.candidates if not number.i <= c.token_start < end]
+            out.candidates.append(Candidate(span.start_char, span.end_char, span.text, number.i, end, "LOC", None,
+                                            "grammar"))
+            taken.update(range(number.i, end))
 
     def _owned_bodies(self, doc: Any, out: Recognised) -> None:
         """`Azerbaijan's army`, `Moldova's interior ministry`: a body or force a state owns, named by a common

@@ -249,3 +249,14 @@ def test_a_states_army_named_by_a_common_noun_is_its_force(extract):
     assert (army.label, army.kind) == ("Actor", "ArmedForce")
     assert "Moldova's army" in army.aliases
     assert not [e for e in ex.entities if "own" in e.name]
+
+
+def test_a_counted_group_of_places_is_one_territory_when_definite_or_placed(extract):
+    ex = extract("Serbia claims four villages in Croatia. The five occupied districts were handed back. "
+                 "Two villages burned, and the three states of the region objected.")
+    names = by_name(ex)
+    assert names["four villages in Croatia"].label == "Territory"
+    assert ("serbia", "CLAIMS", names["four villages in Croatia"].id) in {
+        (r.subject, r.predicate, r.object) for r in ex.relations}
+    assert names["five occupied districts"].label == "Territory"
+    assert not [n for n in names if n.lower().startswith(("two villages", "three states"))]
