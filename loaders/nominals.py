@@ -40,6 +40,9 @@ _MODIFIER_DEPS = {"compound", "amod", "nmod", "poss", "nummod", "npadvmod"}
 _SKIP_MODIFIERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "new",
                    "first", "last", "latest", "recent", "previous", "next", "same", "other", "such", "any", "every",
                    "another", "former", "current", "earlier", "later", "second", "third", "possible", "so-called"}
+# Words of when or how sure, not of what: left out of a name's shorter forms ("planned peace talks").
+_PASSING_WORDS = {"planned", "upcoming", "proposed", "forthcoming", "scheduled", "ongoing", "further", "forgotten",
+                  "now-forgotten", "expected", "possible", "potential", "failed", "so-called", "recent", "latest"}
 MAX_TOPIC_WORDS = 6
 # Verbs whose object is an event the subject holds: the clause's places are the event's ("held talks in X").
 HOLDING_VERBS = {"hold", "host", "convene", "organise", "organize", "stage", "attend", "launch", "conduct"}
@@ -173,6 +176,10 @@ class NominalDiscovery:
                 {"DET", "PRON"}) and "\n" not in t.text]
         if len(left) > len(words) and not any(t.is_punct and t.text != "-" for t in left):
             pins.phrases.append(_joined(left))  # "2020 Nagorno-Karabakh ceasefire agreement"
+            while left and (left[0].lower_ in _SKIP_MODIFIERS | _PASSING_WORDS or _year_or_month(left[0])):
+                left = left[1:]
+            if len(left) > 1:
+                pins.phrases.append(_joined(left))  # "3+3 summit" of "the recent 3+3 summit"
         pins.places = list(dict.fromkeys(pins.places))
         pins.parties = list(dict.fromkeys(pins.parties))
         return pins
@@ -222,6 +229,10 @@ class NominalDiscovery:
                 continue
             pins.written.setdefault(m.entity_id, m.text)
             pins.phrases.append(f"{noun.text} {prep.text} {_phrase(p)}")
+            own = [t.text for t in noun.lefts if t.dep_ in {"compound", "amod"} and t.is_alpha
+                   and t.lower_ not in _SKIP_MODIFIERS | _PASSING_WORDS and t.i not in taken_by_mentions(out)]
+            if own:  # "peace negotiations in Washington"
+                pins.phrases.append(" ".join([*own, noun.text, prep.text, _phrase(p)]))
         if word in _TOPIC_PREPS and objects and not pins.topic:
             topic = [t for t in objects[0].subtree][:MAX_TOPIC_WORDS]
             if topic and all(not t.is_punct and not t.is_space and "\n" not in t.whitespace_ for t in topic[:-1]) \
@@ -291,7 +302,7 @@ class NominalDiscovery:
             names = [short_name(out, eid) for eid in (pins.places or pins.parties)[:3]]
             if pins.places:  # a place as the text wrote it: "Brussels", not the state its capital stands for
                 names[0] = _bare_place(pins.written.get(pins.places[0], names[0]))
-            qualifier = " ".join(t.text for t in pins.qualifier)
+            qualifier = " ".join(t.text for t in sorted(pins.qualifier, key=lambda t: t.i))
             base = " ".join(x for x in [qualifier, head] if x)
             who = "–".join(names) if not pins.places else names[0]
             name = " ".join(x for x in [who, base] if x) or base
@@ -382,6 +393,17 @@ def _proper_tail(tok: Any) -> str:
     if not any(t.text[:1].isupper() for t in words):
         return ""
     return " " + "".join(t.text + t.whitespace_ for t in words).strip()
+
+
+def _year_or_month(tok: Any) -> bool:
+    """`2020`, `November`: a word of a date, which a name's shorter form leaves out."""
+    return tok.ent_type_ == "DATE" and (len(tok.text) == 4 and tok.text.isdigit()
+                                        or tok.text.capitalize() in calendar.month_name[1:])
+
+
+def taken_by_mentions(out: Resolved) -> set[int]:
+    """Token indices inside the document's mentions so far."""
+    return {i for m in out.mentions for i in range(m.token_start, m.token_end)}
 
 
 def _bare_place(text: str) -> str:

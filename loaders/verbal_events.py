@@ -11,6 +11,7 @@ reports of one call meet in one node. The event rules then read who took part an
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from typing import Any
 
@@ -91,6 +92,8 @@ class VerbalEvents:
         for tok in verb.subtree:
             if tok.ent_type_ == "DATE":
                 ent = next(e for e in verb.doc.ents if e.start <= tok.i < e.end)
+                if published is None and not re.search(r"\b(1[89]|20)\d\d\b", ent.text):
+                    continue  # "on September 26th" in an undated text: no year to place it in
                 iso = resolve_date(ent.text, published)
                 if iso and len(iso) >= 7:
                     return iso[:7]

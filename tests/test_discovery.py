@@ -260,3 +260,16 @@ def test_a_counted_group_of_places_is_one_territory_when_definite_or_placed(extr
         (r.subject, r.predicate, r.object) for r in ex.relations}
     assert names["five occupied districts"].label == "Territory"
     assert not [n for n in names if n.lower().startswith(("two villages", "three states"))]
+
+
+def test_an_events_shorter_names_leave_out_words_of_when(extract):
+    ex = extract("Officials spoke during the recent 4+1 summit in Vienna, before the planned peace talks in Oslo.")
+    summit = next(e for e in ex.entities if e.label == "Event" and e.name.startswith("Vienna"))
+    assert "4+1 summit" in summit.aliases
+    talks = next(e for e in ex.entities if e.label == "Event" and e.name.startswith("Oslo"))
+    assert "peace talks in Oslo" in talks.aliases
+
+
+def test_an_undated_text_gives_a_bare_day_no_year(extract):
+    ex = extract("On September 26th, the foreign minister met her counterpart in Vienna.", published=None)
+    assert all(not e.name.endswith(("2024", "2026")) for e in ex.entities if e.label == "Event")
