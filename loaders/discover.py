@@ -36,6 +36,7 @@ NER_DEFAULTS: dict[str, tuple[str, str]] = {
     "FAC": (TERR, "Settlement"),
     "EVENT": (EVENT, "Other"),
     "LAW": (AGR, "Treaty"),
+    "GROUP": (ACTOR, "Group"),  # the grammar's label for a people placed by name (recognise.py), not spaCy's
 }
 PLACE_HEADS = SETTLEMENT_NOUNS | set(REGION_NOUNS)
 # Prepositions whose object is a place when the NER is unsure what a single name is ("in Mariupol").
@@ -124,6 +125,8 @@ def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
         words = words[1:]
     if not words or " ".join(words).lower() in GENERIC_NAMES or any(t.like_url or t.like_email for t in span):
         return None
+    if ner_label == "GROUP":
+        return NER_DEFAULTS[ner_label]
     if ner_label == "PERSON":
         if words[-1].lower() in TITLE_NOUNS:
             return None

@@ -315,7 +315,8 @@ class NominalDiscovery:
             anchor = "-".join(sorted(pins.places or pins.parties)[:3]) or f"{base} {pins.topic}"
             key = f"{kind} {anchor} {(pins.date or '')[:7]}"
         undated = name.rsplit(", ", 1)[0]
-        aliases = sorted({p for p in [phrase, undated, *pins.phrases] if p and p != name})
+        aliases = sorted({p for p in [phrase, undated, *pins.phrases] if p and p != name
+                          and not (pins.proper and fold(p) == fold(tok.text))})  # "Agreements" of "Minsk Agreements"
         # a proper name is its own identity, as when the NER finds it; a description gets its label as a prefix
         ident = slugify(key) if pins.proper else slugify(f"{label} {key}")
         return Entity(id=ident, label=label, kind=kind, name=name, aliases=aliases, discovered=True)

@@ -10,13 +10,14 @@ from typing import Any
 from .discover import (
     NER_DEFAULTS,
     acronym_definitions,
+    head_type,
     places_named_by_noun,
     proper_chunks,
     singular,
 )
-from .lexicon import Lexicon
+from .lexicon import Lexicon, fold
 from .mentions import tokens_of
-from .vocabulary import FORCE_NOUNS, ORGANIZATION_NOUNS
+from .vocabulary import FORCE_NOUNS, GROUP_NOUNS, ORGANIZATION_NOUNS
 
 MAX_ALIAS_WORDS = 6
 _LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
@@ -91,7 +92,46 @@ class Recogniser:
         self._proper_chunks(doc, out)
         self._owned_bodies(doc, out)
         self._counted_places(doc, out)
+        self._placed_peoples(doc, out)
         return out
+
+    def _placed_peoples(self, doc: Any, out: Recognised) -> None:
+        """`Karabakh Armenians`, `the Armenian population of X`, `Serb residents in Y`: a people named with the
+        place it lives in is a Group; a bare nationality ("Armenians") is not one."""
+        lexicon = self.lexicon
+        places = {i for c in out.candidates if (c.entity_id and (lexicon.by_id[c.entity_id].label == "Territory"
+                                                                 or lexicon.by_id[c.entity_id].kind == "State"))
+                  or c.entity_id is None and c.label in {"GPE", "LOC"} for i in range(c.token_start, c.token_end)}
+        others = {i for c in out.candidates for i in range(c.token_start, c.token_end)} - places
+        for tok in tokens_of(doc):
+            if tok.i in others or tok.i in places:
+                continue
+            nationals = tok.tag_ in {"NNPS", "NNS"} and tok.text[:1].isupper() and head_type([tok.text]) is None \
+                and (tok.ent_type_ == "NORP" or tok.tag_ == "NNPS")
+            people = tok.lower_ in GROUP_NOUNS and any(
+                c.dep_ in {"amod", "compound"} and (c.ent_type_ == "NORP" or fold(c.text) in lexicon.adjective_index)
+                for c in tok.lefts)
+            if not (nationals or people):
+                continue
+            first = tok.i
+            while first > 0 and doc[first - 1].dep_ in {"amod", "compound"} and doc[first - 1].head.i == tok.i \
+                    and doc[first - 1].is_alpha and doc[first - 1].i not in others:
+                first -= 1
+            if people and first == tok.i:
+                continue  # the nationality is another name's word: "Armenian and Azerbaijani | communities"
+            end = tok.i + 1
+            after = [c for c in out.candidates if end + 1 < len(doc) and doc[end].lower_ in {"of", "in", "from"}
+                     and c.token_start == end + 1 and (c.token_start in places or people and c.entity_id is None)]
+            if after:
+                end = after[0].token_end
+            elif not any(i in places or doc[i].pos_ == "PROPN" and doc[i].dep_ == "compound" and nationals
+                         for i in range(first, tok.i)):
+                continue  # "Kosovo Serbs" names its place before the people
+            span = doc[first:end]
+            out.candidates = [c for c in out.candidates if not first <= c.token_start < end]
+            out.candidates.append(Candidate(span.start_char, span.end_char, span.text, first, end, "GROUP", None,
+                                            "grammar"))
+            others.update(range(first, end))
 
     @staticmethod
     def _counted_places(doc: Any, out: Recognised) -> None:

@@ -124,6 +124,11 @@ TITLE_NOUNS: Final[frozenset[str]] = frozenset(
      "lieutenant", "admiral", "captain", "ombudsman", "prosecutor", "judge", "attorney", "negotiator", "monarch",
      "sultan", "sheikh", "marshal", "commissioner", "rapporteur", "mediator"}
 )
+# Head nouns of a people living somewhere ("the Armenian population of X", "local Serb residents").
+GROUP_NOUNS: Final[frozenset[str]] = frozenset(
+    {"population", "community", "communities", "minority", "minorities", "diaspora", "residents", "inhabitants",
+     "refugees", "civilians", "people", "peoples"}
+)
 # First words that make a name a place ("Upper Karabakh", "South Ossetia", "Western Sahara").
 GEOGRAPHIC_PREFIXES: Final[frozenset[str]] = frozenset(
     {"upper", "lower", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",

@@ -273,3 +273,12 @@ def test_an_events_shorter_names_leave_out_words_of_when(extract):
 def test_an_undated_text_gives_a_bare_day_no_year(extract):
     ex = extract("On September 26th, the foreign minister met her counterpart in Vienna.", published=None)
     assert all(not e.name.endswith(("2024", "2026")) for e in ex.entities if e.label == "Event")
+
+
+def test_a_people_named_with_its_place_is_a_group_and_a_bare_nationality_is_not(extract):
+    ex = extract("Thousands of Kosovo Serbs crossed the bridge. The ethnic Albanian population of Presevo stayed. "
+                 "Serbs and Albanians voted.")
+    names = by_name(ex)
+    assert names["Kosovo Serbs"].kind == "Group"
+    assert names["ethnic Albanian population of Presevo"].kind == "Group"
+    assert not [e for e in ex.entities if e.name in {"Serbs", "Albanians"}]
