@@ -19,6 +19,7 @@ from typing import Any
 
 from conflictkg.schema.models import Entity
 
+from .discover import PLACE_HEADS, singular
 from .lexicon import Lexicon, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, short_name, slugify, tokens_of
 from .timeparse import resolve_date
@@ -212,7 +213,7 @@ class NominalDiscovery:
             if p.ent_type_ == "DATE":
                 pins.date = pins.date or _date_of(p, published)
                 continue
-            m = out.mention_at(p.i)
+            m = out.mention_at(p.i) or _named_place(out, p)
             if m is None:
                 continue
             label = self._label(out, m.entity_id)
@@ -228,12 +229,13 @@ class NominalDiscovery:
             else:
                 continue
             pins.written.setdefault(m.entity_id, m.text)
-            pins.phrases.append(f"{noun.text} {prep.text} {_phrase(p)}")
+            named = _phrase(p) if out.mention_at(p.i) is not None else m.text  # "in Yevlax", not "in the city"
+            pins.phrases.append(f"{noun.text} {prep.text} {named}")
             own = [t.text for t in noun.lefts if t.dep_ in {"compound", "amod"} and t.is_alpha
                    and t.lower_ not in _SKIP_MODIFIERS | _PASSING_WORDS and t.i not in taken_by_mentions(out)]
             if own:  # "peace negotiations in Washington"
-                pins.phrases.append(" ".join([*own, noun.text, prep.text, _phrase(p)]))
-        if word in _TOPIC_PREPS and objects and not pins.topic:
+                pins.phrases.append(" ".join([*own, noun.text, prep.text, named]))
+        if word in _TOPIC_PREPS and objects and not pins.topic and objects[0].ent_type_ != "DATE":
             topic = [t for t in objects[0].subtree][:MAX_TOPIC_WORDS]
             if topic and all(not t.is_punct and not t.is_space and "\n" not in t.whitespace_ for t in topic[:-1]) \
                     and not topic[-1].is_punct and not topic[-1].is_space:
@@ -394,6 +396,18 @@ def _proper_tail(tok: Any) -> str:
     if not any(t.text[:1].isupper() for t in words):
         return ""
     return " " + "".join(t.text + t.whitespace_ for t in words).strip()
+
+
+def _named_place(out: Resolved, tok: Any) -> ResolvedMention | None:
+    """`the city of Yevlax`, `the port of Odesa`: the place a place noun is followed by."""
+    if singular(tok.lower_) not in PLACE_HEADS:
+        return None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for p in prep.children:
+                if p.dep_ == "pobj" and out.mention_at(p.i) is not None:
+                    return out.mention_at(p.i)
+    return None
 
 
 def _year_or_month(tok: Any) -> bool:

@@ -282,3 +282,11 @@ def test_a_people_named_with_its_place_is_a_group_and_a_bare_nationality_is_not(
     assert names["Kosovo Serbs"].kind == "Group"
     assert names["ethnic Albanian population of Presevo"].kind == "Group"
     assert not [e for e in ex.entities if e.name in {"Serbs", "Albanians"}]
+
+
+def test_a_meeting_in_the_city_of_x_is_placed_in_x_and_a_date_is_no_topic(extract):
+    ex = extract("The fighting was followed by a meeting on May 4th in the Moldovan town of Varnita.")
+    meeting = next(e for e in ex.entities if e.label == "Event" and e.kind == "Meeting")
+    assert meeting.name.startswith("Varnita meeting")
+    assert "meeting in Varnita" in meeting.aliases
+    assert not [a for a in meeting.aliases if "May 4th" in a and "on" in a]

@@ -20,6 +20,7 @@ from conflictkg.schema.ontology import admits, spatial_predicate
 from ..discover import head_type
 from ..lexicon import Lexicon, fold
 from ..resolve import Resolved, ResolvedMention
+from ..vocabulary import GEOGRAPHIC_PREFIXES
 from .registry import Rule
 
 T = TypeVar("T")
@@ -217,8 +218,13 @@ class DocumentContext:
     def discovered_places(self) -> dict[str, Entity]:
         """Places the document named that no lexicon lists, by each folded name: the words of another name can
         stand for them ("the Varnak offensive" after "Varnak")."""
-        return {fold(n): e for e in self.res.entities.values() if e.discovered and e.label == "Territory"
-                for n in [e.name, *e.aliases]}
+        places = {fold(n): e for e in self.res.entities.values() if e.discovered and e.label == "Territory"
+                  for n in [e.name, *e.aliases]}
+        for key, e in list(places.items()):  # "Karabakh" of "the Karabakh war" after "Upper Karabakh"
+            first, _, rest = key.partition(" ")
+            if first in GEOGRAPHIC_PREFIXES and rest:
+                places.setdefault(rest, e)
+        return places
 
     def link(self, entry: Any, first: Any, last: Any, how: str, text: str | None = None) -> ResolvedMention:
         """Record that the tokens first..last mention the lexicon entry (an adjective, a part of another
