@@ -64,6 +64,7 @@ class Pins:
     topic: str = ""  # "on grain exports"
     phrases: list[str] = field(default_factory=list)  # surface forms for aliases
     written: dict[str, str] = field(default_factory=dict)  # entity id -> how the text wrote it ("Brussels")
+    owner: str = ""  # the side that owns it, as written before the noun ("Russia's", "Turkish")
 
     @property
     def pinned(self) -> bool:
@@ -192,9 +193,11 @@ class NominalDiscovery:
             return
         m = out.mention_at(c.i) or self._adjective(out, c)
         if m is not None:
-            (pins.places if self._label(out, m.entity_id) == TERR_LABEL and not self._is_state(out, m.entity_id)
-             else pins.parties).append(m.entity_id)
+            place = self._label(out, m.entity_id) == TERR_LABEL and not self._is_state(out, m.entity_id)
+            (pins.places if place else pins.parties).append(m.entity_id)
             pins.written.setdefault(m.entity_id, m.text)
+            if not place and c.dep_ in {"poss", "amod", "compound"} and not pins.owner:
+                pins.owner = f"{m.text}'s" if c.dep_ == "poss" else m.text  # "Russia's", "Russian"
             return
         for part in c.text.split("-"):  # "Erdogan-Putin", "Russia-Ukraine"
             eid = self._known_name(out, part)
@@ -233,8 +236,8 @@ class NominalDiscovery:
             pins.phrases.append(f"{noun.text} {prep.text} {named}")
             own = [t.text for t in noun.lefts if t.dep_ in {"compound", "amod"} and t.is_alpha
                    and t.lower_ not in _SKIP_MODIFIERS | _PASSING_WORDS and t.i not in taken_by_mentions(out)]
-            if own:  # "peace negotiations in Washington"
-                pins.phrases.append(" ".join([*own, noun.text, prep.text, named]))
+            if own:  # "peace negotiations in Washington", "military campaign in X" of "successful military ..."
+                pins.phrases += [" ".join([*words, noun.text, prep.text, named]) for words in {(*own,), (own[-1],)}]
         if word in _TOPIC_PREPS and objects and not pins.topic and objects[0].ent_type_ != "DATE":
             topic = [t for t in objects[0].subtree][:MAX_TOPIC_WORDS]
             if topic and all(not t.is_punct and not t.is_space and "\n" not in t.whitespace_ for t in topic[:-1]) \
@@ -310,6 +313,8 @@ class NominalDiscovery:
             name = " ".join(x for x in [who, base] if x) or base
             if pins.places and qualifier:
                 pins.phrases.append(f"{names[0]} {head}")  # "Sochi summit" of "the trilateral summit in Sochi"
+            if pins.places and pins.owner:
+                pins.phrases.append(f"{pins.owner} {base}")  # "Russia's peacekeeping operation" (in X)
             if pins.topic and not names:
                 name = f"{base} {pins.topic}"
             if pins.date:

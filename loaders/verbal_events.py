@@ -17,7 +17,7 @@ from typing import Any
 
 from conflictkg.schema.models import Entity
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, fold
 from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, short_name, slugify, tokens_of
 from .timeparse import resolve_date
 
@@ -64,8 +64,12 @@ class VerbalEvents:
             month = self._month(verb, published)  # None: an undated report, known by its parties alone
             told = f"{'-'.join(short_name(out, eid) for eid in dict.fromkeys([*subjects, *others]))} {noun}"
             name = f"{told}, {calendar.month_name[int(month[5:7])]} {month[:4]}" if month else told
+            places = [m.text for m in clause_places(out, verb)
+                      if (e := out.entities.get(m.entity_id)) is not None and e.label == "Territory"
+                      or e is not None and e.kind == "State" and fold(m.text) != fold(e.name)]  # "in Brussels"
+            aliases = ([told] if month else []) + [f"{where} {noun}" for where in places[:1]]
             entity = Entity(id=slugify(f"Event Meeting {'-'.join(parties)} {month or ''}"), label="Event",
-                            kind="Meeting", name=name, aliases=[told] if month else [], discovered=True)
+                            kind="Meeting", name=name, aliases=aliases, discovered=True)
             out.entities.setdefault(entity.id, entity)
             found.append(ResolvedMention(entity.id, verb.idx, verb.idx + len(verb.text), verb.text, verb.i,
                                          verb.i + 1, f"discovered-event-verb:{verb.text}"))

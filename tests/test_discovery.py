@@ -290,3 +290,17 @@ def test_a_meeting_in_the_city_of_x_is_placed_in_x_and_a_date_is_no_topic(extrac
     assert meeting.name.startswith("Varnita meeting")
     assert "meeting in Varnita" in meeting.aliases
     assert not [a for a in meeting.aliases if "May 4th" in a and "on" in a]
+
+
+def test_an_events_owner_and_its_kernel_give_it_shorter_names(extract):
+    ex = extract("Serbia's “peacekeeping” operation in Upper Varnak began. Officials praised Serbia's successful "
+                 "military campaign in Upper Varnak.")
+    operation = next(e for e in ex.entities if e.label == "Event")
+    assert "Serbia's peacekeeping operation" in operation.aliases
+    assert "military campaign in Upper Varnak" in operation.aliases
+
+
+def test_a_meeting_told_by_a_verb_is_also_called_after_its_place(extract):
+    ex = extract("On Monday, the foreign minister Ana Lupu met her counterpart Ivan Petrov in Vienna.")
+    meeting = next(e for e in ex.entities if e.label == "Event")
+    assert "Vienna meeting" in meeting.aliases
