@@ -41,6 +41,8 @@ NER_DEFAULTS: dict[str, tuple[str, str]] = {
 PLACE_HEADS = SETTLEMENT_NOUNS | set(REGION_NOUNS)
 # Prepositions whose object is a place when the NER is unsure what a single name is ("in Mariupol").
 LOCATIVE_PREPS = {"in", "near", "outside", "around"}
+# Nouns of fighting that a one-word proper name before them places ("the Karabakh conflict").
+CONTESTED_NOUNS = {"war", "conflict", "crisis", "offensive", "front", "frontline", "ceasefire", "blockade", "siege"}
 # Prepositions of being in or moving through a place: weak evidence that their object is one.
 INSIDE_PREPS = LOCATIVE_PREPS | {"into", "inside", "throughout", "across", "within"}
 # Head nouns that a nationality or place word describes rather than names ("Moldovan territory").
@@ -172,6 +174,8 @@ def place_evidence(span: Any, places: set[int]) -> tuple[str, bool] | None:
     root = span.root
     if any(c.i in places for c in root.conjuncts) or root.dep_ == "conj" and root.head.i in places:
         return "Settlement", True
+    if root.dep_ == "compound" and root.head.lower_ in CONTESTED_NOUNS and len(words) == 1:
+        return "Region", True  # "the Karabakh conflict", "the Tigray war": where the fighting is
     if root.dep_ == "pobj" and root.head.lower_ in INSIDE_PREPS:
         return "Settlement", False
     return None

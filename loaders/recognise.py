@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .discover import (
+    DESCRIPTIVE_HEADS,
     NER_DEFAULTS,
     acronym_definitions,
     head_type,
@@ -167,8 +168,9 @@ class Recogniser:
                   for i in range(c.token_start, c.token_end)}
         taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
         for tok in tokens_of(doc):
-            if tok.pos_ != "NOUN" or tok.i in taken or singular(tok.lower_) not in FORCE_NOUNS | ORGANIZATION_NOUNS:
-                continue
+            if tok.pos_ != "NOUN" or tok.i in taken or singular(tok.lower_) not in FORCE_NOUNS | ORGANIZATION_NOUNS \
+                    or tok.lower_ in DESCRIPTIVE_HEADS:
+                continue  # "Azerbaijan's civilian administration" is the state's rule, not a body of its own
             owner = next((c for c in tok.children if c.dep_ == "poss" and c.i in states), None)
             if owner is None or tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound":
                 continue  # "Russia's army | chief": the noun is not the head

@@ -220,15 +220,20 @@ class Resolver:
         strong: dict[str, str] = {}
         weak: dict[str, int] = {}
         titled: set[str] = set()
+        people: set[str] = set()
         ner_place: set[str] = set()
+        names: set[str] = set()
         for cand in recognised.candidates:
             if cand.entity_id is not None or "\n" in cand.text:
                 continue
             key = fold(_bare(cand.text))
+            names.add(key)
             if cand.label in {"GPE", "LOC", "FAC"}:
                 ner_place.add(key)
-            if _after_title(doc, cand.token_start) or cand.label == "PERSON" and len(key.split()) > 1:
-                titled.add(key)  # a person's marks: weak signs of a place do not outweigh them
+            if _after_title(doc, cand.token_start):
+                titled.add(key)
+            if cand.label == "PERSON" and len(key.split()) > 1:
+                people.add(key)  # a person's marks: weak signs of a place do not outweigh them
             found = place_evidence(doc[cand.token_start : cand.token_end], territory)
             if found is None:
                 continue
@@ -239,9 +244,12 @@ class Resolver:
                 weak[key] = weak.get(key, 0) + 1
         places = dict(strong)
         for key, count in weak.items():
-            if key not in titled and (count >= 2 or key in ner_place):
+            if key not in titled | people and (count >= 2 or key in ner_place):
                 places.setdefault(key, "Settlement")
-        return places, titled - set(strong)
+        for key in names - titled - set(places):  # "Nagorno Karabakh" where "the Karabakh conflict" is a place
+            if len(key.split()) > 1 and places.get(key.split()[-1]):
+                places[key] = "Region"
+        return places, (titled | people) - set(places)
 
     # -- rules -------------------------------------------------------------------
     def _resolve(self, cand: Candidate, seen: _Seen, doc: Any) -> tuple[Entity, str] | None:

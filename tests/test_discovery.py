@@ -304,3 +304,10 @@ def test_a_meeting_told_by_a_verb_is_also_called_after_its_place(extract):
     ex = extract("On Monday, the foreign minister Ana Lupu met her counterpart Ivan Petrov in Vienna.")
     meeting = next(e for e in ex.entities if e.label == "Event")
     assert "Vienna meeting" in meeting.aliases
+
+
+def test_a_name_before_a_noun_of_fighting_is_a_place(extract):
+    ex = extract("The victory in the war for Upper Dravia was not convincing, and the Tavrin conflict went on.")
+    war = next(e for e in ex.entities if e.label == "Event" and e.kind == "War")
+    assert "war for Upper Dravia" in war.aliases
+    assert not [e for e in ex.entities if e.name in {"Tavrin", "Upper Dravia"} and e.label != "Territory"]
