@@ -168,10 +168,12 @@ class Recogniser:
                   for i in range(c.token_start, c.token_end)}
         taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
         for tok in tokens_of(doc):
-            if tok.pos_ != "NOUN" or tok.i in taken or singular(tok.lower_) not in FORCE_NOUNS | ORGANIZATION_NOUNS \
+            if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in taken \
+                    or singular(tok.lower_) not in FORCE_NOUNS | ORGANIZATION_NOUNS \
                     or tok.lower_ in DESCRIPTIVE_HEADS:
                 continue  # "Azerbaijan's civilian administration" is the state's rule, not a body of its own
-            owner = next((c for c in tok.children if c.dep_ == "poss" and c.i in states), None)
+            owner = next((c for c in tok.children if c.dep_ == "poss" and (c.i in states or c.lower_ == "country")),
+                         None)  # "Azerbaijan's army", "the country's foreign ministry"
             if owner is None or tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "compound":
                 continue  # "Russia's army | chief": the noun is not the head
             first = tok.i

@@ -25,7 +25,7 @@ from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, p
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
 from .verbal_events import VerbalEvents
-from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, FORCE_NOUNS, TITLE_NOUNS
+from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, FORCE_NOUNS, ORGANIZATION_NOUNS, TITLE_NOUNS
 
 __all__ = [
     "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
@@ -331,6 +331,18 @@ class Resolver:
                 state = self.lexicon.by_id[seen.states_at[child.i]]
                 first = min(i for i in range(child.i, cand.token_start) if seen.states_at.get(i) == state.id)
                 return state, doc.text[doc[first].idx : cand.end]
+            if child.dep_ == "poss" and child.lower_ == "country" and child.i < cand.token_start:
+                before = [i for i in seen.states_at if i < child.i and i >= doc[child.sent.start].sent.start - 60]
+                if before:  # "the country's foreign ministry": the state the text is talking about
+                    state = self.lexicon.by_id[seen.states_at[max(before)]]
+                    return state, f"{state.name}'s {span.text}"
+        after = cand.token_end
+        if after + 1 < len(doc) and doc[after].lower_ == "of" and after + 1 in seen.states_at \
+                and span.root.lower_ in ORGANIZATION_NOUNS:  # "the Security Council of Armenia"
+            state = self.lexicon.by_id[seen.states_at[after + 1]]
+            last = max(i for i in seen.states_at if i > after and seen.states_at[i] == state.id
+                       and all(seen.states_at.get(j) == state.id for j in range(after + 1, i + 1)))
+            return state, _bare(doc.text[cand.start : doc[last].idx + len(doc[last].text)])
         return None
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:
