@@ -6,6 +6,8 @@ statement that met a 10 s ad-hoc read froze the whole server, every other read a
 ended (measured by benchmarks/abuse.py; a check of what runs before writing cannot see a read that starts just
 after it). So an ad-hoc read runs only while no write statement does, one at a time per store (it also leaves
 the engine's other threads to the application's own reads), and a write waiting for one goes before the next.
+Ad-hoc reads also get at most half of the time: after one that ran d seconds, the next starts d seconds later
+at the earliest (at most MAX_REST), so back-to-back slow queries cannot keep a core of a small machine busy.
 
 File locks (flock) in the data directory: they hold across processes and threads (each turn opens its own
 file), and the kernel drops them when a process dies, so a crashed user never blocks the store.
@@ -25,6 +27,7 @@ from conflictkg.errors import StoreBusy
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.01
+MAX_REST = 10.0  # seconds an ad-hoc read that ran long keeps the next one waiting at most
 
 
 def _try(handle: IO[str], mode: int) -> bool:
@@ -44,6 +47,15 @@ class Turns:
     def _open(self, name: str) -> IO[str]:
         return open(self.folder / name, "a+")  # noqa: SIM115 - closed by the caller's with
 
+    @staticmethod
+    def _rest(turn: IO[str]) -> float:
+        """Seconds until the next ad-hoc read may start, as the last one wrote in the turn file it holds."""
+        turn.seek(0)
+        try:
+            return min(float(turn.read()) - time.time(), MAX_REST)  # (bounded: the wall clock may have jumped)
+        except ValueError:  # nothing written yet
+            return 0.0
+
     @contextlib.contextmanager
     def adhoc(self, wait: float) -> Iterator[None]:
         """Hold the store for one ad-hoc read: no write statement and no other ad-hoc read runs meanwhile. Waits
@@ -51,18 +63,29 @@ class Turns:
         deadline = time.monotonic() + wait
         with self._open("adhoc.lock") as turn, self._open("write-intent.lock") as intent:
             while True:
+                rest = 0.0
                 if _try(intent, fcntl.LOCK_SH):  # no writer is waiting or writing
                     taken = _try(turn, fcntl.LOCK_EX)
                     fcntl.flock(intent, fcntl.LOCK_UN)
                     if taken:
-                        break
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(f"another Cypher query or a write has held the store for {wait:.0f} s; "
-                                    "Cypher queries run one at a time, between writes: try again shortly")
+                        rest = self._rest(turn)
+                        if rest <= 0:
+                            break
+                        fcntl.flock(turn, fcntl.LOCK_UN)  # (writes go on meanwhile)
+                if time.monotonic() + rest >= deadline:
+                    why = (f"Cypher queries get at most half of the store's time: the next may start in {rest:.1f} s"
+                           if rest > 0 else f"another Cypher query or a write has held the store for {wait:.0f} s; "
+                           "Cypher queries run one at a time, between writes")
+                    raise StoreBusy(f"{why}; try again shortly")
                 time.sleep(POLL_SECONDS)
+            started = time.time()
             try:
                 yield
             finally:
+                turn.seek(0)
+                turn.truncate()
+                turn.write(repr(time.time() + min(time.time() - started, MAX_REST)))
+                turn.flush()
                 fcntl.flock(turn, fcntl.LOCK_UN)
 
     @contextlib.contextmanager

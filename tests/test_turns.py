@@ -54,7 +54,7 @@ def test_adhoc_reads_run_one_at_a_time(tmp_path: Path) -> None:
     first, second = Turns(tmp_path), Turns(tmp_path)  # two users of one store (processes or threads)
     with first.adhoc(wait=0), pytest.raises(StoreBusy, match="one at a time"), second.adhoc(wait=0):
         pass
-    with second.adhoc(wait=0):  # free again
+    with second.adhoc(wait=30):  # free again (after the first's rest)
         pass
 
 
@@ -76,7 +76,7 @@ def test_a_write_waits_for_an_adhoc_read_and_goes_before_the_next(tmp_path: Path
             pass
     thread.join(60)
     assert taken == [True]
-    with newcomer.adhoc(wait=0):
+    with newcomer.adhoc(wait=30):
         pass
 
 
@@ -86,6 +86,18 @@ def test_a_write_goes_ahead_when_its_wait_runs_out(tmp_path: Path) -> None:
         assert taken is False
     with writer.write(wait=0) as taken:
         assert taken is True
+
+
+def test_adhoc_reads_get_at_most_half_of_the_time_and_writes_go_on_meanwhile(tmp_path: Path) -> None:
+    first, second, writer = Turns(tmp_path), Turns(tmp_path), Turns(tmp_path)
+    with first.adhoc(wait=0):
+        time.sleep(0.5)  # an ad-hoc read that runs a while
+    with pytest.raises(StoreBusy, match="at most half of the store's time"), second.adhoc(wait=0):
+        pass
+    with writer.write(wait=0) as taken:  # the rest holds back ad-hoc reads only
+        assert taken is True
+    with second.adhoc(wait=30):  # once the rest is over
+        pass
 
 
 def _running(store: FalkorStore, text: str) -> Callable[[], bool]:
