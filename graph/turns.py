@@ -82,9 +82,10 @@ class Turns:
             try:
                 yield
             finally:
+                ended = time.time()
                 turn.seek(0)
                 turn.truncate()
-                turn.write(repr(time.time() + min(time.time() - started, MAX_REST)))
+                turn.write(repr(ended + min(ended - started, MAX_REST)))  # when the next may start
                 turn.flush()
                 fcntl.flock(turn, fcntl.LOCK_UN)
 
