@@ -34,7 +34,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from conflictkg.errors import KGError, ReadOnlyViolation, StoreBusy
-from conflictkg.graph.readonly import check_params
+from conflictkg.graph.readonly import check_params, check_read_only
 from conflictkg.graph.store import GraphStore
 from conflictkg.loaders.lexicon import DEFAULT_LEXICON
 from conflictkg.schema.graphql import build_schema
@@ -47,9 +47,13 @@ MAX_BODY_BYTES = 1_000_000
 MAX_CYPHER_ROWS = 1_000
 CYPHER_TIMEOUT_MS = 10_000
 _SUGGESTION = re.compile(r" ?Did you mean .*?\?(?=$)", re.DOTALL)
-# Operations (GraphQL or /cypher) answered at once; more wait their turn. Store reads block their thread, so
-# they run off the event loop, in worker threads this bounds.
+# GraphQL operations answered at once; more wait their turn. Store reads block their thread, so they run off
+# the event loop, in worker threads this bounds (/cypher has threads of its own: a GraphQL read never waits for
+# one of those).
 MAX_CONCURRENT_READS = 8
+# /cypher queries taken at once: the store runs them one at a time, between writes (graph/turns.py); past this
+# many running or waiting, a query is answered 503 at once.
+MAX_CYPHER_QUERIES = 4
 T = TypeVar("T")
 _loops = threading.local()
 
@@ -255,9 +259,10 @@ def create_app(store: GraphStore | None = None, *, settings: Settings | None = N
         return RedirectResponse("explore" if settings.production else "graphql")  # (no playground in production)
 
     capacity = anyio.CapacityLimiter(MAX_CONCURRENT_READS)
+    cypher_slots = threading.BoundedSemaphore(MAX_CYPHER_QUERIES)  # (a thread's: not bound to one event loop)
 
     async def cypher(request: Request) -> Response:
-        return await run_cypher(request, service, settings, capacity)
+        return await run_cypher(request, service, settings, cypher_slots)
 
     assets = assets_dir()  # the browser pages' npm libraries (KG_WEB_ASSETS, else the checkout's web/node_modules)
     app = Starlette(
@@ -275,7 +280,7 @@ def _error(status: int, message: str) -> Response:
 
 
 async def run_cypher(request: Request, service: GraphService, settings: Settings,
-                     capacity: anyio.CapacityLimiter) -> Response:
+                     slots: threading.BoundedSemaphore) -> Response:
     """POST /cypher `{query, params}`: a read-only query for analysts, API key required, rows capped."""
     refusal = settings.write_refusal(request.headers.get("authorization"), what="Cypher query")
     if refusal:
@@ -290,8 +295,16 @@ async def run_cypher(request: Request, service: GraphService, settings: Settings
         return _error(400, 'send {"query": "<read-only Cypher>", "params": {<name>: <value>}}')
     try:
         check_params(params)
-        read = partial(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS, max_rows=MAX_CYPHER_ROWS + 1)
-        rows = await anyio.to_thread.run_sync(read, limiter=capacity)
+        check_read_only(query)  # refused at once, not after waiting for a turn
+        if not slots.acquire(blocking=False):
+            raise StoreBusy(f"{MAX_CYPHER_QUERIES} Cypher queries are running or waiting already (they run one at "
+                            "a time); try again shortly")
+        try:
+            read = partial(service.store.read, query, params, timeout_ms=CYPHER_TIMEOUT_MS,
+                           max_rows=MAX_CYPHER_ROWS + 1, adhoc=True)
+            rows = await anyio.to_thread.run_sync(read)
+        finally:
+            slots.release()
     except ReadOnlyViolation as exc:
         return _error(403, str(exc))
     except StoreBusy as exc:  # working, but not for this request now: ask again later

@@ -278,7 +278,7 @@ def cypher(
     with _session(store, verbose, existing=True) as handle:
         check_params(values)
         # one row past the cap tells that there are more; the store stops reading there
-        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)), max_rows=limit + 1)
+        rows = handle.read(query, values, timeout_ms=max(1, round(timeout * 1000)), max_rows=limit + 1, adhoc=True)
         for row in rows[:limit]:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         if len(rows) > limit:

@@ -79,9 +79,9 @@ class CypherGraphStore(ABC):
     @abstractmethod
     def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
-        max_rows: int | None = None,
+        max_rows: int | None = None, adhoc: bool = False,
     ) -> list[dict[str, Any]]:
-        """Run a read-only statement (at most `max_rows` rows, cut at the engine)."""
+        """Run a read-only statement (at most `max_rows` rows, cut at the engine; `adhoc`: see GraphStore)."""
 
     @abstractmethod
     def _exclusive(self) -> AbstractContextManager[None]:

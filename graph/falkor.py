@@ -17,6 +17,7 @@ from .cypher import CypherGraphStore
 from .embedded import MAX_QUEUED_QUERIES, QUERY_MEMORY_MB, EmbeddedServer
 from .readonly import check_read_only
 from .rowcap import cap_rows
+from .turns import Turns
 
 T = TypeVar("T")
 GRAPH_NAME = "kg"
@@ -26,6 +27,7 @@ _FULL = "max pending queries exceeded"  # FalkorDB's refusal past MAX_QUEUED_QUE
 _MEMORY = "mem consumption exceeded capacity"  # FalkorDB's refusal past QUERY_MEM_CAPACITY
 LONG_READ_MS = 200.0  # a read running longer than this makes a write wait for it (see `_yield_to_long_reads`)
 MAX_YIELD_SECONDS = 15.0  # how long one write statement waits for long reads at most (the read timeout is 10 s)
+ADHOC_WAIT_SECONDS = 30.0  # how long an ad-hoc read waits for its turn (others' ad-hoc reads, writes) at most
 _INDEXES = (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (n:Entity) ON (n.name)",
@@ -109,6 +111,7 @@ class FalkorStore(CypherGraphStore):
                  max_queued_queries: int = MAX_QUEUED_QUERIES) -> None:
         self.uri = str(uri)
         self.server = EmbeddedServer(self.uri, query_memory_mb=query_memory_mb, max_queued_queries=max_queued_queries)
+        self.turns = Turns(self.server.data_dir)
         self.graph_name = graph_name
         self._graph: Any = None
         self._db: Any = None
@@ -146,10 +149,14 @@ class FalkorStore(CypherGraphStore):
         return [dict(zip(names, (_plain(v) for v in row), strict=False)) for row in result.result_set or []]
 
     def _write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        import redis
-
         values = _check_params(params)
         graph = self._connect()
+        with self.turns.write(MAX_YIELD_SECONDS):  # no ad-hoc read starts until it is applied
+            return self._write_now(graph, cypher, values)
+
+    def _write_now(self, graph: Any, cypher: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+        import redis
+
         deadline, pause = time.monotonic() + FULL_RETRY_SECONDS, 0.05
         try:
             self._yield_to_long_reads()
@@ -187,8 +194,10 @@ class FalkorStore(CypherGraphStore):
     def _yield_to_long_reads(self) -> None:
         """Wait (boundedly) while a long read runs on the graph. The engine lets a waiting write go before every
         read that arrives after it, and the write itself waits for the reads already running: a write queued
-        behind one slow analyst query would stall every other reader until that query ends. Waiting here
-        costs the write nothing it would not have waited anyway, and keeps the other readers answered."""
+        behind one slow read would stall every other reader until that read ends. Ad-hoc reads take turns with
+        writes (graph/turns.py); this catches the application's own reads that run long on a large graph.
+        Waiting here costs the write nothing it would not have waited anyway, and keeps the other readers
+        answered."""
         import redis
 
         if self._db is None:
@@ -206,13 +215,16 @@ class FalkorStore(CypherGraphStore):
 
     def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
-        max_rows: int | None = None,
+        max_rows: int | None = None, adhoc: bool = False,
     ) -> list[dict[str, Any]]:
         check_read_only(cypher)
         values = _check_params(params)
         if max_rows is not None:
             cypher = cap_rows(cypher, max_rows, values)
-        rows = self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
+        if adhoc:
+            self._connect()  # the data directory, where the turns are taken, exists from here on
+        with self.turns.adhoc(ADHOC_WAIT_SECONDS) if adhoc else contextlib.nullcontext():
+            rows = self._twice(lambda graph: self._read_once(graph, cypher, values, timeout_ms))
         return rows[:max_rows]
 
     def _twice(self, run: Callable[[Any], T]) -> T:
@@ -275,8 +287,9 @@ class FalkorStore(CypherGraphStore):
 
     def ensure_schema(self) -> None:
         self._connect()
-        self._yield_to_long_reads()  # creating an index is a write too
-        self._twice(self._create_indexes)
+        with self.turns.write(MAX_YIELD_SECONDS):  # creating an index is a write too
+            self._yield_to_long_reads()
+            self._twice(self._create_indexes)
         self._add_missing_name_keys()
 
     @staticmethod

@@ -74,7 +74,7 @@ class Neo4jStore(CypherGraphStore):
 
     def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
-        max_rows: int | None = None,
+        max_rows: int | None = None, adhoc: bool = False,  # (Neo4j's reads never hold its writes back)
     ) -> list[dict[str, Any]]:
         import neo4j
 

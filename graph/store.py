@@ -53,10 +53,12 @@ class GraphStore(Protocol):
 
     def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int = 10_000,
-        max_rows: int | None = None,
+        max_rows: int | None = None, adhoc: bool = False,
     ) -> list[dict[str, Any]]:
         """Run a query that must not write; refused by the engine if it tries. With `max_rows`, the engine
-        stops after that many rows (the LIMIT is pushed into the query)."""
+        stops after that many rows (the LIMIT is pushed into the query). `adhoc`: a user's query, which may run
+        until its timeout; where a long read would hold writes (and the readers behind them) back, such reads
+        take turns with writes, one at a time (StoreBusy after waiting long for a turn)."""
 
     def close(self) -> None:
         """Release connections (and stop an embedded server this process started, if no one else uses it)."""

@@ -93,13 +93,13 @@ class Query:
         label = one_of(label, ENTITY_LABELS, "label")
         kind = one_of(kind, ALL_KINDS, "kind")
         size = page_size(first)
+        mark = key_mark(after, 2, "entities") if after else None  # a forged cursor is refused before any read
         names = context_of(info).names()
         if search and fold(search):
             rows = [names.rows[i] for i in names.search(search)]
             rows = [r for r in rows if (label is None or r["label"] == label) and (kind is None or r["kind"] == kind)]
             return paginate((([r["name"].lower(), r["id"]], Entity.from_domain(r)) for r in rows), first, after)
         # no search: the store pages through the entities, and the page is read in full
-        mark = key_mark(after, 2, "entities") if after else None
         total, remaining, keys = context_of(info).reader.entity_keys_page(label, kind, first=size, after=mark)
         found = {r["id"]: r for r in names.fetch(eid for _, eid in keys)}
         edges = [Edge(node=Entity.from_domain(found[eid]), cursor=cursor_of([name, eid]))
@@ -111,7 +111,8 @@ class Query:
                         object: str | None = None, valid_on: date | None = None,
                         first: int | None = DEFAULT_PAGE, after: str | None = None) -> Connection[Relation]:
         wanted = predicate_named(predicate)
-        page_size(first)
+        size = page_size(first)
+        mark = key_mark(after, 4, "relations") if after else None  # a forged cursor is refused before any read
         ctx = context_of(info)
         names = ctx.names() if subject is not None or object is not None else None
         subjects = _ids(names, subject) if names else None
@@ -129,8 +130,6 @@ class Query:
                             after)
         # Page through the keys, then read the page in full (with its entities): a hub's hundreds of relations
         # cost a read of their keys only.
-        size = page_size(first)
-        mark = key_mark(after, 4, "relations") if after else None
         total, remaining, keys = ctx.reader.relation_keys_page(*args, first=size, after=mark)
         rows = ctx.reader.relations_with_keys(keys, subjects=subjects is None,
                                               objects=objects is None) if keys else []  # (named: read)

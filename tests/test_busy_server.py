@@ -102,7 +102,7 @@ def test_a_read_that_waits_on_a_busy_server_does_not_kill_it(tmp_path: Path) -> 
 
 
 def test_cypher_past_capacity_is_503(store: FalkorStore) -> None:
-    """issue 13 item 8: `/cypher` requests past the server's queue are answered 503 (ask again later), not 400 or
+    """issue 13 item 8: `/cypher` requests past what the API takes are answered 503 (ask again later), not 400 or
     500, and the server stays."""
     pid = store.server.server_pid()
     served = FalkorStore(store.uri)  # the same server, with the client's usual patience
@@ -113,7 +113,7 @@ def test_cypher_past_capacity_is_503(store: FalkorStore) -> None:
         return response.status_code
 
     try:
-        with ThreadPoolExecutor(8) as pool:  # the API runs up to 8 at once; the server takes 2 and queues 2
+        with ThreadPoolExecutor(8) as pool:  # the API takes 4 (one runs, three wait their turn), refuses the rest
             codes = list(pool.map(ask, range(8)))
     finally:
         served.close()
