@@ -118,6 +118,8 @@ class Recogniser:
             while first > 0 and doc[first - 1].dep_ in {"amod", "compound"} and doc[first - 1].head.i == tok.i \
                     and doc[first - 1].is_alpha and doc[first - 1].i not in others:
                 first -= 1
+            while first < tok.i and doc[first].lower_ in _NOT_NAME_WORDS:
+                first += 1  # "the entire | Armenian population of X"
             if people and first == tok.i:
                 continue  # the nationality is another name's word: "Armenian and Azerbaijani | communities"
             end = tok.i + 1
