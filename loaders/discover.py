@@ -129,6 +129,8 @@ def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
         return None
     if ner_label == "GROUP":
         return NER_DEFAULTS[ner_label]
+    if len(words) > 1 and words[0] == "Operation" and words[1][:1].isupper():
+        return EVENT, "MilitaryOperation"  # "Operation Storm"
     if ner_label == "PERSON":
         if words[-1].lower() in TITLE_NOUNS:
             return None

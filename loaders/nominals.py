@@ -45,6 +45,8 @@ _SKIP_MODIFIERS = {"the", "a", "an", "this", "that", "these", "those", "its", "t
 _PASSING_WORDS = {"planned", "upcoming", "proposed", "forthcoming", "scheduled", "ongoing", "further", "forgotten",
                   "now-forgotten", "expected", "possible", "potential", "failed", "so-called", "recent", "latest"}
 MAX_TOPIC_WORDS = 6
+# Kinds of event that befall one side, which alone pins them ("the exodus of the X population").
+UNDERGONE_KINDS = {"Dissolution", "Displacement"}
 # Verbs whose object is an event the subject holds: the clause's places are the event's ("held talks in X").
 HOLDING_VERBS = {"hold", "host", "convene", "organise", "organize", "stage", "attend", "launch", "conduct"}
 
@@ -65,6 +67,7 @@ class Pins:
     phrases: list[str] = field(default_factory=list)  # surface forms for aliases
     written: dict[str, str] = field(default_factory=dict)  # entity id -> how the text wrote it ("Brussels")
     owner: str = ""  # the side that owns it, as written before the noun ("Russia's", "Turkish")
+    undergoer: bool = False  # an actor after `of` ("the dissolution of X"): the side it befalls
 
     @property
     def pinned(self) -> bool:
@@ -94,7 +97,7 @@ class NominalDiscovery:
             else:
                 continue
             pins = self._pins(out, tok, published, taken)
-            if word in TWO_SIDED_NOUNS and len(pins.parties) < 2 or not self._enough(label, weak, pins, tok):
+            if word in TWO_SIDED_NOUNS and len(pins.parties) < 2 or not self._enough(label, kind, weak, pins, tok):
                 continue
             first = self._first_word(tok, taken)
             named_after = self._place_in_name(out, tok, first)
@@ -124,9 +127,10 @@ class NominalDiscovery:
         return found
 
     @staticmethod
-    def _enough(label: str, weak: bool, pins: Pins, tok: Any) -> bool:
-        """Whether the nominal is pinned down enough to name one agreement or event."""
-        if pins.proper:
+    def _enough(label: str, kind: str, weak: bool, pins: Pins, tok: Any) -> bool:
+        """Whether the nominal is pinned down enough to name one agreement or event. What befalls one side
+        ("the dissolution of the X Republic", "the exodus of the Y population") is pinned by that side."""
+        if pins.proper or kind in UNDERGONE_KINDS and pins.undergoer:
             return True
         if label == "Agreement":
             if weak:
@@ -227,12 +231,17 @@ class NominalDiscovery:
                 pins.between = pins.between or word in {"between", "among"}
                 pins.counterpart = pins.counterpart or word == "with"
             elif word in _TARGET_PREPS and label in {ACTOR_LABEL, TERR_LABEL}:
+                pins.undergoer = pins.undergoer or word == "of" and label == ACTOR_LABEL
                 (pins.places if label == TERR_LABEL and not self._is_state(out, m.entity_id) else pins.parties
                  ).append(m.entity_id)
             else:
                 continue
             pins.written.setdefault(m.entity_id, m.text)
-            named = _phrase(p) if out.mention_at(p.i) is not None else m.text  # "in Yevlax", not "in the city"
+            # as written ("of the so-called X Republic"); "in Yevlax", not "in the city", for the city of Yevlax
+            end = max(p.i + 1, m.token_end) if out.mention_at(p.i) is m else p.i + 1
+            named = _joined(list(p.doc[prep.i + 1 : end])) if out.mention_at(p.i) is not None else m.text
+            if len(named.split()) > MAX_TOPIC_WORDS + 2 or "\n" in named:
+                named = _phrase(p)
             pins.phrases.append(f"{noun.text} {prep.text} {named}")
             own = [t.text for t in noun.lefts if t.dep_ in {"compound", "amod"} and t.is_alpha
                    and t.lower_ not in _SKIP_MODIFIERS | _PASSING_WORDS and t.i not in taken_by_mentions(out)]

@@ -311,3 +311,14 @@ def test_a_name_before_a_noun_of_fighting_is_a_place(extract):
     war = next(e for e in ex.entities if e.label == "Event" and e.kind == "War")
     assert "war for Upper Dravia" in war.aliases
     assert not [e for e in ex.entities if e.name in {"Tavrin", "Upper Dravia"} and e.label != "Territory"]
+
+
+def test_the_side_an_exodus_or_dissolution_befalls_is_its_event_and_takes_part(extract):
+    ex = extract("In March the council announced the dissolution of the so-called Republic of Varnak. "
+                 "It triggered a massive exodus of the ethnic Serb population of Kosovo.")
+    events = {e.kind: e for e in ex.entities if e.label == "Event"}
+    assert {"Dissolution", "Displacement"} <= set(events)
+    assert "dissolution of the so-called Republic of Varnak" in events["Dissolution"].aliases
+    triples = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    group = by_name(ex)["ethnic Serb population of Kosovo"]
+    assert (group.id, "PARTICIPATED_IN", events["Displacement"].id) in triples

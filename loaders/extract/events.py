@@ -116,14 +116,17 @@ def between(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
       counterexamples=[Example("The Velvet Revolution surprised Moscow and Armenia's neighbours.",
                                ("armenia", "PARTICIPATED_IN", "velvet_revolution"))])
 def owner_of_event(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> None:
-    """`Azerbaijan's offensive`, `the Azerbaijani proposal`: the owner took part / proposed."""
+    """`Azerbaijan's offensive`, `the Azerbaijani proposal`, `the dissolution of the X Republic`: the owner (or
+    the side an exodus or a dissolution befalls) took part / proposed."""
     label, kind = ctx.label(m.entity_id)
     if not m.explicit or label not in {EVENT, AGR}:
         return
     head = ctx.doc[m.token_end - 1]
     owners: list[ResolvedMention] = []
+    undergone = label == EVENT and (kind in OF_PARTICIPANT_KINDS or head.lemma_.lower() in DOER_OF_NOUNS)
     for c in head.children:
-        if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "by" and label == EVENT):
+        if c.dep_ == "poss" or c.dep_ == "prep" and label == EVENT and (
+                c.lower_ == "by" or c.lower_ == "of" and undergone):  # "the exodus of the X population"
             targets = [c] if c.dep_ == "poss" else [p for p in c.children if p.dep_ == "pobj"]
             owners += [o for t in targets for o in entities_of(ctx, t)]
         elif c.dep_ in {"amod", "compound"} and ctx.mention_at(c.i) is None:
