@@ -195,6 +195,9 @@ class Query:
         terms: dict[str, list[Row]] = {}
         for prov in provisions:
             terms.setdefault(prov["agreement"], []).append(prov)
+        quotes = await ctx.loaders.evidence.load_many([p["id"] for p in provisions])  # (shared with `evidence`)
+        first_quote = {p["id"]: min(((str(q["published"] or "~"), q["document"], q["start"]) for q in found),
+                                    default=("~", "", 0)) for p, found in zip(provisions, quotes, strict=True)}
         out = []
         for row in rows:
             signed, parties = facts.get(("SIGNED", row["id"]), []), facts.get(("PARTY_TO", row["id"]), [])
@@ -203,7 +206,9 @@ class Query:
                 agreement=Entity.from_domain(row), kind=row["kind"], date=min(dates) if dates else None,
                 signatories=[Relation.from_domain(r) for r in sorted(signed, key=lambda r: r["s"])],
                 parties=[Relation.from_domain(r) for r in sorted(parties, key=lambda r: r["s"])],
-                provisions=[Provision.from_domain(p) for p in sorted(terms.get(row["id"], []), key=_clause_order)]))
+                provisions=[Provision.from_domain(p) for p in sorted(
+                    terms.get(row["id"], []), key=lambda p: (*_clause_order(p), first_quote[p["id"]], p["type"],
+                                                             p["id"]))]))
         return out
 
     @strawberry.field(
@@ -359,12 +364,12 @@ def _units_of(reader: Reads, ids: set[str], depth: int = 2) -> set[str]:
     return found
 
 
-def _clause_order(row: Row) -> tuple[int, int, str, str, str]:
+def _clause_order(row: Row) -> tuple[int, int, str]:
     """1, 2, ... 10 before a, b, ...; provisions with no clause last."""
     clause = str((row.get("qualifiers") or {}).get("clause") or "")
     if clause.isdigit():
-        return 0, int(clause), "", row["type"], row["id"]
-    return (1 if clause else 2), 0, clause, row["type"], row["id"]
+        return 0, int(clause), ""
+    return (1 if clause else 2), 0, clause
 
 
 def _provisions_for(reader: Reads, types: Sequence[str] | None,
