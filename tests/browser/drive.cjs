@@ -1,7 +1,7 @@
 // Drives Debian's chromium with playwright-core (from web/node_modules) through the server's pages; every request
 // to a host other than 127.0.0.1 is aborted and reported. Prints one JSON line of what the pages showed.
 // usage: node drive.cjs SCENARIO BASE_URL ARTEFACTS_DIR CHROMIUM
-// (SCENARIO: playground | explorer | no-playground | claims | contested)
+// (SCENARIO: playground | explorer | no-playground | claims | contested | readme)
 const { chromium } = require('playwright-core');
 const path = require('path');
 
@@ -51,6 +51,30 @@ async function playground(page, browser, out) {
   await shot(browser, page, 'playground', out);
 }
 
+// Clicks the provision that obliges Azerbaijan (alone, if one does), where it is drawn; waits for its evidence.
+async function clickAzerbaijanProvision(page) {
+  const point = await page.evaluate(() => {
+    const { cy } = window.kgExplorer.graph;
+    const obliging = cy.nodes('.provision').filter((n) => n.data('obliges').includes('azerbaijan'));
+    const node = obliging.filter((n) => n.data('obliges').length === 1)[0] || obliging[0];
+    const box = cy.container().getBoundingClientRect();
+    const at = node.renderedPosition();
+    return { key: node.data('key'), x: box.left + at.x, y: box.top + at.y };
+  });
+  await page.mouse.click(point.x, point.y);
+  await page.waitForSelector('#evidence .quote', { timeout: 30000 });
+  return point;
+}
+
+// The README's picture (docs/explorer.png, made by tests/browser/screenshot.py): the Lachin corridor's
+// neighbourhood and the evidence of the provision that obliges Azerbaijan.
+async function readme(page, browser, out) {
+  await page.goto(`${base}/explore?entity=lachin_corridor`);
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
+  await clickAzerbaijanProvision(page);
+  await shot(browser, page, 'explorer', out);
+}
+
 async function explorer(page, browser, out) {
   // search by a differently written name, then the neighbourhood the search opens
   await page.goto(`${base}/explore`);
@@ -86,18 +110,8 @@ async function explorer(page, browser, out) {
   out.timeline = await page.locator('#timeline button.timeline-entry').evaluateAll(
     (buttons) => buttons.map((b) => b.dataset.date));
   out.timelineText = await page.locator('#timeline').innerText();
-  // click the provision that obliges Azerbaijan, where it is drawn
-  const point = await page.evaluate(() => {
-    const { cy } = window.kgExplorer.graph;
-    const obliging = cy.nodes('.provision').filter((n) => n.data('obliges').includes('azerbaijan'));
-    const node = obliging.filter((n) => n.data('obliges').length === 1)[0] || obliging[0];
-    const box = cy.container().getBoundingClientRect();
-    const at = node.renderedPosition();
-    return { key: node.data('key'), x: box.left + at.x, y: box.top + at.y };
-  });
+  const point = await clickAzerbaijanProvision(page);
   out.clicked = point.key;
-  await page.mouse.click(point.x, point.y);
-  await page.waitForSelector('#evidence .quote', { timeout: 30000 });
   out.evidence = await page.evaluate(() => ({
     fact: document.querySelector('#evidence').dataset.fact,
     quotes: [...document.querySelectorAll('#evidence .quote')].map((q) => q.textContent),
@@ -240,7 +254,7 @@ async function noPlayground(page, browser, out) {
     });
     page.on('pageerror', (error) => out.errors.push(String(error)));
     page.on('console', (message) => { if (message.type() === 'error') out.errors.push(message.text()); });
-    const run = { playground, explorer, claims, contested, 'no-playground': noPlayground }[scenario];
+    const run = { playground, explorer, claims, contested, readme, 'no-playground': noPlayground }[scenario];
     await run(page, browser, out);
   } finally {
     await browser.close();
