@@ -2,8 +2,11 @@
 
 Search opens an entity; /explore?entity=lachin_corridor draws its neighbourhood; a
 click on the provision that obliges Azerbaijan shows that provision's quotes with
-their documents; the document view highlights the quote at its offsets. The same
-with KG_PRODUCTION=1 (no introspection), where GraphiQL is off. Each step's
+their documents; the document view highlights the quote at its offsets; the
+trilateral statement's clauses come in reading order, a quote's link marking that
+quote in its document. The same with KG_PRODUCTION=1 (no introspection), where
+GraphiQL is off. Contested relations (a graph of the tests' own sentences) are
+drawn apart and show both sides' evidence. Each step's
 screenshot is saved and checked for drawn content. (See browser_pages for what
 the tests need installed.)
 """
