@@ -15,7 +15,9 @@ function clauseItem(provision, place) {
   const clause = (provision.qualifiers || {}).clause;
   const details = qualifierText(provision.qualifiers);
   return el('li', { class: 'clause', 'data-provision': provision.id, 'data-type': provision.type },
-    el('p', { class: 'clause-head' }, el('span', { class: 'clause-no' }, clause ? `Clause ${clause}` : `Term ${place}`),
+    el('p', { class: 'clause-head' }, clause ? el('span', { class: 'clause-no' }, `Clause ${clause}`)
+      : el('span', { class: 'clause-no', title: 'no clause number in the sources: its place in reading order' },
+        `#${place}`),
       ` ${provision.type}`, el('span', { class: 'confidence' }, ` ${(provision.confidence ?? 0).toFixed(2)}`)),
     el('dl', {},
       el('dt', {}, 'Obliges'), el('dd', { class: 'obliges' }, names(provision.obliges)),

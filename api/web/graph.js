@@ -36,7 +36,8 @@ export class GraphView {
           color: '#444', 'text-rotation': 'autorotate', 'text-background-color': '#fff',
           'text-background-opacity': 0.8, 'text-background-padding': 1 } },
         { selector: 'edge.claimed', style: { 'line-style': 'dotted', 'line-color': CLAIM_COLOUR,
-          'target-arrow-color': CLAIM_COLOUR, label: (edge) => `${edge.data('predicate')} (claimed by ${edge.data('claimedBy')})` } },
+          'target-arrow-color': CLAIM_COLOUR,
+          label: (edge) => `${edge.data('predicate')} (claimed by ${edge.data('claimedBy')})` } },
         { selector: 'edge.contested', style: { 'line-style': 'dashed', 'line-dash-pattern': [9, 4],
           'line-color': CONTESTED_COLOUR, 'target-arrow-color': CONTESTED_COLOUR,
           label: (edge) => `${edge.data('predicate')} (contested${edge.data('claimedBy')

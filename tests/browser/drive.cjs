@@ -183,7 +183,7 @@ async function agreementClauses(page, browser, out) {
   await page.keyboard.press('Enter');
   await page.waitForSelector('.document-text mark.current', { timeout: 30000 });
   out.clauseDocumentUrl = page.url();
-  out.clauseMarks = await page.evaluate(() => [...document.querySelectorAll('.document-text mark.current')].map((m) => ({
+  out.clauseMarks = await page.locator('.document-text mark.current').evaluateAll((marks) => marks.map((m) => ({
     start: Number(m.dataset.start), end: Number(m.dataset.end), text: m.textContent })));
 }
 
