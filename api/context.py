@@ -67,18 +67,11 @@ async def _contests(reader: GraphReader, keys: list[RelationKey]) -> list[list[R
                              for k, s, p, o in keys])
     if not rows:
         return [[] for _ in keys]
-    ours: dict[str, set[str]] = defaultdict(set)
-    for row in reader.fact_documents(sorted({r["fact"] for r in rows})):
-        ours[row["fact"]].add(row["document"])
-    theirs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    found: dict[tuple[str, str], Row] = {}
-    for row in rows:
-        theirs[(row["fact"], row["key"])].add(row.pop("document"))
-        found[(row["fact"], row["key"])] = row
+    ours = {r["fact"]: set(r["documents"]) for r in reader.fact_documents(sorted({r["fact"] for r in rows}))}
     contested: dict[str, list[Row]] = defaultdict(list)
-    for (fact, other), row in sorted(found.items()):
-        if theirs[(fact, other)] != ours[fact]:
-            contested[fact].append(row)
+    for row in sorted(rows, key=lambda r: (r["fact"], r["p"], r["key"])):
+        if set(row.pop("documents")) != ours.get(row["fact"], set()):
+            contested[row["fact"]].append(row)
     return [contested.get(key[0], []) for key in keys]
 
 
