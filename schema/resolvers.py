@@ -169,15 +169,16 @@ class Query:
         return [Provision.from_domain(r, [] if direct is None or direct & set(r["obliges"]) else
                                       sorted(units & set(r["obliges"]))) for r in await evidenced(info, keep, "id")]
 
-    @strawberry.field(description="Agreements named so (id, name or alias), or the first ones by name, with their "
-                      "kind, signing date, signatories, parties and provisions in clause order.")
+    @strawberry.field(description="Agreements named so (the one with that id or name first, then those with it as "
+                      "an alias), or the first ones by name, with their kind, signing date, signatories, parties and "
+                      "provisions in reading order.")
     async def agreements(self, info: Info, name: str | None = None,
                          first: int | None = DEFAULT_PAGE) -> list[AgreementSummary]:
         ctx = context_of(info)
         size = page_size(first)
         names = ctx.names()
-        if name is not None:
-            rows = names.fetch(sorted(_ids(names, name) or ()))
+        if name is not None:  # the one with that id or canonical name first, then those with it as an alias
+            rows = names.fetch(names.lookup(name))
         else:
             rows = names.fetch(eid for _, eid in ctx.reader.entity_keys_page("Agreement", None, first=size)[2])
         rows = [r for r in rows if r["label"] == "Agreement"][:size]

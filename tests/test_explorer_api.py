@@ -204,6 +204,12 @@ def disputes() -> list[Extraction]:
         ("BUILD_ROUTE", "azerbaijan", "lachin_corridor", "Azerbaijan shall also repair the Lachin corridor.", None)])
     comment = _document("comment.txt", COMMENT, date(2020, 11, 1), provisions=[
         ("SECURE_CORRIDOR", "russian_border_troops", "lachin_corridor", COMMENT, None)])
+    # another agreement that has the statement's name as an alias (its id sorts first)
+    namesake = Entity(id="a_draft_statement", label="Agreement", kind="Statement", name="draft statement",
+                      aliases=["trilateral statement"])
+    comment.entities.append(namesake)
+    comment.mentions.append(Mention(entity_id=namesake.id, surface="asked", start=COMMENT.index("asked"),
+                                    end=COMMENT.index("asked") + len("asked"), rule="test"))
     return [spring, autumn, terms, comment]
 
 
@@ -261,9 +267,14 @@ def test_a_contested_relation_is_uncontested_once_the_other_source_is_removed(tm
 
 def test_an_agreement_s_provisions_come_in_reading_order(disputed: Gql) -> None:
     """Numbered clauses first (1, 2, 3 whatever order they were written in), then the terms with no clause where
-    their first quote stands: the earliest-published document first, then by offset."""
-    found = disputed("""{ agreements(name: "trilateral statement", first: 1) { provisions { type qualifiers
-        evidence { start document { id } } } } }""")["agreements"][0]["provisions"]
+    their first quote stands: the earliest-published document first, then by offset. Asked for by its name, the
+    agreement comes first, before another that has the name as an alias."""
+    both = disputed("""{ agreements(name: "Trilateral Statement") { agreement { id } } }""")["agreements"]
+    assert [a["agreement"]["id"] for a in both] == ["trilateral_statement_2020", "a_draft_statement"]
+    found = disputed("""{ agreements(name: "trilateral statement", first: 1) { agreement { id }
+        provisions { type qualifiers evidence { start document { id } } } } }""")["agreements"][0]
+    assert found["agreement"]["id"] == "trilateral_statement_2020"
+    found = found["provisions"]
     assert [(p["type"], p["qualifiers"].get("clause"), p["evidence"][0]["document"]["id"]) for p in found] == [
         ("GUARANTEE_PASSAGE", "1", "terms.txt"), ("SECURE_CORRIDOR", "2", "terms.txt"),
         ("UNBLOCK_TRANSPORT", "3", "terms.txt"),
