@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from strawberry.dataloader import DataLoader
 
 from conflictkg.loaders.lexicon import fold
-from conflictkg.schema.context import Hops, NameLookup, RelationsKey, RequestContext
+from conflictkg.schema.context import Hops, NameLookup, RelationKey, RelationsKey, RequestContext
+from conflictkg.schema.ontology import OPPOSITES
 
 from .errors import AuthError
 from .queries import GraphReader
@@ -59,6 +60,21 @@ async def _relations_of(reader: GraphReader, loaders: Loaders, keys: list[Relati
     return [found.get(key, []) for key in keys]
 
 
+async def _contests(reader: GraphReader, keys: list[RelationKey]) -> list[list[Row]]:
+    """For each relation: the relations saying its opposite that are not read from the very same documents (one
+    read, and a second for the documents of the relations that have an opposite at all)."""
+    rows = reader.opposites([{"key": k, "s": s, "o": o, "opposite": sorted(OPPOSITES.get(p, ()))}
+                             for k, s, p, o in keys])
+    if not rows:
+        return [[] for _ in keys]
+    ours = {r["fact"]: set(r["documents"]) for r in reader.fact_documents(sorted({r["fact"] for r in rows}))}
+    contested: dict[str, list[Row]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r["fact"], r["p"], r["key"])):
+        if set(row.pop("documents")) != ours.get(row["fact"], set()):
+            contested[row["fact"]].append(row)
+    return [contested.get(key[0], []) for key in keys]
+
+
 class Loaders(Hops):
     """One DataLoader per hop; each batch is one UNWIND query."""
 
@@ -69,6 +85,7 @@ class Loaders(Hops):
         self.claims = _loader(lambda facts: _by_key(facts, reader.claims(facts), "fact"))
         self.evidence = _loader(lambda facts: _grouped(facts, self._evidence(reader, facts), "fact"))
         self.relations_of = DataLoader(load_fn=partial(_relations_of, reader, self))
+        self.contests = DataLoader(load_fn=partial(_contests, reader))
         self.provisions_of = _loader(lambda ids: _grouped(ids, reader.provisions_touching(ids), "anchor"))
         self.documents_of = _loader(lambda ids: _grouped(ids, reader.documents_mentioning(ids), "anchor"))
         self.document_relations = _loader(lambda ids: _grouped(ids, reader.relations_in_documents(ids), "document"))

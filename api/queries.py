@@ -327,6 +327,28 @@ class GraphReader:
         )
         return [relation_row(r) for r in rows]
 
+    def opposites(self, links: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """For each relation given (`key`, `s`, `o`, and `opposite`: the predicates that say the opposite), the
+        supported relations of those predicates between the same subject and object (`fact`: the relation asked
+        about), each with the complete documents stating it (`documents`, collected in the store: a hub's relation
+        may be stated by a hundred)."""
+        rows = self._read(  # both ends first, then the edges between them (never every edge of a hub)
+            "UNWIND $links AS l MATCH (s:Entity {id: l.s}), (o:Entity {id: l.o}) WITH l, s, o "
+            "MATCH (s)-[r]->(o) WHERE r.key IS NOT NULL AND type(r) IN l.opposite WITH l.key AS fact, s, r, o " +
+            _supported("r.key", "fact, s, r, o") +
+            "RETURN fact, " + _REL_COLUMNS + ", collect(DISTINCT dv.id) AS documents",
+            links=[dict(link) for link in links],
+        )
+        return [{"fact": r["fact"], "documents": r["documents"], **relation_row(r)} for r in rows]
+
+    def fact_documents(self, facts: Sequence[str]) -> list[dict[str, Any]]:
+        """The complete documents stating each fact (`fact`, `documents`)."""
+        return self._read(
+            "UNWIND $facts AS f MATCH (ev:Evidence {fact: f}) WITH f, ev MATCH (ev)-[:IN]->(d:Document) "
+            "WHERE d.status = $done RETURN f AS fact, collect(DISTINCT d.id) AS documents",
+            facts=list(facts),
+        )
+
     # -- provisions ------------------------------------------------------------
     def provisions_with_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = self._read(

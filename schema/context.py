@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 Row = dict[str, Any]
 RelationsKey = tuple[str, str | None, str]  # entity id, predicate (None: any), direction: "out", "in" or "both"
+RelationKey = tuple[str, str, str, str]  # a relation's key, subject id, predicate, object id
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Hops(Protocol):
     claims: DataLoader[str, Any]
     evidence: DataLoader[str, Any]
     relations_of: DataLoader[RelationsKey, list[Row]]
+    contests: DataLoader[RelationKey, list[Row]]
     provisions_of: DataLoader[str, Any]
     documents_of: DataLoader[str, Any]
     document_relations: DataLoader[str, Any]

@@ -29,6 +29,15 @@ PREDICATES: Final[frozenset[str]] = frozenset(
     }
 )
 
+# Predicates that say the opposite of each other about the same subject and object. The graph keeps no denials
+# (a negated sentence yields no fact); a relation and its opposite read from different sources are its contested
+# facts (the API's `Relation.contestedBy`).
+OPPOSITES: Final[dict[str, frozenset[str]]] = {
+    "SUPPORTS": frozenset({"OPPOSES"}), "OPPOSES": frozenset({"SUPPORTS"}),
+    "SIGNED": frozenset({"REJECTED"}), "PARTY_TO": frozenset({"REJECTED"}), "PROPOSED": frozenset({"REJECTED"}),
+    "REJECTED": frozenset({"SIGNED", "PARTY_TO", "PROPOSED"}),
+}
+
 PROVISION_TYPES: Final[frozenset[str]] = frozenset(
     {
         "GUARANTEE_PASSAGE", "SECURE_CORRIDOR", "DEPLOY_FORCES", "TRANSFER_TERRITORY", "CEASEFIRE",

@@ -168,15 +168,16 @@ class Query:
         return [Provision.from_domain(r, [] if direct is None or direct & set(r["obliges"]) else
                                       sorted(units & set(r["obliges"]))) for r in await evidenced(info, keep, "id")]
 
-    @strawberry.field(description="Agreements named so (id, name or alias), or the first ones by name, with their "
-                      "kind, signing date, signatories, parties and provisions in clause order.")
+    @strawberry.field(description="Agreements named so (the one with that id or name first, then those with it as "
+                      "an alias), or the first ones by name, with their kind, signing date, signatories, parties and "
+                      "provisions in reading order.")
     async def agreements(self, info: Info, name: str | None = None,
                          first: int | None = DEFAULT_PAGE) -> list[AgreementSummary]:
         ctx = context_of(info)
         size = page_size(first)
         names = ctx.names()
-        if name is not None:
-            rows = names.fetch(sorted(_ids(names, name) or ()))
+        if name is not None:  # the one with that id or canonical name first, then those with it as an alias
+            rows = names.fetch(names.lookup(name))
         else:
             rows = names.fetch(eid for _, eid in ctx.reader.entity_keys_page("Agreement", None, first=size)[2])
         rows = [r for r in rows if r["label"] == "Agreement"][:size]
@@ -194,6 +195,9 @@ class Query:
         terms: dict[str, list[Row]] = {}
         for prov in provisions:
             terms.setdefault(prov["agreement"], []).append(prov)
+        quotes = await ctx.loaders.evidence.load_many([p["id"] for p in provisions])  # (shared with `evidence`)
+        first_quote = {p["id"]: min(((str(q["published"] or "~"), q["document"], q["start"]) for q in found),
+                                    default=("~", "", 0)) for p, found in zip(provisions, quotes, strict=True)}
         out = []
         for row in rows:
             signed, parties = facts.get(("SIGNED", row["id"]), []), facts.get(("PARTY_TO", row["id"]), [])
@@ -202,7 +206,9 @@ class Query:
                 agreement=Entity.from_domain(row), kind=row["kind"], date=min(dates) if dates else None,
                 signatories=[Relation.from_domain(r) for r in sorted(signed, key=lambda r: r["s"])],
                 parties=[Relation.from_domain(r) for r in sorted(parties, key=lambda r: r["s"])],
-                provisions=[Provision.from_domain(p) for p in sorted(terms.get(row["id"], []), key=_clause_order)]))
+                provisions=[Provision.from_domain(p) for p in sorted(
+                    terms.get(row["id"], []), key=lambda p: (*_clause_order(p), first_quote[p["id"]], p["type"],
+                                                             p["id"]))]))
         return out
 
     @strawberry.field(
@@ -358,12 +364,12 @@ def _units_of(reader: Reads, ids: set[str], depth: int = 2) -> set[str]:
     return found
 
 
-def _clause_order(row: Row) -> tuple[int, int, str, str, str]:
+def _clause_order(row: Row) -> tuple[int, int, str]:
     """1, 2, ... 10 before a, b, ...; provisions with no clause last."""
     clause = str((row.get("qualifiers") or {}).get("clause") or "")
     if clause.isdigit():
-        return 0, int(clause), "", row["type"], row["id"]
-    return (1 if clause else 2), 0, clause, row["type"], row["id"]
+        return 0, int(clause), ""
+    return (1 if clause else 2), 0, clause
 
 
 def _provisions_for(reader: Reads, types: Sequence[str] | None,

@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from conflictkg.errors import APIError
-from conflictkg.schema.ontology import PREDICATES
+from conflictkg.schema.ontology import OPPOSITES, PREDICATES
 
 from .context import RequestContext, Row
 from .pagination import DEFAULT_PAGE, cursor_of, key_mark, page_size
@@ -269,6 +269,15 @@ class Relation:
             return []
         return await _entities(info, sorted(row["who"]))
 
+    @strawberry.field(description="The relations between the same subject and object that say the opposite "
+                      "(SUPPORTS and OPPOSES; SIGNED, PARTY_TO or PROPOSED and REJECTED) and are not read from the "
+                      "very same documents: the sources contest this fact. Empty for other predicates.")
+    async def contested_by(self, info: Info) -> list[Relation]:
+        if self.predicate not in OPPOSITES:
+            return []
+        key = (str(self.id), self.subject_id, self.predicate, self.object_id)
+        return [Relation.from_domain(r) for r in await context_of(info).loaders.contests.load(key)]
+
 
 def _offset(after: str) -> int:
     """How many relations a `relationSlice` cursor says the pages before it held."""
@@ -366,7 +375,9 @@ class AgreementSummary:
     signatories: list[Relation] = strawberry.field(description="SIGNED relations, with their evidence.")
     parties: list[Relation] = strawberry.field(description="PARTY_TO relations, with their evidence.")
     provisions: list[Provision] = strawberry.field(
-        description="In the order of their clauses (`qualifiers.clause`), then by type.")
+        description="In reading order: by clause (`qualifiers.clause`: 1, 2, ... 10, then a, b, ...; those "
+                    "without one last), then where the first quote stands (the earliest-published document first, "
+                    "then by offset), then by type.")
 
 
 # -- timeline and path -----------------------------------------------------------------------------------------------

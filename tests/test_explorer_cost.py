@@ -42,6 +42,9 @@ await call('relationEvidence', { relations: { edges: [] } }, { s: 'a', predicate
 await call('provisionEvidence', { provisions: [] }, { agreement: 'a', type: 'GUARANTEE_PASSAGE', id: 'k' });
 await call('documentWithFacts', { document: null }, 'd');
 await call('timeline', { timeline: { entries: [] } }, 'x');
+await call('agreementClauses', { agreements: [] }, 'x');
+await call('contestingSides', { relations: { edges: [] } },
+  { subject: { id: 'a' }, object: { id: 'b' }, contestedBy: [{ id: 'k', predicate: 'REJECTED' }] });
 const queries = Object.entries(api).filter(([n, v]) => typeof v === 'function' && n !== 'gql').map(([n]) => n);
 console.log(JSON.stringify({ sent, uncalled: queries.filter((n) => !called.has(n)) }));
 """

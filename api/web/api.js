@@ -74,7 +74,7 @@ export async function search(text) {
 }
 
 const SLICE = `relations { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} }
-  claimedBy { id name } } hasMore endCursor`;
+  claimedBy { id name } contestedBy { id predicate } } hasMore endCursor`;
 export const MAX_PROVISIONS = 40;
 
 // One page of an entity's relations in each direction (out: as subject, in: as object), optionally of one
@@ -106,15 +106,33 @@ export async function neighbourhoodDetails(id, predicate = null) {
   return data.entity;
 }
 
+// The relation with its evidence, and the relations that contest it (their ids: `contestingSides` reads them).
+// One relation has a subject, predicate and object: the few edges asked for keep the query under the cost limit.
 export async function relationEvidence(relation) {
   const data = await gql(`query RelationEvidence($s: String!, $p: String!, $o: String!) {
-      relations(subject: $s, predicate: $p, object: $o, first: 100) {
+      relations(subject: $s, predicate: $p, object: $o, first: 5) {
         edges { node { id predicate confidence qualifiers subject { ${ENTITY} } object { ${ENTITY} }
-                       evidence { ${EVIDENCE} } } } } }`,
+                       evidence { ${EVIDENCE} } contestedBy { id predicate } } } } }`,
   { s: relation.s, p: relation.predicate, o: relation.o });
   const found = data.relations.edges.map((e) => e.node).find((r) => r.id === relation.id);
   if (!found) throw new Error('this relation is no longer in the graph');
   return found;
+}
+
+// The other side of a contested relation: each relation saying its opposite, with its evidence.
+export function contestingSides(relation) {
+  return Promise.all(relation.contestedBy.map((other) => relationEvidence({ id: other.id, s: relation.subject.id,
+    o: relation.object.id, predicate: other.predicate })));
+}
+
+// An agreement's provisions in reading order (the API's: by clause, then where their first quote stands), with
+// their parties, qualifiers and quotes; null when the entity is no agreement.
+export async function agreementClauses(id) {
+  const data = await gql(`query AgreementClauses($id: String!) {
+      agreements(name: $id, first: 1) { agreement { id } kind date signatories { subject { id name } }
+        provisions { id type text qualifiers confidence obliges { id name } concerns { id name } benefits { id name }
+          evidence { quote start end document { id title } } } } }`, { id });
+  return data.agreements.find((a) => a.agreement.id === id) || null;
 }
 
 // The provision with its parties, and its evidence: two requests (sent at once), as one would pass the API's cost

@@ -2,7 +2,7 @@
 // (the quotes of the fact the reader came from stand out), and the list of those facts.
 import { documentWithFacts } from './api.js';
 
-const el = (tag, attrs = {}, ...children) => {
+export const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') node.className = v;
@@ -56,7 +56,8 @@ function highlighted(text, quotes, focus) {
   return pieces;
 }
 
-export async function renderDocument(container, id, focus) {
+// `quote` ("START-END", from the link of one quote): that quote of the fact is the one shown and marked apart.
+export async function renderDocument(container, id, focus, quote = null) {
   container.replaceChildren(el('p', {}, `Loading ${id}…`));
   let doc;
   try {
@@ -91,15 +92,20 @@ export async function renderDocument(container, id, focus) {
       el('ol', { class: 'document-facts' }, facts.map((fact) => el('li', {},
         el('button', { type: 'button', class: fact.id === focus ? 'focus' : null, 'data-fact': fact.id,
           onclick: () => focusFact(text, fact.id) }, factName(fact)))))));
-  focusFact(text, focus);
+  focusFact(text, focus, quote);
 }
 
-function focusFact(text, fact) {
+function focusFact(text, fact, quote = null) {
+  const [start, end] = (quote || '').split('-').map(Number);
   let first = null;
+  let current = null;
   for (const mark of text.querySelectorAll('mark')) {
     const on = Boolean(fact) && mark.dataset.facts.split(' ').includes(fact);
+    const inQuote = on && Number(mark.dataset.start) >= start && Number(mark.dataset.end) <= end;
     mark.classList.toggle('focus', on);
+    mark.classList.toggle('current', inQuote);
     if (on && !first) first = mark;
+    if (inQuote && !current) current = mark;
   }
-  if (first) first.scrollIntoView({ block: 'center' });
+  if (current || first) (current || first).scrollIntoView({ block: 'center' });
 }

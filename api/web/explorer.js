@@ -1,8 +1,10 @@
 // The explorer: search, an entity's neighbourhood (paged, capped), evidence of a fact, the document view.
 // State lives in the URL (?entity=ID, ?document=ID&fact=KEY), so a view can be shared and the back button works.
 import {
-  MAX_PROVISIONS, neighbourhood, neighbourhoodDetails, provisionEvidence, relationEvidence, search, timeline,
+  MAX_PROVISIONS, contestingSides, neighbourhood, neighbourhoodDetails, provisionEvidence, relationEvidence, search,
+  timeline,
 } from './api.js';
+import { renderClauses } from './clauses.js';
 import { renderDocument } from './document.js';
 import { GraphView } from './graph.js';
 
@@ -134,6 +136,8 @@ async function openEntity(id) {
   addPage(entity, id);
   redraw();
   renderEntityPanel(entity);
+  if (entity.label === 'Agreement') renderClauses($('#agreement-clauses'), entity.id); // (read beside the rest)
+  else $('#agreement-clauses').replaceChildren();
   renderLegend();
   reportCounts();
   $('#status').dataset.state = 'relations';
@@ -226,13 +230,12 @@ function renderEntityPanel(entity) {
     panel.replaceChildren();
     return;
   }
-  panel.replaceChildren(
+  panel.replaceChildren(el('div', {}, // (el leaves out the aliases' null; replaceChildren would write "null")
     el('h2', {}, entity.name),
     el('p', { class: 'kind' }, `${entity.label} · ${entity.kind} · id ${entity.id}`),
     entity.aliases.length ? el('p', { class: 'aliases' }, `Also: ${entity.aliases.slice(0, 12).join(', ')}`) : null,
     el('button', { type: 'button', id: 'show-timeline', onclick: () => showTimeline(entity.id) }, 'Timeline'),
-    el('ol', { id: 'timeline' }),
-  );
+    el('ol', { id: 'timeline' })));
   renderFacts();
 }
 
@@ -261,7 +264,10 @@ async function showTimeline(id) {
 }
 
 function factLabel(fact) {
-  if (fact.type === 'relation') return `${fact.subject.name} ${fact.predicate} ${fact.object.name}`;
+  if (fact.type === 'relation') {
+    const contested = (fact.contestedBy || []).length ? ' (contested)' : '';
+    return `${fact.subject.name} ${fact.predicate} ${fact.object.name}${contested}`;
+  }
   const parties = fact.obliges.map((e) => e.name).join(', ') || '–';
   const places = fact.concerns.map((e) => e.name).join(', ') || '–';
   return `${fact.agreement.name}: ${fact.type} (${parties}; ${places})`;
@@ -269,8 +275,9 @@ function factLabel(fact) {
 
 function renderFacts() {
   const list = $('#facts');
+  const contested = (fact) => ((fact.contestedBy || []).length ? ' contested' : '');
   list.replaceChildren(...state.facts.map((fact) => el('li', {},
-    el('button', { type: 'button', class: `fact ${fact.type}`, 'data-key': fact.id,
+    el('button', { type: 'button', class: `fact ${fact.type}${contested(fact)}`, 'data-key': fact.id,
       onclick: () => (fact.type === 'relation'
         ? showRelation({ key: fact.id, s: fact.subject.id, o: fact.object.id, predicate: fact.predicate })
         : showProvision({ key: fact.id, agreement: fact.agreement.id, provisionType: fact.type })) },
@@ -279,7 +286,7 @@ function renderFacts() {
 
 function evidenceItem(ev, fact) {
   const doc = ev.document;
-  const href = `?document=${encodeURIComponent(doc.id)}&fact=${encodeURIComponent(fact)}`;
+  const href = `?document=${encodeURIComponent(doc.id)}&fact=${encodeURIComponent(fact)}&quote=${ev.start}-${ev.end}`;
   return el('li', { class: 'evidence' },
     el('blockquote', { class: 'quote' }, ev.quote),
     el('dl', {},
@@ -293,11 +300,21 @@ function evidenceItem(ev, fact) {
       el('dt', {}, 'Offsets'), el('dd', {}, `${ev.start}–${ev.end}`)));
 }
 
-function showEvidence(title, fact, evidence) {
+const evidenceList = (evidence, fact) => (evidence.length
+  ? el('ol', { class: 'evidence-list' }, evidence.map((ev) => evidenceItem(ev, fact)))
+  : el('p', {}, 'No evidence in a complete document.'));
+
+// A contested relation (`contest`: { relation, others }) shows both sides: its own quotes, then those of each
+// relation saying the opposite.
+function showEvidence(title, fact, evidence, contest = null) {
   const box = $('#evidence');
-  box.replaceChildren(el('h3', {}, title),
-    evidence.length ? el('ol', { class: 'evidence-list' }, evidence.map((ev) => evidenceItem(ev, fact)))
-      : el('p', {}, 'No evidence in a complete document.'));
+  const side = (relation, name, what) => el('section', { class: `contest-side ${name}`, 'data-fact': relation.id },
+    el('h4', {}, `${what}: ${relation.subject.name} ${relation.predicate} ${relation.object.name}`),
+    evidenceList(relation.evidence, relation.id));
+  box.replaceChildren(el('h3', {}, title), ...(contest && contest.others.length ? [
+    el('p', { class: 'contested-note' }, 'Contested: other sources report the opposite. Read both sides.'),
+    side(contest.relation, 'this-side', 'Stated'),
+    ...contest.others.map((other) => side(other, 'other-side', 'Contradicted by'))] : [evidenceList(evidence, fact)]));
   box.dataset.fact = fact;
   box.focus();
 }
@@ -307,8 +324,9 @@ async function showRelation(data) {
   $('#evidence').replaceChildren(el('p', {}, 'Loading the evidence…'));
   try {
     const relation = await relationEvidence({ id: data.key, s: data.s, o: data.o, predicate: data.predicate });
+    const others = await contestingSides(relation);
     showEvidence(`${relation.subject.name} ${relation.predicate} ${relation.object.name}`, relation.id,
-      relation.evidence);
+      relation.evidence, { relation, others });
   } catch (error) {
     $('#evidence').replaceChildren(el('p', { class: 'error' }, error.message));
   }
@@ -355,7 +373,7 @@ async function route() {
   $('#suggestions').replaceChildren();
   if (params.get('document')) {
     showView('document');
-    await renderDocument($('#document-view'), params.get('document'), params.get('fact'));
+    await renderDocument($('#document-view'), params.get('document'), params.get('fact'), params.get('quote'));
   } else if (params.get('entity')) {
     state.predicate = params.get('predicate') || null;
     await openEntity(params.get('entity'));

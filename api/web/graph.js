@@ -6,6 +6,8 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf
   '#7f7f7f', '#bcbd22', '#393b79', '#637939', '#843c39', '#7b4173', '#3182bd', '#e6550d'];
 const LABEL_COLOURS = { Actor: '#1f77b4', Territory: '#2ca02c', Agreement: '#9467bd', Event: '#d62728' };
 const PROVISION_COLOUR = '#b8860b';
+const CLAIM_COLOUR = '#c0392b';
+const CONTESTED_COLOUR = '#7d3c98';
 const ROLE_EDGES = [['agreement', 'under'], ['obliges', 'obliges'], ['concerns', 'concerns'], ['benefits', 'benefits']];
 
 export class GraphView {
@@ -33,8 +35,13 @@ export class GraphView {
           'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(predicate)', 'font-size': 8,
           color: '#444', 'text-rotation': 'autorotate', 'text-background-color': '#fff',
           'text-background-opacity': 0.8, 'text-background-padding': 1 } },
-        { selector: 'edge.claimed', style: { 'line-style': 'dotted', 'line-color': '#c0392b',
-          'target-arrow-color': '#c0392b', label: (edge) => `${edge.data('predicate')} (claimed by ${edge.data('claimedBy')})` } },
+        { selector: 'edge.claimed', style: { 'line-style': 'dotted', 'line-color': CLAIM_COLOUR,
+          'target-arrow-color': CLAIM_COLOUR,
+          label: (edge) => `${edge.data('predicate')} (claimed by ${edge.data('claimedBy')})` } },
+        { selector: 'edge.contested', style: { 'line-style': 'dashed', 'line-dash-pattern': [9, 4],
+          'line-color': CONTESTED_COLOUR, 'target-arrow-color': CONTESTED_COLOUR,
+          label: (edge) => `${edge.data('predicate')} (contested${edge.data('claimedBy')
+            ? `; claimed by ${edge.data('claimedBy')}` : ''})` } },
         { selector: 'edge.role', style: { 'line-style': 'dashed', 'line-color': '#d9c27a', label: '',
           'target-arrow-shape': 'none', width: 1.5, color: '#8a7020' } },
         { selector: 'edge:selected', style: { 'line-color': '#f5b700', 'target-arrow-color': '#f5b700', width: 5 } },
@@ -75,8 +82,11 @@ export class GraphView {
     // a claim: every source reports someone's claim (and names whose); the edge is drawn dotted
     const claimants = (relation.claimedBy || []).map((e) => e.name);
     const claimed = claimants.length > 0;
-    this.cy.add({ group: 'edges', classes: claimed ? 'relation claimed' : 'relation', data: {
-      claimedBy: claimed ? claimants.join(', ') : '',
+    // contested: other sources report the opposite (SUPPORTS and OPPOSES ...); drawn dashed, in its own colour
+    const contestedBy = relation.contestedBy || [];
+    const classes = ['relation', claimed ? 'claimed' : null, contestedBy.length ? 'contested' : null];
+    this.cy.add({ group: 'edges', classes: classes.filter(Boolean).join(' '), data: {
+      claimedBy: claimed ? claimants.join(', ') : '', contestedBy: contestedBy.map((r) => r.predicate).join(', '),
       id: `r:${relation.id}`, key: relation.id, type: 'relation', source: relation.subject.id,
       target: relation.object.id, predicate: relation.predicate, confidence: relation.confidence ?? 0,
       s: relation.subject.id, o: relation.object.id, sName: relation.subject.name, oName: relation.object.name } });
@@ -153,7 +163,8 @@ export class GraphView {
 
   legend() {
     const colours = this.colourBy === 'label' ? Object.entries(LABEL_COLOURS) : [...this.kindColours.entries()];
-    return colours.concat([['Provision', PROVISION_COLOUR], ['Claim reported from one side (dotted)', '#c0392b']]);
+    return colours.concat([['Provision', PROVISION_COLOUR], ['Claim reported from one side (dotted)', CLAIM_COLOUR],
+      ['Contested: other sources report the opposite (dashed)', CONTESTED_COLOUR]]);
   }
 
   count() {

@@ -1,6 +1,7 @@
 // Drives Debian's chromium with playwright-core (from web/node_modules) through the server's pages; every request
 // to a host other than 127.0.0.1 is aborted and reported. Prints one JSON line of what the pages showed.
-// usage: node drive.cjs SCENARIO BASE_URL ARTEFACTS_DIR CHROMIUM   (SCENARIO: playground | explorer | no-playground)
+// usage: node drive.cjs SCENARIO BASE_URL ARTEFACTS_DIR CHROMIUM
+// (SCENARIO: playground | explorer | no-playground | claims | contested | readme)
 const { chromium } = require('playwright-core');
 const path = require('path');
 
@@ -50,6 +51,30 @@ async function playground(page, browser, out) {
   await shot(browser, page, 'playground', out);
 }
 
+// Clicks the provision that obliges Azerbaijan (alone, if one does), where it is drawn; waits for its evidence.
+async function clickAzerbaijanProvision(page) {
+  const point = await page.evaluate(() => {
+    const { cy } = window.kgExplorer.graph;
+    const obliging = cy.nodes('.provision').filter((n) => n.data('obliges').includes('azerbaijan'));
+    const node = obliging.filter((n) => n.data('obliges').length === 1)[0] || obliging[0];
+    const box = cy.container().getBoundingClientRect();
+    const at = node.renderedPosition();
+    return { key: node.data('key'), x: box.left + at.x, y: box.top + at.y };
+  });
+  await page.mouse.click(point.x, point.y);
+  await page.waitForSelector('#evidence .quote', { timeout: 30000 });
+  return point;
+}
+
+// The README's picture (docs/explorer.png, made by tests/browser/screenshot.py): the Lachin corridor's
+// neighbourhood and the evidence of the provision that obliges Azerbaijan.
+async function readme(page, browser, out) {
+  await page.goto(`${base}/explore?entity=lachin_corridor`);
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
+  await clickAzerbaijanProvision(page);
+  await shot(browser, page, 'explorer', out);
+}
+
 async function explorer(page, browser, out) {
   // search by a differently written name, then the neighbourhood the search opens
   await page.goto(`${base}/explore`);
@@ -85,18 +110,8 @@ async function explorer(page, browser, out) {
   out.timeline = await page.locator('#timeline button.timeline-entry').evaluateAll(
     (buttons) => buttons.map((b) => b.dataset.date));
   out.timelineText = await page.locator('#timeline').innerText();
-  // click the provision that obliges Azerbaijan, where it is drawn
-  const point = await page.evaluate(() => {
-    const { cy } = window.kgExplorer.graph;
-    const obliging = cy.nodes('.provision').filter((n) => n.data('obliges').includes('azerbaijan'));
-    const node = obliging.filter((n) => n.data('obliges').length === 1)[0] || obliging[0];
-    const box = cy.container().getBoundingClientRect();
-    const at = node.renderedPosition();
-    return { key: node.data('key'), x: box.left + at.x, y: box.top + at.y };
-  });
+  const point = await clickAzerbaijanProvision(page);
   out.clicked = point.key;
-  await page.mouse.click(point.x, point.y);
-  await page.waitForSelector('#evidence .quote', { timeout: 30000 });
   out.evidence = await page.evaluate(() => ({
     fact: document.querySelector('#evidence').dataset.fact,
     quotes: [...document.querySelectorAll('#evidence .quote')].map((q) => q.textContent),
@@ -146,6 +161,61 @@ async function explorer(page, browser, out) {
   out.allMarks = await page.locator('.document-text mark').count();
   out.documentText = await page.locator('.document-text').innerText();
   await shot(browser, page, 'document', out);
+  await agreementClauses(page, browser, out);
+}
+
+// An agreement's clauses in reading order; a quote of one opens the document view highlighting it.
+async function agreementClauses(page, browser, out) {
+  await page.goto(`${base}/explore?entity=trilateral_statement_2020`);
+  await page.waitForSelector('#clauses li.clause', { timeout: 30000 });
+  out.clauses = await page.locator('#clauses li.clause').evaluateAll((items) => items.map((li) => ({
+    provision: li.dataset.provision, type: li.dataset.type, head: li.querySelector('.clause-head').textContent,
+    obliges: li.querySelector('.obliges').textContent, benefits: li.querySelector('.benefits').textContent,
+    concerns: li.querySelector('.concerns').textContent,
+    qualifiers: (li.querySelector('.qualifiers') || { textContent: '' }).textContent,
+    quotes: [...li.querySelectorAll('.quote')].map((q) => q.textContent),
+    links: [...li.querySelectorAll('a.clause-quote')].map((a) => a.getAttribute('href')) })));
+  await shot(browser, page, 'explorer-clauses', out);
+  // the last quote of the clause with the most qualifiers, by keyboard: focus its link and press Enter
+  const target = out.clauses.reduce((a, b) => (b.qualifiers.length > a.qualifiers.length ? b : a));
+  out.clauseClicked = { provision: target.provision, href: target.links[target.links.length - 1] };
+  await page.locator(`#clauses a.clause-quote[href="${out.clauseClicked.href}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.document-text mark.current', { timeout: 30000 });
+  out.clauseDocumentUrl = page.url();
+  out.clauseMarks = await page.locator('.document-text mark.current').evaluateAll((marks) => marks.map((m) => ({
+    start: Number(m.dataset.start), end: Number(m.dataset.end), text: m.textContent })));
+}
+
+// A graph where sources contradict each other: the contested edges are drawn apart and show both sides.
+async function contested(page, browser, out) {
+  await page.goto(`${base}/explore?entity=armenia`);
+  await page.waitForSelector('#status[data-state="complete"]', { timeout: 30000 });
+  out.edges = await page.evaluate(() => window.kgExplorer.graph.cy.edges('.relation').map((e) => ({
+    key: e.data('key'), s: e.data('s'), predicate: e.data('predicate'), o: e.data('o'),
+    contested: e.hasClass('contested'), contestedBy: e.data('contestedBy'),
+    dashed: e.style('line-style'), colour: e.style('line-color') })));
+  out.legend = await page.locator('#legend').innerText();
+  out.entityPanel = await page.locator('#entity').innerText();
+  out.contestedFacts = await page.locator('#facts button.contested').allInnerTexts();
+  await shot(browser, page.locator('#cy'), 'contested-graph', out);
+  // click the SIGNED edge where it is drawn (its midpoint)
+  const at = await page.evaluate(() => {
+    const { cy } = window.kgExplorer.graph;
+    const edge = cy.edges('.relation').filter((e) => e.data('predicate') === 'SIGNED')[0];
+    const box = cy.container().getBoundingClientRect();
+    const p = edge.renderedMidpoint();
+    return { key: edge.data('key'), x: box.left + p.x, y: box.top + p.y };
+  });
+  out.clickedEdge = at.key;
+  await page.mouse.click(at.x, at.y);
+  await page.waitForSelector('#evidence .contest-side.other-side .quote', { timeout: 30000 });
+  out.sides = await page.locator('#evidence .contest-side').evaluateAll((sections) => sections.map((s) => ({
+    side: s.classList.contains('other-side') ? 'other' : 'this', fact: s.dataset.fact,
+    heading: s.querySelector('h4').textContent, quotes: [...s.querySelectorAll('.quote')].map((q) => q.textContent),
+    documents: [...s.querySelectorAll('.document-link')].map((a) => a.getAttribute('href')) })));
+  out.note = await page.locator('#evidence .contested-note').innerText();
+  await shot(browser, page, 'contested-evidence', out);
 }
 
 async function claims(page, browser, out) {
@@ -184,7 +254,7 @@ async function noPlayground(page, browser, out) {
     });
     page.on('pageerror', (error) => out.errors.push(String(error)));
     page.on('console', (message) => { if (message.type() === 'error') out.errors.push(message.text()); });
-    const run = { playground, explorer, claims, 'no-playground': noPlayground }[scenario];
+    const run = { playground, explorer, claims, contested, readme, 'no-playground': noPlayground }[scenario];
     await run(page, browser, out);
   } finally {
     await browser.close();
