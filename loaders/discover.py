@@ -21,6 +21,7 @@ from .vocabulary import (
     GENERIC_NAMES,
     GEOGRAPHIC_PREFIXES,
     ORGANIZATION_NOUNS,
+    POLITY_NOUNS,
     REGION_NOUNS,
     SETTLEMENT_NOUNS,
     TITLE_NOUNS,
@@ -66,6 +67,8 @@ def head_type(words: list[str]) -> tuple[str, str] | None:
         return ACTOR, "ArmedForce"
     if head in ORGANIZATION_NOUNS:
         return ACTOR, "Organization"
+    if head in POLITY_NOUNS:
+        return ACTOR, "Polity"
     if head in SETTLEMENT_NOUNS:
         return TERR, "Settlement"
     if head in REGION_NOUNS:

@@ -90,6 +90,8 @@ ORGANIZATION_NOUNS: Final[frozenset[str]] = frozenset(
      "group", "association", "federation", "league", "board", "cabinet", "presidency", "directorate", "mission",
      "delegation", "programme", "program", "observatory", "chamber", "senate", "congress", "coalition"}
 )
+# Head nouns of self-declared or unrecognised states ("the Nagorno-Karabakh Republic"): polities, not places.
+POLITY_NOUNS: Final[frozenset[str]] = frozenset({"republic", "emirate", "caliphate", "khanate", "principality"})
 # Head nouns of armed bodies.
 FORCE_NOUNS: Final[frozenset[str]] = frozenset(
     {"forces", "force", "army", "troops", "fleet", "navy", "brigade", "battalion", "guard", "guards", "militia",
