@@ -62,6 +62,11 @@ def trimmed(ent: Any) -> tuple[int, int]:
     return start, end
 
 
+def _definite(tok: Any) -> bool:
+    """`the ethnic Armenian population`: a noun the text points at as one known thing."""
+    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in tok.children)
+
+
 class Recogniser:
     """Runs the NLP pipeline (built once by the caller) and lists entity candidates."""
 
@@ -128,8 +133,8 @@ class Recogniser:
             if after:
                 end = after[0].token_end
             elif not any(i in places or doc[i].pos_ == "PROPN" and doc[i].dep_ == "compound" and nationals
-                         for i in range(first, tok.i)):
-                continue  # "Kosovo Serbs" names its place before the people
+                         for i in range(first, tok.i)) and not (people and _definite(tok)):
+                continue  # "Kosovo Serbs" names its place before the people; "the ethnic Armenian population"
             span = doc[first:end]
             out.candidates = [c for c in out.candidates if not first <= c.token_start < end]
             out.candidates.append(Candidate(span.start_char, span.end_char, span.text, first, end, "GROUP", None,

@@ -322,3 +322,10 @@ def test_the_side_an_exodus_or_dissolution_befalls_is_its_event_and_takes_part(e
     triples = {(r.subject, r.predicate, r.object) for r in ex.relations}
     group = by_name(ex)["ethnic Serb population of Kosovo"]
     assert (group.id, "PARTICIPATED_IN", events["Displacement"].id) in triples
+
+
+def test_a_definite_people_by_nationality_is_a_group_and_a_bare_people_is_not(extract):
+    ex = extract("Shelling triggered the flight of the ethnic Serb population. Serb people protested in the streets.")
+    names = by_name(ex)
+    assert names["ethnic Serb population"].kind == "Group"
+    assert "Serb people" not in names
