@@ -125,13 +125,13 @@ def title_follows(span: Any) -> bool:
 
 def type_span(span: Any, ner_label: str) -> tuple[str, str] | None:
     """Label and kind of a statistical or grammatical name span, or None when it names no entity."""
+    if ner_label == "GROUP":  # the grammar's own finding ("the West" as a camp, "Kosovo Serbs")
+        return NER_DEFAULTS[ner_label]
     words = [t.text for t in span if not t.is_punct and not t.is_space]
     while words and words[0].lower() in {"the", "a", "an", "this", "that"}:
         words = words[1:]
     if not words or " ".join(words).lower() in GENERIC_NAMES or any(t.like_url or t.like_email for t in span):
         return None
-    if ner_label == "GROUP":
-        return NER_DEFAULTS[ner_label]
     if len(words) > 1 and words[0] == "Operation" and words[1][:1].isupper():
         return EVENT, "MilitaryOperation"  # "Operation Storm"
     if ner_label == "PERSON":

@@ -97,7 +97,8 @@ class NominalDiscovery:
             else:
                 continue
             pins = self._pins(out, tok, published, taken)
-            if word in TWO_SIDED_NOUNS and len(pins.parties) < 2 or not self._enough(label, kind, weak, pins, tok):
+            two_sided = len(pins.parties) >= 2 or label == "Event" and bool(pins.places)  # "the Karabakh conflict"
+            if word in TWO_SIDED_NOUNS and not two_sided or not self._enough(label, kind, weak, pins, tok):
                 continue
             first = self._first_word(tok, taken)
             named_after = self._place_in_name(out, tok, first)
@@ -202,6 +203,11 @@ class NominalDiscovery:
             pins.written.setdefault(m.entity_id, m.text)
             if not place and c.dep_ in {"poss", "amod", "compound"} and not pins.owner:
                 pins.owner = f"{m.text}'s" if c.dep_ == "poss" else m.text  # "Russia's", "Russian"
+            return
+        place = self._known_place(out, c.text) if c.pos_ == "PROPN" else None
+        if place is not None:  # "the Karabakh conflict" where the NER missed this "Karabakh"
+            pins.places.append(place)
+            pins.written.setdefault(place, c.text)
             return
         for part in c.text.split("-"):  # "Erdogan-Putin", "Russia-Ukraine"
             eid = self._known_name(out, part)
@@ -369,6 +375,14 @@ class NominalDiscovery:
             return None
         out.entities.setdefault(eid, self.lexicon.by_id[eid].to_entity())
         return ResolvedMention(eid, tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1, "adjective")
+
+    @staticmethod
+    def _known_place(out: Resolved, text: str) -> str | None:
+        """A place the document names elsewhere by exactly this word (not a state)."""
+        key = fold(text)
+        found = [eid for eid, e in out.entities.items() if e.label == TERR_LABEL and key
+                 and key in {fold(n) for n in [e.name, *e.aliases]}]
+        return found[0] if len(found) == 1 else None
 
     def _known_name(self, out: Resolved, text: str) -> str | None:
         key = fold(text)

@@ -18,7 +18,7 @@ from .discover import (
 )
 from .lexicon import Lexicon, fold
 from .mentions import tokens_of
-from .vocabulary import FORCE_NOUNS, GROUP_NOUNS, ORGANIZATION_NOUNS
+from .vocabulary import CAPTIVE_NOUNS, FORCE_NOUNS, GEOGRAPHIC_PREFIXES, GROUP_NOUNS, ORGANIZATION_NOUNS
 
 MAX_ALIAS_WORDS = 6
 _LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
@@ -99,7 +99,47 @@ class Recogniser:
         self._owned_bodies(doc, out)
         self._counted_places(doc, out)
         self._placed_peoples(doc, out)
+        self._prefixed_places(doc, out)
+        self._the_west(doc, out)
         return out
+
+    @staticmethod
+    def _prefixed_places(doc: Any, out: Recognised) -> None:
+        """`the South Caucasus`, `Western Balkans`: a geographic first word and a proper name make a region
+        the NER may have missed ("South Caucasus Peace Deal" is the deal's name, left to the nominals)."""
+        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        for tok in tokens_of(doc):
+            if tok.lower_ not in GEOGRAPHIC_PREFIXES or not tok.text[:1].isupper() or tok.i in taken:
+                continue
+            end = tok.i + 1
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and end not in taken \
+                    and "\n" not in doc[end - 1].whitespace_:
+                end += 1
+            if end == tok.i + 1 or end - tok.i > 4:
+                continue
+            head = head_type([doc[end - 1].text])
+            if head is not None and head[0] != "Territory":
+                continue
+            span = doc[tok.i : end]
+            out.candidates.append(Candidate(span.start_char, span.end_char, span.text, tok.i, end, "LOC", None,
+                                            "grammar"))
+            taken.update(range(tok.i, end))
+
+    @staticmethod
+    def _the_west(doc: Any, out: Recognised) -> None:
+        """`relations with the West`: the capitalised West after `the` is a political camp, not a direction
+        ("to the west of", "the West Bank", "in the West of the country" are not it)."""
+        for tok in tokens_of(doc)[1:]:
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if tok.text != "West" or doc[tok.i - 1].lower_ != "the" \
+                    or nxt is not None and (nxt.pos_ in {"PROPN", "NOUN"} or nxt.lower_ == "of"):
+                continue
+            over = [c for c in out.candidates if c.token_start <= tok.i < c.token_end]
+            if any(c.entity_id or c.token_end > tok.i + 1 for c in over):
+                continue  # part of a longer name
+            out.candidates = [c for c in out.candidates if c not in over]  # the NER's "the West" as a place
+            out.candidates.append(Candidate(tok.idx, tok.idx + 4, tok.text, tok.i, tok.i + 1, "GROUP", None,
+                                            "grammar"))
 
     def _placed_peoples(self, doc: Any, out: Recognised) -> None:
         """`Karabakh Armenians`, `the Armenian population of X`, `Serb residents in Y`: a people named with the
@@ -133,7 +173,8 @@ class Recogniser:
             if after:
                 end = after[0].token_end
             elif not any(i in places or doc[i].pos_ == "PROPN" and doc[i].dep_ == "compound" and nationals
-                         for i in range(first, tok.i)) and not (people and _definite(tok)):
+                         for i in range(first, tok.i)) and not (people and (_definite(tok)
+                                                                             or tok.lower_ in CAPTIVE_NOUNS)):
                 continue  # "Kosovo Serbs" names its place before the people; "the ethnic Armenian population"
             span = doc[first:end]
             out.candidates = [c for c in out.candidates if not first <= c.token_start < end]

@@ -126,10 +126,12 @@ TITLE_NOUNS: Final[frozenset[str]] = frozenset(
      "lieutenant", "admiral", "captain", "ombudsman", "prosecutor", "judge", "attorney", "negotiator", "monarch",
      "sultan", "sheikh", "marshal", "commissioner", "rapporteur", "mediator"}
 )
+# People held by the other side ("Armenian prisoners of war", "Ukrainian POWs"): a group by their nationality alone.
+CAPTIVE_NOUNS: Final[frozenset[str]] = frozenset({"prisoners", "pows", "detainees", "hostages", "captives"})
 # Head nouns of a people living somewhere ("the Armenian population of X", "local Serb residents").
 GROUP_NOUNS: Final[frozenset[str]] = frozenset(
     {"population", "community", "communities", "minority", "minorities", "diaspora", "residents", "inhabitants",
-     "refugees", "civilians", "people", "peoples"}
+     "refugees", "civilians", "people", "peoples", *CAPTIVE_NOUNS}
 )
 # First words that make a name a place ("Upper Karabakh", "South Ossetia", "Western Sahara").
 GEOGRAPHIC_PREFIXES: Final[frozenset[str]] = frozenset(

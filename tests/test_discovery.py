@@ -329,3 +329,16 @@ def test_a_definite_people_by_nationality_is_a_group_and_a_bare_people_is_not(ex
     names = by_name(ex)
     assert names["ethnic Serb population"].kind == "Group"
     assert "Serb people" not in names
+
+
+def test_the_west_as_a_camp_a_prefixed_region_captives_and_a_conflict_named_after_its_place(extract):
+    ex = extract("Its relations with the West have soured, and the wind blew to the West of the city. "
+                 "Peace in the Western Balkans matters. Serbia refused to release Croatian prisoners of war. "
+                 "Shelling hit the town of Dravinka, and the Dravinka conflict went on.")
+    names = by_name(ex)
+    assert names["West"].label == "Actor"
+    assert len([e for e in ex.entities if e.name == "West"]) == 1
+    assert names["Western Balkans"].label == "Territory"
+    assert names["Croatian prisoners"].kind == "Group"
+    conflict = next(e for e in ex.entities if e.label == "Event")
+    assert conflict.name == "Dravinka conflict"
