@@ -204,10 +204,10 @@ class NominalDiscovery:
             if not place and c.dep_ in {"poss", "amod", "compound"} and not pins.owner:
                 pins.owner = f"{m.text}'s" if c.dep_ == "poss" else m.text  # "Russia's", "Russian"
             return
-        place = self._known_place(out, c.text) if c.pos_ == "PROPN" else None
-        if place is not None:  # "the Karabakh conflict" where the NER missed this "Karabakh"
-            pins.places.append(place)
-            pins.written.setdefault(place, c.text)
+        known = self._known_place(out, c.text) if c.pos_ == "PROPN" else None
+        if known is not None:  # "the Karabakh conflict" where the NER missed this "Karabakh"
+            pins.places.append(known)
+            pins.written.setdefault(known, c.text)
             return
         for part in c.text.split("-"):  # "Erdogan-Putin", "Russia-Ukraine"
             eid = self._known_name(out, part)
