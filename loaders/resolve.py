@@ -272,6 +272,8 @@ class Resolver:
         owner = self._possessor_state(doc, cand, seen)
         if key in seen.named and owner is None:
             return seen.named[key], f"same-name:{text}"
+        if key in seen.people and owner is None:  # "Aliyev" after "Ilham Aliyev": that man, not a near spelling
+            return seen.people[key], f"partial-name:{text}"
         if len(key) >= 5:
             hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
             if hit and hit[0][:1] == key[:1]:

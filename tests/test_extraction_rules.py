@@ -214,3 +214,9 @@ def test_initialled_names_of_official_texts(extract):
 def test_nominalised_trigger_with_its_doer_and_place(extract):
     ex = extract("The deployment of Russian peacekeepers to Nagorno-Karabakh began on 10 November.")
     assert ("russian_peacekeepers", "DEPLOYED_TO", "nagorno_karabakh") in triples(ex)
+
+
+def test_a_surname_after_the_full_name_is_that_person_not_a_near_spelling_of_another(extract):
+    ex = extract("Ilham Aliyev addressed the nation. Later, Aliyev said the talks would go on.")
+    people = {m.entity_id for m in ex.mentions if m.surface == "Aliyev"}
+    assert people == {"ilham_aliyev"}
