@@ -84,10 +84,15 @@ class NominalDiscovery:
         doc = out.doc
         taken = {i for m in out.mentions for i in range(m.token_start, m.token_end)}
         found: list[ResolvedMention] = []
-        for tok in tokens_of(doc):
+        # places first ("the Armenian-Azerbaijani border"), so that events can be placed there
+        for tok in [t for places in (True, False) for t in tokens_of(doc) if places == _names_place(t)]:
             word = tok.lower_
             if tok.i in taken or tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound" and tok.head.i > tok.i:
                 continue
+            if word not in EVENT_NOUNS and tok.tag_ in {"NNS", "NNPS"} \
+                    and EVENT_NOUNS.get(tok.lemma_.lower()) in {"Attack", "MilitaryOperation"}:
+                word = tok.lemma_.lower()  # "military incursions", "attacks along the border": one campaign; but
+                # "visits to Moscow and Kyiv" are several meetings
             if word in AGREEMENT_NOUNS:
                 label, kind, weak = "Agreement", AGREEMENT_NOUNS[word], word in WEAK_AGREEMENT_NOUNS
             elif word in EVENT_NOUNS:
@@ -123,16 +128,17 @@ class NominalDiscovery:
             else:
                 known.aliases = sorted(set(known.aliases) | set(entity.aliases) - {known.name})
             taken.update(range(first, tok.i + 1))
-            found.append(ResolvedMention(entity.id, span.start_char, span.end_char, span.text, span.start, span.end,
-                                         f"discovered-{label.lower()}:{span.text}"))
+            (out.mentions if label == TERR_LABEL else found).append(ResolvedMention(
+                entity.id, span.start_char, span.end_char, span.text, span.start, span.end,
+                f"discovered-{label.lower()}:{span.text}"))
         return found
 
     @staticmethod
     def _enough(label: str, kind: str, weak: bool, pins: Pins, tok: Any) -> bool:
         """Whether the nominal is pinned down enough to name one agreement or event. What befalls one side
         ("the dissolution of the X Republic", "the exodus of the Y population") is pinned by that side."""
-        if pins.proper or kind in UNDERGONE_KINDS and pins.undergoer:
-            return True
+        if pins.proper or kind in UNDERGONE_KINDS and pins.undergoer or kind == "Ruling" and pins.parties:
+            return True  # a named court's ruling is one ruling
         if label == "Agreement":
             if weak:
                 return pins.joint or pins.between or bool(pins.date)
@@ -424,6 +430,11 @@ def _proper_tail(tok: Any) -> str:
     if not any(t.text[:1].isupper() for t in words):
         return ""
     return " " + "".join(t.text + t.whitespace_ for t in words).strip()
+
+
+def _names_place(tok: Any) -> bool:
+    """A noun of a two-sided place ("border"), discovered before the events that happen there."""
+    return tok.lower_ in TWO_SIDED_NOUNS and TWO_SIDED_NOUNS[tok.lower_][0] == TERR_LABEL
 
 
 def _named_place(out: Resolved, tok: Any) -> ResolvedMention | None:

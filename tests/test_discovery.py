@@ -342,3 +342,12 @@ def test_the_west_as_a_camp_a_prefixed_region_captives_and_a_conflict_named_afte
     assert names["Croatian prisoners"].kind == "Group"
     conflict = next(e for e in ex.entities if e.label == "Event")
     assert conflict.name == "Dravinka conflict"
+
+
+def test_plural_attacks_at_a_named_border_are_one_campaign_and_a_courts_ruling_is_an_event(extract):
+    ex = extract("Attacks along the Serbian-Croatian border continued despite a World Court ruling. "
+                 "Recent visits to Vienna and Prague changed nothing.")
+    events = {e.kind: e for e in ex.entities if e.label == "Event"}
+    assert "Attacks along the Serbian-Croatian border" in events["Attack"].aliases
+    assert "World Court ruling" in events["Ruling"].aliases
+    assert "Meeting" not in events
