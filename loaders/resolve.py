@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 FUZZY_MIN = 88
+ROUTE_KINDS = frozenset({"Road", "Corridor", "Border"})
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -187,8 +188,9 @@ class Resolver:
             if entity.id not in self.lexicon.by_id:
                 seen.named.setdefault(fold(_bare(cand.text)), entity)
                 core = proper_core(_bare(cand.text))
-                # "Azovstal steel plant": a later "Azovstal plant" or "Azovstal" is the same site
-                if core and fold(core) not in self.lexicon.adjective_index:
+                # "Azovstal steel plant": a later "Azovstal plant" or "Azovstal" is the same site; but a route or a
+                # border is named after its places ("the Lachin road" and "Lachin" are two things)
+                if core and fold(core) not in self.lexicon.adjective_index and entity.kind not in ROUTE_KINDS:
                     seen.named.setdefault(fold(core), entity)
                     seen.cores.setdefault((fold(core), entity.kind), entity)
             if entity.kind == "Person":

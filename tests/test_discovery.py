@@ -351,3 +351,11 @@ def test_plural_attacks_at_a_named_border_are_one_campaign_and_a_courts_ruling_i
     assert "Attacks along the Serbian-Croatian border" in events["Attack"].aliases
     assert "World Court ruling" in events["Ruling"].aliases
     assert "Meeting" not in events
+
+
+def test_a_place_a_road_is_named_after_is_not_the_road(extract):
+    ex = extract("Police closed the Dravinka road on Monday. Fighting in Dravinka resumed on Tuesday, and refugees "
+                 "left Dravinka.")
+    names = by_name(ex)
+    assert names["Dravinka road"].kind == "Road"
+    assert names["Dravinka"].kind == "Settlement"
