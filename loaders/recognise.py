@@ -18,7 +18,14 @@ from .discover import (
 )
 from .lexicon import Lexicon, fold
 from .mentions import tokens_of
-from .vocabulary import CAPTIVE_NOUNS, FORCE_NOUNS, GEOGRAPHIC_PREFIXES, GROUP_NOUNS, ORGANIZATION_NOUNS
+from .vocabulary import (
+    CAPTIVE_NOUNS,
+    FORCE_NOUNS,
+    GEOGRAPHIC_PREFIXES,
+    GROUP_NOUNS,
+    ORGANIZATION_NOUNS,
+    TITLE_NOUNS,
+)
 
 MAX_ALIAS_WORDS = 6
 _LEADING_WORDS = {"a", "an", "this", "that", "these", "those", "its", "their"}
@@ -101,7 +108,32 @@ class Recogniser:
         self._placed_peoples(doc, out)
         self._prefixed_places(doc, out)
         self._the_west(doc, out)
+        self._titled_people(doc, out)
         return out
+
+    @staticmethod
+    def _titled_people(doc: Any, out: Recognised) -> None:
+        """`the secretary of the Security Council of Armenia Armen Grigoryan`: two or three capitalised words
+        the NER left untagged, right after a title's phrase, name the holder."""
+        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        for tok in tokens_of(doc)[1:]:
+            if tok.i in taken or tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_:
+                continue
+            end = tok.i
+            while end < len(doc) and end - tok.i < 3 and doc[end].pos_ == "PROPN" and doc[end].is_title \
+                    and not doc[end].ent_type_ and end not in taken:
+                end += 1
+            if end - tok.i < 2 or end < len(doc) and doc[end].pos_ == "PROPN":
+                continue
+            before = doc[tok.i - 1]
+            window = doc[max(tok.sent.start, tok.i - 9) : tok.i]
+            if not (before.lower_ in TITLE_NOUNS or before.i in taken) \
+                    or not any(t.lower_ in TITLE_NOUNS for t in window):
+                continue
+            span = doc[tok.i : end]
+            out.candidates.append(Candidate(span.start_char, span.end_char, span.text, tok.i, end, "PERSON", None,
+                                            "grammar"))
+            taken.update(range(tok.i, end))
 
     @staticmethod
     def _prefixed_places(doc: Any, out: Recognised) -> None:

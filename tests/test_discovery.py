@@ -359,3 +359,8 @@ def test_a_place_a_road_is_named_after_is_not_the_road(extract):
     names = by_name(ex)
     assert names["Dravinka road"].kind == "Road"
     assert names["Dravinka"].kind == "Settlement"
+
+
+def test_untagged_capitalised_words_after_a_titles_phrase_name_its_holder(extract):
+    ex = extract("On Monday she met the secretary of the Defence Council of Moldova Ion Cebotari in Vienna.")
+    assert by_name(ex)["Ion Cebotari"].kind == "Person"
