@@ -115,14 +115,17 @@ class Recogniser:
     def _titled_people(doc: Any, out: Recognised) -> None:
         """`the secretary of the Security Council of Armenia Armen Grigoryan`: two or three capitalised words
         the NER left untagged, right after a title's phrase, name the holder."""
-        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        people = {i for c in out.candidates if c.label == "PERSON" and c.entity_id is None
+                  for i in range(c.token_start, c.token_end)}
+        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)} - people
         for tok in tokens_of(doc)[1:]:
-            if tok.i in taken or tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_:
+            if tok.i in taken or tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_ not in {"", "PERSON"}:
                 continue
             end = tok.i
             while end < len(doc) and end - tok.i < 3 and doc[end].pos_ == "PROPN" and doc[end].is_title \
-                    and not doc[end].ent_type_ and end not in taken:
-                end += 1
+                    and doc[end].ent_type_ in {"", "PERSON"} and end not in taken \
+                    and doc[end].lower_.rstrip(".") not in TITLE_NOUNS | {"mr", "mrs", "ms", "dr"}:
+                end += 1  # "Minister | Hulusi Akar": the title is no word of the name
             if end - tok.i < 2 or end < len(doc) and doc[end].pos_ == "PROPN":
                 continue
             before = doc[tok.i - 1]
@@ -131,6 +134,7 @@ class Recogniser:
                     or not any(t.lower_ in TITLE_NOUNS for t in window):
                 continue
             span = doc[tok.i : end]
+            out.candidates = [c for c in out.candidates if c.token_end <= tok.i or c.token_start >= end]
             out.candidates.append(Candidate(span.start_char, span.end_char, span.text, tok.i, end, "PERSON", None,
                                             "grammar"))
             taken.update(range(tok.i, end))
