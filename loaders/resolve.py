@@ -336,9 +336,8 @@ class Resolver:
                 first = min(i for i in range(child.i, cand.token_start) if seen.states_at.get(i) == state.id)
                 return state, doc.text[doc[first].idx : cand.end]
             if child.dep_ == "poss" and child.lower_ == "country" and child.i < cand.token_start:
-                before = [i for i in seen.states_at if i < child.i and i >= doc[child.sent.start].sent.start - 60]
-                if before:  # "the country's foreign ministry": the state the text is talking about
-                    state = self.lexicon.by_id[seen.states_at[max(before)]]
+                state = self._state_in_focus(doc, child, seen)
+                if state is not None:  # "the country's foreign ministry"
                     return state, f"{state.name}'s {span.text}"
         after = cand.token_end
         if after + 1 < len(doc) and doc[after].lower_ == "of" and after + 1 in seen.states_at \
@@ -347,6 +346,24 @@ class Resolver:
             last = max(i for i in seen.states_at if i > after and seen.states_at[i] == state.id
                        and all(seen.states_at.get(j) == state.id for j in range(after + 1, i + 1)))
             return state, _bare(doc.text[cand.start : doc[last].idx + len(doc[last].text)])
+        return None
+
+    def _state_in_focus(self, doc: Any, tok: Any, seen: _Seen) -> LexiconEntity | None:
+        """The state "the country" stands for: the one that is a subject in this sentence, else in the one before,
+        else the only state named in the two; a capital hosting something is no subject of talk."""
+        sent = tok.sent
+        before = doc[max(sent.start - 1, 0)].sent
+        named = [i for i in seen.states_at if before.start <= i < tok.i
+                 and fold(doc[i].text) in {w for n in self.lexicon.by_id[seen.states_at[i]].names[:2]
+                                           for w in fold(n).split()}]
+        subjects = [i for i in named if doc[i].dep_ in {"nsubj", "nsubjpass"}
+                    or doc[i].dep_ == "conj" and doc[i].head.dep_ in {"nsubj", "nsubjpass"}]  # "X and Y met"
+        for pool in ([i for i in subjects if i >= sent.start], subjects, named):
+            states = {seen.states_at[i] for i in pool}
+            if len(states) == 1:
+                return self.lexicon.by_id[states.pop()]
+            if states:
+                return None
         return None
 
     def _describe_events(self, out: Resolved, published: date | None) -> list[ResolvedMention]:

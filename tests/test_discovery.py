@@ -364,3 +364,15 @@ def test_a_place_a_road_is_named_after_is_not_the_road(extract):
 def test_untagged_capitalised_words_after_a_titles_phrase_name_its_holder(extract):
     ex = extract("On Monday she met the secretary of the Defence Council of Moldova Ion Cebotari in Vienna.")
     assert by_name(ex)["Ion Cebotari"].kind == "Person"
+
+
+def test_the_countrys_ministry_belongs_to_the_state_named_not_to_a_capital_that_hosted_talks(extract):
+    ex = extract("Moldova pulled out of the planned talks in Vienna, and the country's foreign ministry said so.")
+    assert "Moldovan foreign ministry" in by_name(ex)
+    ex = extract("Moldova and Romania met in Vienna, and the country's foreign ministry said so.")
+    assert not [e for e in ex.entities if e.name.endswith("foreign ministry") and e.name != "foreign ministry"]
+
+
+def test_the_countrys_ministry_belongs_to_the_subject_state(extract):
+    ex = extract("Indeed, Moldova has sent its proposal to Romania, the country's foreign ministry said on Monday.")
+    assert "Moldovan foreign ministry" in by_name(ex)
