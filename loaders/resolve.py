@@ -336,9 +336,9 @@ class Resolver:
                 first = min(i for i in range(child.i, cand.token_start) if seen.states_at.get(i) == state.id)
                 return state, doc.text[doc[first].idx : cand.end]
             if child.dep_ == "poss" and child.lower_ == "country" and child.i < cand.token_start:
-                state = self._state_in_focus(doc, child, seen)
-                if state is not None:  # "the country's foreign ministry"
-                    return state, f"{state.name}'s {span.text}"
+                focus = self._state_in_focus(doc, child, seen)
+                if focus is not None:  # "the country's foreign ministry"
+                    return focus, f"{focus.name}'s {span.text}"
         after = cand.token_end
         if after + 1 < len(doc) and doc[after].lower_ == "of" and after + 1 in seen.states_at \
                 and span.root.lower_ in ORGANIZATION_NOUNS:  # "the Security Council of Armenia"
