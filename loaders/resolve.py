@@ -303,8 +303,8 @@ class Resolver:
         if typed is None:
             return None
         label, kind = typed
-        if ner_label != cand.label and (label, kind) == NER_DEFAULTS["GPE"]:
-            kind = seen.places[key]
+        if key in seen.places and (label, kind) == NER_DEFAULTS["GPE"]:
+            kind = seen.places[key]  # "Lower Dravia": the document's own sign of what place it is
         if kind == "ArmedForce" and words[0] in self._force_words and words[0] in lex.adjective_index \
                 and all(w in FORCE_NOUNS or w == "armed" for w in words[1:]):
             return None  # "Russian troops": the Russian force the document names, found by coreference
@@ -460,6 +460,12 @@ class Resolver:
                     span = doc[tok.i - 1 : tok.i + 1]
                     found.append(self._anaphor(span, force, f"coref:{span.text}"))
                     continue
+            if word == "region" and tok.i > 0 and doc[tok.i - 1].lower_ == "the" \
+                    and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"of", "'s", "’s"}):
+                region = self._region_in_focus(explicit, out)
+                if region is not None:  # "the economic infrastructure of the region"
+                    found.append(self._anaphor(doc[tok.i - 1 : tok.i + 1], region, "coref:the region"))
+                continue
             kinds = ANAPHORS.get(word)
             if not kinds or tok.pos_ not in {"NOUN", "PROPN"}:
                 continue
@@ -487,6 +493,19 @@ class Resolver:
                 span = doc[left.i : tok.i + 1] if left.lower_ in determiners else doc[left.i - 1 : tok.i + 1]
                 found.append(self._anaphor(span, ante, f"coref:{span.text}"))
         return found
+
+    def _region_in_focus(self, explicit: list[ResolvedMention], out: Resolved) -> ResolvedMention | None:
+        """The one region the document names that lies in no state (the South Caucasus, the Horn of Africa),
+        wherever it is named: "the region" of a statement is the whole area it concerns."""
+        regions: dict[str, ResolvedMention] = {}
+        for m in explicit:
+            e = out.entities.get(m.entity_id)
+            lex = self.lexicon.by_id.get(m.entity_id)
+            if e is None or e.kind != "Region" or lex is not None and any(
+                    p in self.lexicon.by_id and self.lexicon.by_id[p].kind == "State" for p in lex.part_of):
+                continue
+            regions.setdefault(m.entity_id, m)
+        return next(iter(regions.values())) if len(regions) == 1 else None
 
     def _national_force(
         self, adj: Any, explicit: list[ResolvedMention], kind_of: dict[str, str]

@@ -376,3 +376,17 @@ def test_the_countrys_ministry_belongs_to_the_state_named_not_to_a_capital_that_
 def test_the_countrys_ministry_belongs_to_the_subject_state(extract):
     ex = extract("Indeed, Moldova has sent its proposal to Romania, the country's foreign ministry said on Monday.")
     assert "Moldovan foreign ministry" in by_name(ex)
+
+
+def test_the_region_is_the_one_region_the_document_names_outside_any_state(processor):
+    from conflictkg.loaders.recognise import Recogniser
+    from conflictkg.loaders.resolve import Resolver
+
+    def region_of(text: str) -> set[str]:
+        found = Resolver(processor.lexicon).run(Recogniser(processor.nlp, processor.lexicon).run(text))
+        return {m.entity_id for m in found.mentions if m.text == "the region"}
+
+    assert region_of("Ethiopia and Eritrea agreed to reopen all transport links of the region. Both value the "
+                     "stability of the Horn of Africa.") == {"horn_of_africa"}
+    assert region_of("Fighting spread across the region. Both Upper Varnak and Lower Dravia were "
+                     "shelled.") == set()

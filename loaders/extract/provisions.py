@@ -201,10 +201,10 @@ def concerned_places(
     """Where: places inside the trigger's phrase (or its verb's), else every place of the sentence; a
     passage term is about the named route first; links or prisoners with no place named are about the
     parties' own states."""
-    chosen = [m for m in places if m.token_start in scope]
+    chosen = [m for m in places if m.token_start in scope and m.explicit]
     if not chosen and (inside := places_in_event_names(ctx, scope)):
         return inside  # "a ceasefire in the X conflict zone": the place the conflict's name gives
-    chosen = chosen or places
+    chosen = chosen or [m for m in places if m.token_start in scope] or places  # "the region" last
     if ptype in {"GUARANTEE_PASSAGE", "SECURE_CORRIDOR"}:
         chosen = [m for m in places if ctx.label(m.entity_id)[1] in {"Corridor", "Road"}] + chosen
     ids = list(dict.fromkeys(m.entity_id for m in chosen if m.entity_id not in obliged))
