@@ -143,3 +143,9 @@ def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
             if iso and len(iso) == 10:
                 days.add((int(iso[5:7]), int(iso[8:10])))
     return days
+
+
+def bare_name(text: str) -> str:
+    """A name without its article and possessive ending ("the Lachin corridor's" -> Lachin corridor)."""
+    text = re.sub(r"^(the|The)\s+", "", text.strip())
+    return re.sub(r"[’']s$", "", text).strip()

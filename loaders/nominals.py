@@ -21,7 +21,16 @@ from conflictkg.schema.models import Entity
 
 from .discover import PLACE_HEADS, singular
 from .lexicon import Lexicon, fold
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, short_name, slugify, tokens_of
+from .mentions import (
+    Resolved,
+    ResolvedMention,
+    bare_name,
+    clause_places,
+    lexicon_event,
+    short_name,
+    slugify,
+    tokens_of,
+)
 from .timeparse import resolve_date
 from .vocabulary import (
     AGREEMENT_NOUNS,
@@ -327,7 +336,7 @@ class NominalDiscovery:
         else:
             names = [short_name(out, eid) for eid in (pins.places or pins.parties)[:3]]
             if pins.places:  # a place as the text wrote it: "Brussels", not the state its capital stands for
-                names[0] = _bare_place(pins.written.get(pins.places[0], names[0]))
+                names[0] = bare_name(pins.written.get(pins.places[0], names[0]))
             qualifier = " ".join(t.text for t in sorted(pins.qualifier, key=lambda t: t.i))
             base = " ".join(x for x in [qualifier, head] if x)
             who = "–".join(names) if not pins.places else names[0]
@@ -458,12 +467,6 @@ def _year_or_month(tok: Any) -> bool:
 def taken_by_mentions(out: Resolved) -> set[int]:
     """Token indices inside the document's mentions so far."""
     return {i for m in out.mentions for i in range(m.token_start, m.token_end)}
-
-
-def _bare_place(text: str) -> str:
-    """A place's name without its article or possessive ending ("the Lachin corridor's" -> Lachin corridor)."""
-    text = re.sub(r"^(the|The)\s+", "", text.strip())
-    return re.sub(r"[’']s$", "", text).strip()
 
 
 def _definite(tok: Any) -> bool:

@@ -21,11 +21,20 @@ from conflictkg.schema.models import Entity
 
 from .discover import NER_DEFAULTS, place_evidence, type_span
 from .lexicon import Lexicon, LexiconEntity, fold
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, places_after, slugify, tokens_of
+from .mentions import (
+    Resolved,
+    ResolvedMention,
+    bare_name,
+    clause_places,
+    lexicon_event,
+    places_after,
+    slugify,
+    tokens_of,
+)
 from .nominals import NominalDiscovery
 from .recognise import Candidate, Recognised
 from .verbal_events import VerbalEvents
-from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, FORCE_NOUNS, ORGANIZATION_NOUNS, TITLE_NOUNS
+from .vocabulary import AGREEMENT_NOUNS, EVENT_NOUNS, FORCE_NOUNS, HONORIFICS, ORGANIZATION_NOUNS, TITLE_NOUNS
 
 __all__ = [
     "Resolved", "ResolvedMention", "Resolver", "clause_places", "lexicon_event", "places_after", "slugify",
@@ -127,23 +136,15 @@ def proper_core(name: str) -> str:
 
 def _titled(doc: Any, start: int) -> bool:
     """`President Putin`, `Mr. Akar`: a surname after a title or honorific."""
-    before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
     after = doc[start + 1] if start + 1 < len(doc) else None
     if after is not None and (after.pos_ == "PROPN" or after.text in {")", "]"}):
         return False  # a first name the NER cut from its surname
-    return before in TITLE_NOUNS or before in {"mr", "mrs", "ms", "dr", "sir", "madam"}
+    return _after_title(doc, start)
 
 
 def _after_title(doc: Any, start: int) -> bool:
     """`President Marta Oleksiv`, `Mr Akar`: a name after a title or honorific."""
-    return start > 0 and (doc[start - 1].lower_.rstrip(".") in TITLE_NOUNS
-                          or doc[start - 1].lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "sir", "madam"})
-
-
-def _bare(text: str) -> str:
-    """A name without its article and possessive ending."""
-    text = re.sub(r"^(the|The)\s+", "", text.strip())
-    return re.sub(r"[’']s$", "", text).strip()
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in TITLE_NOUNS | HONORIFICS
 
 
 class Resolver:
@@ -173,9 +174,9 @@ class Resolver:
                           if c.entity_id and self.lexicon.by_id[c.entity_id].kind == "State"
                           for i in range(c.token_start, c.token_end)}
         for cand in recognised.candidates:
-            if cand.label == "PERSON" and cand.entity_id is None and fold(_bare(cand.text)) not in seen.places:
+            if cand.label == "PERSON" and cand.entity_id is None and fold(bare_name(cand.text)) not in seen.places:
                 seen.person_counts[fold(cand.text)] = seen.person_counts.get(fold(cand.text), 0) + 1
-                name = _bare(cand.text)
+                name = bare_name(cand.text)
                 if len(name.split()) >= 2 and "\n" not in name:
                     seen.full_names.setdefault(fold(name).split()[-1], name)
         for cand in sorted(recognised.candidates, key=lambda c: c.start):
@@ -186,8 +187,8 @@ class Resolver:
             entity = out.entities.setdefault(entity.id, entity)
             seen.spans[(cand.start, cand.end)] = entity
             if entity.id not in self.lexicon.by_id:
-                seen.named.setdefault(fold(_bare(cand.text)), entity)
-                core = proper_core(_bare(cand.text))
+                seen.named.setdefault(fold(bare_name(cand.text)), entity)
+                core = proper_core(bare_name(cand.text))
                 # "Azovstal steel plant": a later "Azovstal plant" or "Azovstal" is the same site; but a route or a
                 # border is named after its places ("the Lachin road" and "Lachin" are two things)
                 if core and fold(core) not in self.lexicon.adjective_index and entity.kind not in ROUTE_KINDS:
@@ -228,7 +229,7 @@ class Resolver:
         for cand in recognised.candidates:
             if cand.entity_id is not None or "\n" in cand.text:
                 continue
-            key = fold(_bare(cand.text))
+            key = fold(bare_name(cand.text))
             names.add(key)
             if cand.label in {"GPE", "LOC", "FAC"}:
                 ner_place.add(key)
@@ -263,7 +264,7 @@ class Resolver:
             return entity.to_entity(), f"lexicon-alias:{cand.text}"
         if "\n" in cand.text:
             return None  # a statistical span across a line break is a headline artefact
-        text = _bare(cand.text)
+        text = bare_name(cand.text)
         key = fold(text)
         if not key or key in _MONTHS or key in lex.adjective_index or not re.search(r"[a-z]", key):
             return None
@@ -345,7 +346,7 @@ class Resolver:
             state = self.lexicon.by_id[seen.states_at[after + 1]]
             last = max(i for i in seen.states_at if i > after and seen.states_at[i] == state.id
                        and all(seen.states_at.get(j) == state.id for j in range(after + 1, i + 1)))
-            return state, _bare(doc.text[cand.start : doc[last].idx + len(doc[last].text)])
+            return state, bare_name(doc.text[cand.start : doc[last].idx + len(doc[last].text)])
         return None
 
     def _state_in_focus(self, doc: Any, tok: Any, seen: _Seen) -> LexiconEntity | None:

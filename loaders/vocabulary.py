@@ -138,6 +138,8 @@ GEOGRAPHIC_PREFIXES: Final[frozenset[str]] = frozenset(
     {"upper", "lower", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
      "greater", "inner", "outer", "mount", "lake", "cape"}
 )
+# Honorifics before a name ("Mr. Akar"), as written without their full stop.
+HONORIFICS: Final[frozenset[str]] = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam"})
 # Words that make a capitalised phrase generic rather than a name ("the West" as a direction, page furniture).
 GENERIC_NAMES: Final[frozenset[str]] = frozenset(
     {"west", "east", "north", "south", "region", "government", "ministry", "minister", "president", "state",

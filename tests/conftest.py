@@ -158,6 +158,11 @@ def rules_processor() -> DocumentProcessor:
     return DocumentProcessor(Lexicon.merged([DEFAULT_LEXICON]))
 
 
+def triples(ex: Extraction) -> set[tuple[str, str, str]]:
+    """An extraction's relations as (subject, PREDICATE, object)."""
+    return {(r.subject, r.predicate, r.object) for r in ex.relations}
+
+
 def extractor(processor: DocumentProcessor, published: date | None,
               doc_id: str = "t.txt") -> Callable[..., Extraction]:
     """`run(text, published=...)`: the whole extraction of one in-memory document, as the pipeline does it."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from conftest import extractor
+from conftest import extractor, triples
 
 from conflictkg.loaders.pipeline import DocumentProcessor
 from conflictkg.schema.models import Extraction
@@ -15,10 +15,6 @@ from conflictkg.schema.models import Extraction
 @pytest.fixture(scope="module")
 def extract(rules_processor: DocumentProcessor) -> Callable[..., Extraction]:
     return extractor(rules_processor, date(2020, 11, 12))
-
-
-def triples(ex: Extraction) -> set[tuple[str, str, str]]:
-    return {(r.subject, r.predicate, r.object) for r in ex.relations}
 
 
 def test_coordinated_subjects_all_sign_with_date(extract):

@@ -21,6 +21,7 @@ from .toolkit import (
     entities_of,
     is_passive,
     live_verb,
+    names_state_itself,
     negated,
     objects,
     places_after,
@@ -188,7 +189,7 @@ def actor_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
         if nxt is not None and nxt.text == "-" and after is not None and after.lower_ in BROKERING | HOSTING:
             found.append((eid, toks, "host" if after.lower_ in HOSTING else "broker"))
             continue
-        if label in {EVENT, AGR} and not _names_itself(ctx, eid, toks) and _position(last, head, kind) != "owner":
+        if label in {EVENT, AGR} and not names_state_itself(ctx, eid, toks) and _position(last, head, kind) != "owner":
             continue  # "the Washington talks", "the Madrid Principles": a capital names the venue, not a side
         if nxt is not None and nxt.lower_ in TERRITORY_NOUNS and ctx.lexicon.by_id[eid].kind == "State":
             found.append((eid, toks, "place"))  # "incursions into Armenian territory"
@@ -211,16 +212,6 @@ def actor_in_event_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention
             ctx.add_fitting("PARTICIPATED_IN", eid, m.entity_id, sent, [actor, m])
         elif label == AGR and role == "owner" and head.lower_ in PROPOSAL_NOUNS:
             ctx.add_fitting("PROPOSED", eid, m.entity_id, sent, [actor, m])
-
-
-def _names_itself(ctx: DocumentContext, eid: str, toks: list[Any]) -> bool:
-    """Whether words name a state as such (its name, a longer form of it, its adjective), not by a
-    metonym such as its capital; other actors are always named as such."""
-    lex = ctx.lexicon.by_id[eid]
-    if lex.kind != "State":
-        return True
-    words = fold(" ".join(t.text for t in toks))
-    return fold(lex.name) in words or words in {fold(a) for a in lex.adjectives}
 
 
 def _position(tok: Any, head: Any, kind: str) -> str:

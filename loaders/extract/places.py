@@ -11,7 +11,7 @@ from ..lexicon import fold
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
 from .registry import Example, Stage, rule
-from .toolkit import ADMIN_NOUNS, adjective, entities_of
+from .toolkit import ADMIN_NOUNS, adjective, entities_of, names_state_itself
 from .vocabulary import EVENT, TERR
 
 KNOWLEDGE_WINDOW = 15  # tokens between a place and its lexicon container for the sentence to relate them
@@ -38,8 +38,7 @@ def state_in_name(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -> N
         key = fold(tok.text)
         eid = ctx.lexicon.adjective_index.get(key) or ctx.lexicon.alias_index.get(key)
         lex = ctx.lexicon.by_id.get(eid) if eid else None
-        if lex is not None and lex.kind == "State" and key not in ctx.lexicon.adjective_index \
-                and key != fold(lex.name) and not tok.text.isupper():
+        if lex is not None and not tok.text.isupper() and not names_state_itself(ctx, lex.id, [tok]):
             continue  # "Baku Slavic University": a capital standing in a name places the body, not its owner
         if lex is not None and lex.id != m.entity_id and lex.kind in {"State", "Organization"}:
             found[lex.id] = tok

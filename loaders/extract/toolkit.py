@@ -241,6 +241,16 @@ def adjective(ctx: DocumentContext, tok: Any) -> ResolvedMention | None:
     return ctx.link(lex, tok, tok, f"adjective:{tok.text}")
 
 
+def names_state_itself(ctx: DocumentContext, eid: str, toks: list[Any]) -> bool:
+    """Whether words name a state as such (its name, a longer form of it, its adjective), not by a
+    metonym such as its capital; other actors are always named as such."""
+    lex = ctx.lexicon.by_id[eid]
+    if lex.kind != "State":
+        return True
+    words = fold(" ".join(t.text for t in toks))
+    return fold(lex.name) in words or words in {fold(a) for a in lex.adjectives}
+
+
 def mentions_in(ctx: DocumentContext, span: Any) -> list[ResolvedMention]:
     """The mentions a span's tokens belong to, each once, in reading order."""
     out: list[ResolvedMention] = []
