@@ -23,6 +23,7 @@ from .vocabulary import (
     FORCE_NOUNS,
     GEOGRAPHIC_PREFIXES,
     GROUP_NOUNS,
+    HONORIFICS,
     ORGANIZATION_NOUNS,
     TITLE_NOUNS,
 )
@@ -70,7 +71,7 @@ def trimmed(ent: Any) -> tuple[int, int]:
 
 
 def _definite(tok: Any) -> bool:
-    """`the ethnic Armenian population`: a noun the text points at as one known thing."""
+    """`the ethnic Serb population`: a noun the text points at as one known thing."""
     return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in tok.children)
 
 
@@ -113,7 +114,7 @@ class Recogniser:
 
     @staticmethod
     def _titled_people(doc: Any, out: Recognised) -> None:
-        """`the secretary of the Security Council of Armenia Armen Grigoryan`: two or three capitalised words
+        """`the head of the Defence Council of Moldova Ion Cebotari`: two or three capitalised words
         the NER left untagged, right after a title's phrase, name the holder."""
         people = {i for c in out.candidates if c.label == "PERSON" and c.entity_id is None
                   for i in range(c.token_start, c.token_end)}
@@ -124,7 +125,7 @@ class Recogniser:
             end = tok.i
             while end < len(doc) and end - tok.i < 3 and doc[end].pos_ == "PROPN" and doc[end].is_title \
                     and doc[end].ent_type_ in {"", "PERSON"} and end not in taken \
-                    and doc[end].lower_.rstrip(".") not in TITLE_NOUNS | {"mr", "mrs", "ms", "dr"}:
+                    and doc[end].lower_.rstrip(".") not in TITLE_NOUNS | HONORIFICS:
                 end += 1  # "Minister | Hulusi Akar": the title is no word of the name
             if end - tok.i < 2 or end < len(doc) and doc[end].pos_ == "PROPN":
                 continue
@@ -211,7 +212,7 @@ class Recogniser:
             elif not any(i in places or doc[i].pos_ == "PROPN" and doc[i].dep_ == "compound" and nationals
                          for i in range(first, tok.i)) and not (people and (_definite(tok)
                                                                              or tok.lower_ in CAPTIVE_NOUNS)):
-                continue  # "Kosovo Serbs" names its place before the people; "the ethnic Armenian population"
+                continue  # "Kosovo Serbs" names its place before the people; "the ethnic Serb population"
             span = doc[first:end]
             out.candidates = [c for c in out.candidates if not first <= c.token_start < end]
             out.candidates.append(Candidate(span.start_char, span.end_char, span.text, first, end, "GROUP", None,
@@ -220,7 +221,7 @@ class Recogniser:
 
     @staticmethod
     def _counted_places(doc: Any, out: Recognised) -> None:
-        """`the seven adjacent districts`, `eight villages in Armenia`: a counted group of places the text treats
+        """`the five occupied districts`, `four villages in Croatia`: a counted group of places the text treats
         as one territory, when it is definite or placed by a known name (a bare "two villages" is not one)."""
         taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
         for tok in tokens_of(doc):
@@ -235,7 +236,7 @@ class Recogniser:
             end = tok.i + 1
             after = [c for c in out.candidates if end + 1 < len(doc) and doc[end].lower_ in {"in", "of"}
                      and c.token_start == end + 1 and "\n" not in doc[end].whitespace_]
-            if after:  # "eight villages in Armenia", however the parser hangs the phrase
+            if after:  # "four villages in Croatia", however the parser hangs the phrase
                 end = after[0].token_end
             elif not definite:
                 continue
