@@ -72,12 +72,18 @@ def title_apposition(ctx: DocumentContext, here: Sentence, m: ResolvedMention) -
     if found is None:
         return
     role, org = found
+    add_office(ctx, m, role, org, sent, [m], qualifiers={"role": role.title()})
+
+
+def add_office(ctx: DocumentContext, m: ResolvedMention, role: str, body: ResolvedMention, sent: Any,
+               anchors: list[ResolvedMention], qualifiers: dict[str, Any] | None = None) -> None:
+    """A person's office in a body: LEADS for a leader's title (of a state, polity or organisation only),
+    else MEMBER_OF."""
     predicate = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
-    if not ctx.fits(predicate, m.entity_id, org.entity_id):
+    if predicate == "LEADS" and ctx.kind(body.entity_id) not in LEADING_KINDS:
         return
-    if predicate == "LEADS" and ctx.kind(org.entity_id) not in LEADING_KINDS:
-        return
-    ctx.add_fact(predicate, m.entity_id, org.entity_id, sent, [m], qualifiers={"role": role.title()})
+    if ctx.fits(predicate, m.entity_id, body.entity_id):
+        ctx.add_fact(predicate, m.entity_id, body.entity_id, sent, anchors, qualifiers=qualifiers)
 
 
 @rule("lexicon:office", family="titles", stage=Stage.KNOWLEDGE, order=30, produces=OFFICE_PREDICATES,
@@ -118,11 +124,7 @@ def title_before_comma(ctx: DocumentContext, here: Sentence) -> None:
         if found is None or words[-1].lower_ not in found[0].split():
             continue
         role, body = found
-        pred = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
-        if pred == "LEADS" and ctx.kind(body.entity_id) not in LEADING_KINDS:
-            continue
-        if ctx.fits(pred, m.entity_id, body.entity_id):
-            ctx.add_fact(pred, m.entity_id, body.entity_id, sent, [m, body])
+        add_office(ctx, m, role, body, sent, [m, body])
 
 
 @rule("rule:title-office", family="titles", stage=Stage.STRUCTURE, order=180, produces=OFFICE_PREDICATES,
@@ -178,11 +180,7 @@ def serves_as(ctx: DocumentContext, here: Sentence) -> None:
                 if found is None:
                     continue
                 role, body = found
-                pred = "LEADS" if role in LEADER_TITLES else "MEMBER_OF"
-                if pred == "LEADS" and ctx.kind(body.entity_id) not in LEADING_KINDS:
-                    continue
-                if ctx.fits(pred, m.entity_id, body.entity_id):
-                    ctx.add_fact(pred, m.entity_id, body.entity_id, sent, [m], qualifiers={"role": role.title()})
+                add_office(ctx, m, role, body, sent, [m], qualifiers={"role": role.title()})
 
 
 def _role_of_body_named_before(ctx: DocumentContext, m: ResolvedMention, words: list[Any],
