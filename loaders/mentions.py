@@ -122,7 +122,8 @@ def lexicon_event(
     candidates = [
         e for e in lexicon.of_kind("Event")
         if e.label == "Event" and e.kind in kinds
-        and any(p and re.search(rf"\b{re.escape(p)}\b", fold(n)) for n in e.names for p in place_names)
+        # whole words: a folded name is words and single spaces
+        and any(p and f" {p} " in f" {fold(n)} " for n in e.names for p in place_names)
     ]
     if len(candidates) > 1:
         days = _dates_in(sent, published)

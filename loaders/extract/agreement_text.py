@@ -124,7 +124,7 @@ def agreement_text(ctx: DocumentContext) -> AgreementText | None:
 def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
     """Genre first (a title or "We, ..." opening, some structure, at least three signs of the genre, not a
     report of it), then the date and place, the signers and the agreement the text is."""
-    text = ctx.doc.text
+    text = ctx.text
     lines = [(m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.group(0).strip())
              for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
     if len(lines) < 2:
@@ -164,10 +164,10 @@ def read_agreement_text(ctx: DocumentContext) -> AgreementText | None:
 
 def defined_parties(ctx: DocumentContext, body_start: int) -> list[ResolvedMention]:
     """The mentions of the states or bodies named just before "hereinafter referred to as the Parties"."""
-    hit = DEFINED_PARTIES.search(ctx.doc.text, body_start)
+    hit = DEFINED_PARTIES.search(ctx.text, body_start)
     if hit is None:
         return []
-    start = max(ctx.doc.text.rfind(".", 0, hit.start()), ctx.doc.text.rfind("\n", 0, hit.start()), body_start)
+    start = max(ctx.text.rfind(".", 0, hit.start()), ctx.text.rfind("\n", 0, hit.start()), body_start)
     named = [m for m in ctx.res.mentions if start <= m.start < hit.start() and m.explicit
              and ctx.kind(m.entity_id) in PARTY_KINDS]
     return [m for i, m in enumerate(named) if all(m.entity_id != o.entity_id for o in named[:i])]
@@ -224,11 +224,11 @@ def latest_cited(body: str) -> date | None:
 def dateline(ctx: DocumentContext, body_start: int, reference: date | None) -> tuple[str | None, str | None]:
     """The signing date and place: a closing "Lenz, 3 May 2023" / "Done at X on ..." line, or a date alone on
     the closing lines."""
-    found = [m for m in DATELINE.finditer(ctx.doc.text, body_start)] or [m for m in DONE_AT.finditer(ctx.doc.text,
+    found = [m for m in DATELINE.finditer(ctx.text, body_start)] or [m for m in DONE_AT.finditer(ctx.text,
                                                                                                    body_start)]
     if found:
         return resolve_date(found[-1].group("date"), reference), found[-1].group("place").strip()
-    alone = [m for m in DATE_LINE.finditer(ctx.doc.text, body_start)]
+    alone = [m for m in DATE_LINE.finditer(ctx.text, body_start)]
     return (resolve_date(alone[-1].group("date"), reference) if alone else None), None
 
 
@@ -237,7 +237,7 @@ def person_mentions(ctx: DocumentContext, start: int, end: int) -> list[Resolved
     "A.B.Name") the resolver left unnamed, made entities of the document."""
     found = [m for m in ctx.res.mentions if start <= m.start and m.end <= end and m.explicit
              and ctx.kind(m.entity_id) == "Person"]
-    text = ctx.doc.text
+    text = ctx.text
     hits = list(INITIALLED.finditer(text, start, end))
     if not hits and not found and "\n" in text[start:end]:  # a name alone on its line, under "For X" or over an office
         lines = [m for m in re.finditer(r"[^\n]+", text[start:end]) if name_line(m.group(0).strip())]
@@ -270,7 +270,7 @@ def segment_signer(ctx: DocumentContext, person: ResolvedMention, start: int, en
     lexicon's office of the person."""
     bodies = [m for m in ctx.res.mentions if start <= m.start and m.end <= end and m.entity_id != person.entity_id
               and ctx.label(m.entity_id)[0] == ACTOR and ctx.kind(m.entity_id) in PARTY_KINDS]
-    office = OFFICE.search(ctx.doc.text, start, end)
+    office = OFFICE.search(ctx.text, start, end)
     # "Ambassador of X to Y" signs for X: the body right after the office, else the last one named
     after_office = [m for m in bodies if office is not None and m.start >= office.end()]
     chosen = after_office or bodies[-1:]
@@ -328,7 +328,7 @@ def document_agreement(ctx: DocumentContext, title_at: int | None, title: str | 
                  and ctx.label(m.entity_id)[0] == AGR and len(ctx.res.entities[m.entity_id].name.split()) > 1]
     if named and named[0].entity_id in ctx.lexicon.by_id:
         return named[0].entity_id
-    noun = GENRE_WORD.search(title or ctx.doc.text[body_start:])
+    noun = GENRE_WORD.search(title or ctx.text[body_start:])
     heading = re.split(r"\s*[:|–—]\s+", title.strip())[0] if title else ""
     anchor = anchor_span(ctx, title_at, heading, noun, body_start)
     dated = lexicon_agreement(ctx, when)

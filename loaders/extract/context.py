@@ -97,9 +97,12 @@ class Sentence:
 class DocumentContext:
     """One document under extraction: its parse, lexicon and cues, and the facts the rules have added."""
 
-    def __init__(self, res: Resolved, lexicon: Lexicon, cues: Any, published: date | None) -> None:
+    def __init__(self, res: Resolved, lexicon: Lexicon, cues: Any, published: date | None,
+                 text: str | None = None) -> None:
         self.res = res
         self.doc = res.doc
+        # the parsed text; doc.text would join every token again
+        self.text: str = text if text is not None else res.doc.text if res.doc is not None else ""
         self.lexicon = lexicon
         self.cues = cues  # toolkit.Cues: trigger words, attribution verbs, hedges, negation
         self.published = published

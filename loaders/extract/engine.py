@@ -28,7 +28,7 @@ class RelationExtractor:
 
     def run(self, inp: ExtractionInput) -> Extracted:
         res = inp.resolved
-        ctx = DocumentContext(res, self.lexicon, self.cues, inp.published)
+        ctx = DocumentContext(res, self.lexicon, self.cues, inp.published, inp.text)
         by_sentence: dict[int, list[ResolvedMention]] = defaultdict(list)
         for m in res.mentions:
             by_sentence[res.doc[m.token_start].sent.start].append(m)

@@ -21,11 +21,17 @@ ONE_PER_ACTOR = {"DEPLOY_FORCES", "WITHDRAW_FORCES", "CEASEFIRE", "MONITOR_CEASE
 
 
 def attribution(ctx: DocumentContext, sent: Any) -> tuple[str | None, float]:
-    """Who a sentence reports ("X said", "according to X") and the factor hedges and reporting lower it by."""
+    """Who a sentence reports ("X said", "according to X") and the factor hedges and reporting lower it by;
+    read once per sentence, whatever number of facts it states."""
+    return ctx.remember("attribution", (sent.start, sent.end), lambda: _attribution(ctx, sent))
+
+
+def _attribution(ctx: DocumentContext, sent: Any) -> tuple[str | None, float]:
     factor = 1.0
     who: str | None = None
     low = sent.text.lower()
-    if any(h in low.split() for h in ctx.cues.hedges):
+    words = set(low.split())
+    if any(h in words for h in ctx.cues.hedges):
         factor *= 0.7
     for tok in sent:
         if tok.lemma_.lower() in ctx.cues.attribution and tok.pos_ == "VERB":

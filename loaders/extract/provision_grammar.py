@@ -139,6 +139,8 @@ def provision_triggers(ctx: DocumentContext, span: Any, tokens: list[Any], term_
             types -= {"TRANSFER_TERRITORY"}  # returning prisoners or refugees is no transfer of land
         if not triggers[index]:
             del triggers[index]
+    if not triggers:
+        return {}
     routed = any(t.lemma_.lower() in ROUTE_WORDS for t in tokens) or any(
         ctx.label(m.entity_id)[1] in {"Corridor", "Road"} for m in mentions_in(ctx, tokens)
     )
@@ -154,6 +156,8 @@ def provision_triggers(ctx: DocumentContext, span: Any, tokens: list[Any], term_
 def grammatical_types(tok: Any) -> set[str]:
     """Types a word has only with its argument: opening *links*, releasing *prisoners*, *refugees* returning."""
     lemma = tok.lemma_.lower()
+    if lemma not in OPENING_WORDS and lemma not in CAPTIVE_VERBS:
+        return set()
     args = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
     # "links ... shall be unblocked", parsed with the subject on the passive auxiliary
     args += [c for aux in tok.children if aux.dep_ == "auxpass" for c in aux.children if c.dep_ == "nsubj"]

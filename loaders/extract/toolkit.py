@@ -59,6 +59,7 @@ class Triggers:
         self.lemma: dict[str, set[str]] = {}
         self.phrases: list[tuple[str, str]] = []
         self.by_phrase: dict[str, set[str]] = {}
+        self.phrase_starts: set[str] = set()  # a word no phrase begins with needs no look at its children
         for key, words in table.items():
             for w in words:
                 w = w.strip().lower()
@@ -67,6 +68,7 @@ class Triggers:
                 if " " in w:
                     self.phrases.append((w, key))
                     self.by_phrase.setdefault(w, set()).add(key)
+                    self.phrase_starts.add(w.split()[0])
                 else:
                     self.lemma.setdefault(w, set()).add(key)
 
@@ -74,6 +76,8 @@ class Triggers:
         """Keys a word triggers, alone or as a phrasal verb ("pull out of", "take part in", "hand over")."""
         lemma = tok.lemma_.lower()
         found = set(self.lemma.get(lemma, ())) | set(self.lemma.get(tok.lower_, ()))
+        if lemma not in self.phrase_starts:
+            return found
         particles = [c.lower_ for c in tok.children if c.dep_ == "prt"]
         preps = [c.lower_ for c in tok.children if c.dep_ == "prep"]
         objects = [c.lower_ for c in tok.children if c.dep_ == "dobj"]
