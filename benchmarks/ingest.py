@@ -6,8 +6,11 @@ Generates a corpus from the bundled samples (benchmarks/corpus.py) in a temp dir
 times, each in its own process: `nlp.pipe` of the project's spaCy pipeline over the same
 texts (n_process 1 and 2, batch_size 8; model load not timed), and `kg ingest` with
 --workers 1 and 2 into a fresh store (wall clock of the command, model load and worker
-start-up included). Prints a table and appends it to RESULTS.md with the targets:
-ingest >= 0.7 x raw NLP throughput, --workers 2 >= 1.6 x --workers 1.
+start-up included). The four runs alternate for `--rounds` rounds and each keeps its fastest
+round: the machine is a shared virtual one whose speed drifts by a third within minutes
+(the host's steal of CPU time during each run is printed), and a drift during one run
+would otherwise decide the ratio. Prints a table and appends it to RESULTS.md with the
+targets: ingest >= 0.7 x raw NLP throughput, --workers 2 >= 1.6 x --workers 1.
 """
 
 from __future__ import annotations
@@ -128,9 +131,27 @@ def ingest_run(corpus: Path, store: Path, workers: int) -> tuple[Run, float, lis
         holder.close()
 
 
+def steal() -> float:
+    """Seconds of CPU time the host has taken from this virtual machine so far, all cores (0 without /proc)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def keep(fastest: dict[str, Run], rounds: dict[str, list[str]], run: Run, stolen: float, words: int) -> None:
+    """Note a round of a run and keep the run's fastest round."""
+    rounds.setdefault(run.name, []).append(f"{run.seconds:.1f} ({stolen:.1f})")
+    print(f"{run.name}: {words / run.seconds:,.0f} words/s, host steal {stolen:.1f} s", flush=True)
+    if run.name not in fastest or run.seconds < fastest[run.name].seconds:
+        fastest[run.name] = run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=2000, help="corpus size (the issue asks for >= 2,000)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the four runs; each keeps its fastest")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
     parser.add_argument("--raw-pipe", type=int, metavar="N_PROCESS", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -144,21 +165,24 @@ def main() -> None:
         paths = generate(corpus, args.docs)
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
         print(f"corpus: {len(paths)} documents, {words:,} words in {corpus}", flush=True)
-        runs: list[Run] = []
-        for n in (1, 2):
-            run, out = measured(f"nlp.pipe n_process={n}", [sys.executable, "-m", "benchmarks.ingest",
-                                                              "--raw-pipe", str(n), "--corpus", str(corpus)])
-            run.seconds = json.loads(out.strip().splitlines()[-1])["seconds"]
-            runs.append(run)
-            print(f"{run.name}: {words / run.seconds:,.0f} words/s", flush=True)
-        servers, exports = [], []
-        for workers in (1, 2):
-            run, server_mb, exported = ingest_run(corpus, Path(tmp) / f"store-{workers}", workers)
-            runs.append(run)
-            servers.append(server_mb)
-            exports.append(exported)
-            print(f"{run.name}: {words / run.seconds:,.0f} words/s", flush=True)
+        fastest: dict[str, Run] = {}
+        rounds: dict[str, list[str]] = {}
+        servers: dict[int, float] = {}
+        exports: dict[int, list[dict]] = {}
+        for round_ in range(max(1, args.rounds)):
+            for n in (1, 2):
+                stolen = steal()
+                run, out = measured(f"nlp.pipe n_process={n}", [sys.executable, "-m", "benchmarks.ingest",
+                                                                  "--raw-pipe", str(n), "--corpus", str(corpus)])
+                run.seconds = json.loads(out.strip().splitlines()[-1])["seconds"]
+                keep(fastest, rounds, run, steal() - stolen, words)
+            for workers in (1, 2):
+                stolen = steal()
+                store = Path(tmp) / f"store-{workers}-{round_}"
+                run, servers[workers], exports[workers] = ingest_run(corpus, store, workers)
+                keep(fastest, rounds, run, steal() - stolen, words)
 
+    runs = list(fastest.values())
     rate = {r.name: words / r.seconds for r in runs}
     raw1, raw2, ing1, ing2 = (rate[r.name] for r in runs)
     lines = [
@@ -166,12 +190,13 @@ def main() -> None:
         f"Corpus: {len(paths):,} documents, {words:,} words, generated from conflictkg/samples by "
         "benchmarks/corpus.py (names swapped within their kind, dates shifted).",
         "",
-        "| run | seconds | words/s | docs/s | peak RSS, process tree (MB) | largest process (MB) |",
-        "|---|---|---|---|---|---|",
+        "| run | seconds (fastest) | words/s | docs/s | peak RSS, process tree (MB) | largest process (MB) | "
+        "every round: seconds (host steal, s) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         lines.append(f"| {r.name} | {r.seconds:.1f} | {words / r.seconds:,.0f} | {len(paths) / r.seconds:.1f} | "
-                     f"{r.tree_peak_mb:,.0f} | {r.largest_mb:,.0f} |")
+                     f"{r.tree_peak_mb:,.0f} | {r.largest_mb:,.0f} | {'; '.join(rounds[r.name])} |")
 
     def verdict(value: float, target: float) -> str:
         return f"{value:.2f} ({'met' if value >= target else 'NOT met'}, target >= {target})"
@@ -180,16 +205,17 @@ def main() -> None:
         "",
         "nlp.pipe times the pipeline alone (model loaded, warmed up); kg ingest is the whole command's wall "
         "clock: start-up, model load (per worker), reading, normalising, metadata, extraction rules and "
-        "writes (FalkorDB, appendfsync always).",
+        f"writes (FalkorDB, appendfsync always). The runs alternate for {max(1, args.rounds)} round(s); each "
+        "keeps its fastest. Host steal: CPU time the virtual machine's host took from it during the run.",
         "",
         f"- ingest / raw NLP, 1 process: {verdict(ing1 / raw1, RATIO_TARGET)}",
         f"- ingest / raw NLP, 2 processes: {verdict(ing2 / raw2, RATIO_TARGET)}",
         f"- speed-up, --workers 2 over --workers 1: {verdict(ing2 / ing1, SPEEDUP_TARGET)} "
         f"(nlp.pipe gains {raw2 / raw1:.2f}x from n_process=2 in the same run)",
-        f"- embedded server peak RSS after the ingest: {servers[0]:,.0f} MB (workers 1), "
-        f"{servers[1]:,.0f} MB (workers 2)",
-        f"- exports of the two ingests identical: {'yes' if exports[0] == exports[1] else 'NO'} "
-        f"({len(exports[0]):,} records)",
+        f"- embedded server peak RSS after the ingest: {servers[1]:,.0f} MB (workers 1), "
+        f"{servers[2]:,.0f} MB (workers 2)",
+        f"- exports of the two last ingests identical: {'yes' if exports[1] == exports[2] else 'NO'} "
+        f"({len(exports[1]):,} records)",
     ]
     body = "\n".join(lines)
     publish(f"ingest ({len(paths):,} documents)", body, keep=not args.no_record)
