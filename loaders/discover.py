@@ -192,10 +192,13 @@ def acronym_definitions(doc: Any) -> list[tuple[int, int, int]]:
     The long form is the shortest run of words before the bracket whose capitalised initials spell the
     acronym (Schwartz and Hearst's rule, on initials only)."""
     found: list[tuple[int, int, int]] = []
-    for tok in tokens_of(doc)[1:-1]:
-        acr = tok.text
-        if doc[tok.i - 1].text != "(" or doc[tok.i + 1].text != ")" or not _ACRONYM.match(acr) or len(acr) > 10:
+    tokens = tokens_of(doc)
+    texts = [t.text for t in tokens]
+    for i in range(1, len(tokens) - 1):
+        acr = texts[i]
+        if texts[i - 1] != "(" or texts[i + 1] != ")" or not _ACRONYM.match(acr) or len(acr) > 10:
             continue
+        tok = tokens[i]
         letters = acr.rstrip("s").upper() if acr.endswith("s") and acr[:-1].isupper() else acr.upper()
         letters = "".join(c for c in letters if c.isalpha())
         end = tok.i - 1  # the bracket

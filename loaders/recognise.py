@@ -167,8 +167,10 @@ class Recogniser:
         """`relations with the West`: the capitalised West after `the` is a political camp, not a direction
         ("to the west of", "the West Bank", "in the West of the country" are not it)."""
         for tok in tokens_of(doc)[1:]:
+            if tok.text != "West":
+                continue
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if tok.text != "West" or doc[tok.i - 1].lower_ != "the" \
+            if doc[tok.i - 1].lower_ != "the" \
                     or nxt is not None and (nxt.pos_ in {"PROPN", "NOUN"} or nxt.lower_ == "of"):
                 continue
             over = [c for c in out.candidates if c.token_start <= tok.i < c.token_end]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conflictkg.errors import KGError
-from conflictkg.loaders.lexicon import DEFAULT_LEXICON, Lexicon
+from conflictkg.loaders.lexicon import DEFAULT_LEXICON, Lexicon, fold
 
 
 def _write(tmp_path: Path, name: str, body: str) -> Path:
@@ -61,3 +61,12 @@ def test_an_unknown_key_in_remove_triggers_is_refused(tmp_path):
     bad = _write(tmp_path, "bad", "name: bad\nremove_triggers:\n  predicates:\n    SIGNS: [sign]\n")
     with pytest.raises(KGError, match="bad.*SIGNS"):
         Lexicon.merged([bad])
+
+
+@pytest.mark.parametrize(("name", "folded"), [
+    ("The  Hague", "hague"), ("the", "the"), ("Theodore Roosevelt", "theodore roosevelt"), (" Port 7 ", "port 7"),
+    ("the the", "the"), ("", ""),  # plain names take the short path; the rest the general one
+    ("Bakı's port", "baki port"), ("Nagorno-Karabakh", "nagorno karabakh"), ("THE Ṭurkish Straits", "turkish straits"),
+])
+def test_fold_ignores_case_article_diacritics_and_punctuation(name: str, folded: str) -> None:
+    assert fold(name) == folded

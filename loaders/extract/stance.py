@@ -331,19 +331,19 @@ def _named_after(ctx: DocumentContext, here: Sentence, sort: str) -> None:
     """A force, route or place whose name says where it is: the place's word becomes a mention of it."""
     doc = ctx.doc
     for m in here.mentions:
-        kind = ctx.kind(m.entity_id)
-        if not m.explicit or not ctx.well_named(m):
+        if not m.explicit:
             continue
-        words = [t.lower_ for t in doc[m.token_start : m.token_end]]
+        kind = ctx.kind(m.entity_id)
         if kind in {"Corridor", "Road"}:
             found = "route"
         elif kind in {"Exclave", "Settlement", "District", "Region", "Province"}:
             found = "place"
-        elif kind == "ArmedForce" or (kind == "Organization" and "mission" in words):
+        elif kind == "ArmedForce" or (kind == "Organization" and
+                                      any(t.lower_ == "mission" for t in doc[m.token_start : m.token_end])):
             found = "force"
         else:
             continue
-        if found != sort:
+        if found != sort or not ctx.well_named(m):
             continue
         pred, preps = NAMED_AFTER[sort]
         for k in range(m.token_start, m.token_end - 1):
