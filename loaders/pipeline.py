@@ -10,6 +10,7 @@ order, so the graph is the same as with one worker.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -39,6 +40,11 @@ from .recognise import Recogniser
 from .resolve import Resolver
 
 MAX_NLP_CHARS = 2_000_000
+YOUNG_OBJECTS_PER_COLLECTION = 10_000
+"""How many new objects start a garbage collection during an ingest (Python's default is 700). Parsing and
+extracting make millions of short-lived objects, which reference counting frees; collecting as often as the
+default, each older-generation pass walking the hundreds of thousands of objects the lexicon and model keep,
+cost about 4% of an ingest (measured: 0.9 s of 21 s on 300 documents, 0.2 s at this threshold)."""
 
 
 class DocumentProcessor:
@@ -126,6 +132,17 @@ class DocumentProcessor:
         return [(position[id(raw)], result) for raw, result in self.process(raws)]
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Garbage collections at YOUNG_OBJECTS_PER_COLLECTION for the length of an ingest, the caller's setting after."""
+    before = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 _worker: DocumentProcessor | None = None
 
 
@@ -137,6 +154,7 @@ def _init_worker(lexicon: Lexicon, published: date | None, parent: int) -> None:
     """
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *gc.get_threshold()[1:])  # a worker only ingests
     threading.Thread(target=_exit_without, args=(parent,), daemon=True, name="parent-watch").start()
     _worker = DocumentProcessor(lexicon, published=published)
 
@@ -186,7 +204,7 @@ class Pipeline:
         self, paths: Sequence[str | Path], progress: Callable[[DocumentReport], None] | None = None
     ) -> IngestReport:
         reader = Reader(max_bytes=self.max_bytes) if self.max_bytes else Reader()
-        with IngestLoop(self.store, progress) as loop, self._extraction() as submit:
+        with _fewer_collections(), IngestLoop(self.store, progress) as loop, self._extraction() as submit:
             window = 2 * self.workers if self.workers > 1 else 0  # batches extracted ahead of the one being written
             loop.run(reader.run(paths), submit, batch_size=self.batch_size, window=window)
         return loop.report

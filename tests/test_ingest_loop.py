@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 from conftest import MINI_LEXICON
 
 from conflictkg.graph.falkor import FalkorStore
-from conflictkg.loaders.pipeline import Pipeline
+from conflictkg.loaders.pipeline import YOUNG_OBJECTS_PER_COLLECTION, Pipeline
 from conflictkg.schema.models import Extraction
 
 FIRST = "Armenia and Azerbaijan signed a ceasefire in Moscow.\n"
@@ -59,3 +60,18 @@ def test_the_later_of_two_files_with_one_name_wins(store: FalkorStore, tmp_path:
     # the same content as the store holds, after a copy the store does not hold: compared with the run's write
     assert statuses(store, first, second) == [("ingested", "a.txt"), ("ingested", "a.txt")]
     assert statuses(store, second, second) == [("unchanged", "a.txt"), ("unchanged", "a.txt")]
+
+
+def test_an_ingest_collects_garbage_less_often_and_gives_back_the_callers_setting(store: FalkorStore,
+                                                                                   tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text(FIRST, encoding="utf-8")
+    before = gc.get_threshold()
+    gc.set_threshold(500, 7, 9)
+    seen: list[tuple[int, ...]] = []
+    try:
+        Pipeline(store, [MINI_LEXICON]).ingest([doc], progress=lambda _: seen.append(gc.get_threshold()))
+        assert seen == [(YOUNG_OBJECTS_PER_COLLECTION, 7, 9)]
+        assert gc.get_threshold() == (500, 7, 9)
+    finally:
+        gc.set_threshold(*before)
