@@ -29,6 +29,25 @@ def tokens_of(doc: Any) -> list[Any]:
     return cached
 
 
+def document_ents(doc: Any) -> tuple[Any, ...]:
+    """The document's named entities, listed once: spaCy rebuilds `Doc.ents` from every token on each call."""
+    cached = doc.user_data.get("conflictkg.ents")
+    if cached is None:
+        cached = doc.user_data["conflictkg.ents"] = tuple(doc.ents)
+    return cached
+
+
+def ents_in(span: Any) -> list[Any]:
+    """`span.ents` (the entities wholly inside a span, as spaCy picks them) from the list made once."""
+    found = []
+    for ent in document_ents(span.doc):
+        if ent.start >= span.start:
+            if ent.end > span.end:
+                break
+            found.append(ent)
+    return found
+
+
 def short_name(out: Resolved, eid: str) -> str:
     """How an event's name calls a side: a person by surname, anything else by its name."""
     e = out.entities.get(eid)
@@ -138,7 +157,7 @@ def lexicon_event(
 def _dates_in(sent: Any, published: date | None) -> set[tuple[int, int]]:
     """(month, day) of the sentence's full dates ("September 26th" too: resolve_date reads ordinal days)."""
     days = set()
-    for ent in sent.ents:
+    for ent in ents_in(sent):
         if ent.label_ == "DATE":
             iso = resolve_date(ent.text, published)
             if iso and len(iso) == 10:

@@ -26,6 +26,7 @@ from .mentions import (
     ResolvedMention,
     bare_name,
     clause_places,
+    document_ents,
     lexicon_event,
     short_name,
     slugify,
@@ -476,8 +477,7 @@ def _definite(tok: Any) -> bool:
 
 def _date_of(tok: Any, published: date | None) -> str | None:
     """ISO date of the DATE entity a token belongs to; one with no year needs the publication date."""
-    doc = tok.doc
-    for ent in doc.ents:
+    for ent in document_ents(tok.doc):
         if ent.start <= tok.i < ent.end and ent.label_ == "DATE":
             if published is None and not re.search(r"\b(1[89]|20)\d\d\b", ent.text):
                 return None

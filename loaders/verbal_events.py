@@ -18,7 +18,16 @@ from typing import Any
 from conflictkg.schema.models import Entity
 
 from .lexicon import Lexicon, fold
-from .mentions import Resolved, ResolvedMention, clause_places, lexicon_event, short_name, slugify, tokens_of
+from .mentions import (
+    Resolved,
+    ResolvedMention,
+    clause_places,
+    document_ents,
+    lexicon_event,
+    short_name,
+    slugify,
+    tokens_of,
+)
 from .timeparse import resolve_date
 
 # Verb lemma -> the noun that names its event.
@@ -95,7 +104,7 @@ class VerbalEvents:
         """YYYY-MM of the clause's date, else of the document's date for a verb in the past tense."""
         for tok in verb.subtree:
             if tok.ent_type_ == "DATE":
-                ent = next(e for e in verb.doc.ents if e.start <= tok.i < e.end)
+                ent = next(e for e in document_ents(verb.doc) if e.start <= tok.i < e.end)
                 if published is None and not re.search(r"\b(1[89]|20)\d\d\b", ent.text):
                     continue  # "on September 26th" in an undated text: no year to place it in
                 iso = resolve_date(ent.text, published)

@@ -13,6 +13,7 @@ import pytest
 from conftest import extractor, triples
 
 from conflictkg.loaders.lexicon import Lexicon
+from conflictkg.loaders.mentions import document_ents, ents_in
 from conflictkg.loaders.pipeline import DocumentProcessor
 from conflictkg.schema.models import Entity, Extraction
 
@@ -388,3 +389,12 @@ def test_the_region_is_the_one_region_the_document_names_outside_any_state(proce
                      "stability of the Horn of Africa.") == {"horn_of_africa"}
     assert region_of("Fighting spread across the region. Both Upper Varnak and Lower Dravia were "
                      "shelled.") == set()
+
+
+def test_entities_listed_once_per_document_are_those_spacy_gives_for_any_span(
+        rules_processor: DocumentProcessor) -> None:
+    doc = rules_processor.nlp("On 4 May 2024 the Velmar Council met envoys of Ostrava and Lund in Kestrel Bay. "
+                              "Two days later talks resumed in Geneva.")
+    assert document_ents(doc) == tuple(doc.ents) and len(doc.ents) >= 3
+    spans = [doc[a:b] for a in range(0, len(doc), 3) for b in range(a + 1, len(doc) + 1, 4)] + list(doc.sents)
+    assert all(ents_in(span) == list(span.ents) for span in spans)

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import resolve
 from ..lexicon import Lexicon, fold
+from ..mentions import ents_in
 from ..resolve import ResolvedMention
 from ..timeparse import resolve_date
 from .context import DocumentContext
@@ -427,7 +428,7 @@ def dated(span: Any, published: date | None) -> list[tuple[int, str]]:
     """(first token, ISO date) of each date of a span in reading order; "November 15 and November 20"
     counts as two."""
     found: list[tuple[int, str]] = []
-    for ent in span.ents:
+    for ent in ents_in(span):
         if ent.label_ != "DATE":
             continue
         for phrase in re.split(r"\s*(?:,(?!\s*\d{4}\b)|\band\b|&)\s*", ent.text):  # "May 4, 2023" is one
