@@ -19,6 +19,7 @@ from conflictkg.schema.ontology import admits, spatial_predicate
 
 from ..discover import head_type
 from ..lexicon import Lexicon, fold
+from ..mentions import tokens_of
 from ..resolve import Resolved, ResolvedMention
 from ..vocabulary import GEOGRAPHIC_PREFIXES
 from .registry import Rule
@@ -80,8 +81,8 @@ class Sentence:
 
     @cached_property
     def tokens(self) -> list[Any]:
-        """The sentence's tokens, made once: the rules that read every word iterate this list."""
-        return list(self.sent)
+        """The sentence's tokens, from the document's list made once: the rules that read every word iterate this."""
+        return tokens_of(self.sent.doc)[self.sent.start : self.sent.end]
 
     @cached_property
     def verbs(self) -> list[Any]:

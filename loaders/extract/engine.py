@@ -7,6 +7,7 @@ states a document says signed an agreement, which forces took part in what).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -29,11 +30,13 @@ class RelationExtractor:
     def run(self, inp: ExtractionInput) -> Extracted:
         res = inp.resolved
         ctx = DocumentContext(res, self.lexicon, self.cues, inp.published, inp.text)
+        sents = list(res.doc.sents)
+        starts = [sent.start for sent in sents]  # Token.sent would search for each mention's sentence again
         by_sentence: dict[int, list[ResolvedMention]] = defaultdict(list)
         for m in res.mentions:
-            by_sentence[res.doc[m.token_start].sent.start].append(m)
+            by_sentence[starts[bisect_right(starts, m.token_start) - 1]].append(m)
         sentences = [Sentence(sent, [m for m in by_sentence.get(sent.start, []) if m.token_end <= sent.end])
-                     for sent in res.doc.sents]
+                     for sent in sents]
         plan = {stage: rules_of(stage) for stage in Stage}
         for reading in sorted({stage.value.reading for stage in Stage}):
             stages = [stage for stage in Stage if stage.value.reading == reading]
