@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,10 @@ class Recognised:
     candidates: list[Candidate] = field(default_factory=list)
     acronyms: dict[str, tuple[int, int]] = field(default_factory=dict)  # "MSO" -> its long form's char span
 
+    def covered(self, keep: Callable[[Candidate], bool] | None = None) -> set[int]:
+        """Token indices inside the candidates (those `keep` accepts): what a grammar pass must not cut."""
+        return {i for c in self.candidates if keep is None or keep(c) for i in range(c.token_start, c.token_end)}
+
 
 def trimmed(ent: Any) -> tuple[int, int]:
     """Token bounds of a statistical name without what the NER glued to it: a leading `a`/`this`, a trailing
@@ -81,6 +86,11 @@ class Recogniser:
     def __init__(self, nlp: Any, lexicon: Lexicon) -> None:
         self.nlp = nlp
         self.lexicon = lexicon
+
+    def _known_place(self, c: Candidate) -> bool:
+        """A lexicon candidate for a place or a state."""
+        entry = self.lexicon.by_id.get(c.entity_id) if c.entity_id else None
+        return entry is not None and (entry.label == "Territory" or entry.kind == "State")
 
     def run(self, text: str) -> Recognised:
         return self.from_doc(self.nlp(text))
@@ -116,9 +126,7 @@ class Recogniser:
     def _titled_people(doc: Any, out: Recognised) -> None:
         """`the head of the Defence Council of Moldova Ion Cebotari`: two or three capitalised words
         the NER left untagged, right after a title's phrase, name the holder."""
-        people = {i for c in out.candidates if c.label == "PERSON" and c.entity_id is None
-                  for i in range(c.token_start, c.token_end)}
-        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)} - people
+        taken = out.covered() - out.covered(lambda c: c.label == "PERSON" and c.entity_id is None)
         for tok in tokens_of(doc)[1:]:
             if tok.i in taken or tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_ not in {"", "PERSON"}:
                 continue
@@ -144,7 +152,7 @@ class Recogniser:
     def _prefixed_places(doc: Any, out: Recognised) -> None:
         """`the South Caucasus`, `Western Balkans`: a geographic first word and a proper name make a region
         the NER may have missed ("South Caucasus Peace Deal" is the deal's name, left to the nominals)."""
-        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        taken = out.covered()
         for tok in tokens_of(doc):
             if tok.lower_ not in GEOGRAPHIC_PREFIXES or not tok.text[:1].isupper() or tok.i in taken:
                 continue
@@ -184,10 +192,8 @@ class Recogniser:
         """`Karabakh Armenians`, `the Armenian population of X`, `Serb residents in Y`: a people named with the
         place it lives in is a Group; a bare nationality ("Armenians") is not one."""
         lexicon = self.lexicon
-        places = {i for c in out.candidates if (c.entity_id and (lexicon.by_id[c.entity_id].label == "Territory"
-                                                                 or lexicon.by_id[c.entity_id].kind == "State"))
-                  or c.entity_id is None and c.label in {"GPE", "LOC"} for i in range(c.token_start, c.token_end)}
-        others = {i for c in out.candidates for i in range(c.token_start, c.token_end)} - places
+        places = out.covered(lambda c: self._known_place(c) or c.entity_id is None and c.label in {"GPE", "LOC"})
+        others = out.covered() - places
         for tok in tokens_of(doc):
             if tok.i in others or tok.i in places:
                 continue
@@ -225,7 +231,7 @@ class Recogniser:
     def _counted_places(doc: Any, out: Recognised) -> None:
         """`the five occupied districts`, `four villages in Croatia`: a counted group of places the text treats
         as one territory, when it is definite or placed by a known name (a bare "two villages" is not one)."""
-        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        taken = out.covered()
         for tok in tokens_of(doc):
             if tok.pos_ != "NOUN" or tok.i in taken or tok.lower_ == singular(tok.lower_) \
                     or singular(tok.lower_) not in _COUNTED_PLACE_NOUNS:
@@ -251,9 +257,8 @@ class Recogniser:
     def _owned_bodies(self, doc: Any, out: Recognised) -> None:
         """`Azerbaijan's army`, `Moldova's interior ministry`: a body or force a state owns, named by a common
         noun after the state's possessive (resolution names it for its owner)."""
-        states = {i for c in out.candidates if c.entity_id and self.lexicon.by_id[c.entity_id].kind == "State"
-                  for i in range(c.token_start, c.token_end)}
-        taken = {i for c in out.candidates for i in range(c.token_start, c.token_end)}
+        states = out.covered(lambda c: c.entity_id is not None and self.lexicon.by_id[c.entity_id].kind == "State")
+        taken = out.covered()
         for tok in tokens_of(doc):
             if tok.pos_ not in {"NOUN", "PROPN"} or tok.i in taken \
                     or singular(tok.lower_) not in FORCE_NOUNS | ORGANIZATION_NOUNS \
@@ -307,14 +312,11 @@ class Recogniser:
 
     def _proper_chunks(self, doc: Any, out: Recognised) -> None:
         """Proper names before a head noun of a known class that the NER missed or marked only in part."""
-        lexical = {i for c in out.candidates if c.source == "lexicon" for i in range(c.token_start, c.token_end)}
+        lexical = out.covered(lambda c: c.source == "lexicon")
         for start, end in places_named_by_noun(doc, lexical):
             span = doc[start:end]
             self._replace(out, Candidate(span.start_char, span.end_char, span.text, start, end, "GPE", None, "grammar"))
-        places = frozenset(i for c in out.candidates if c.source == "lexicon" and c.entity_id
-                           and (self.lexicon.by_id[c.entity_id].label == "Territory"
-                                or self.lexicon.by_id[c.entity_id].kind == "State")
-                           for i in range(c.token_start, c.token_end))
+        places = frozenset(out.covered(lambda c: c.source == "lexicon" and self._known_place(c)))
         for start, end in proper_chunks(doc, lexical, self.lexicon.adjective_index, places):
             span = doc[start:end]
             if any(c.token_start < start and c.token_end > start or c.token_start < end < c.token_end
