@@ -18,6 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from conflictkg.schema.models import Entity
+from conflictkg.schema.ontology import ROUTE_KINDS
 
 from .discover import NER_DEFAULTS, place_evidence, type_span
 from .lexicon import Lexicon, LexiconEntity, fold
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 FUZZY_MIN = 88
-ROUTE_KINDS = frozenset({"Road", "Corridor", "Border"})
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

@@ -132,6 +132,8 @@ def admits(name: str, **roles: tuple[str, str]) -> bool:
 # Places that lie in a state rather than make it up: "Sochi is located in Russia", but "Abkhazia is part of
 # Georgia". A containment of one of these in a state is LOCATED_IN, whatever words the text used.
 LOCATED_KINDS: Final[frozenset[str]] = frozenset({"Settlement", "Corridor", "Road", "Border"})
+ROUTE_KINDS: Final[frozenset[str]] = frozenset({"Corridor", "Road", "Border"})
+"""Territories that run between places and are named after them ("the Lachin road" is not Lachin)."""
 
 
 def spatial_predicate(predicate: str, subject_kind: str, object_kind: str) -> str:

@@ -13,6 +13,8 @@ produce an ill-typed fact; within a sentence, the first rule of the stage to sta
 
 from __future__ import annotations
 
+from conflictkg.schema.ontology import ROUTE_KINDS
+
 from ..lexicon import fold
 from ..resolve import ResolvedMention
 from .context import DocumentContext, Sentence
@@ -32,7 +34,6 @@ from .toolkit import (
 
 TERMINUS_NOUNS = {"terminus", "endpoint", "end", "destination", "gateway", "start", "origin"}
 RANK = {"Settlement": 1, "District": 2, "Exclave": 2, "Province": 3, "Region": 3, "Country": 4, "State": 4}
-ROUTE_KINDS = {"Corridor", "Road", "Border"}
 
 
 @rule("rule:collective-head", family="structure", stage=Stage.STRUCTURE, order=10, produces={"PART_OF"}, confidence=0.6,
