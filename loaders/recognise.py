@@ -87,7 +87,7 @@ class Recogniser:
         self.nlp = nlp
         self.lexicon = lexicon
 
-    def _known_place(self, c: Candidate) -> bool:
+    def _lexicon_place(self, c: Candidate) -> bool:
         """A lexicon candidate for a place or a state."""
         entry = self.lexicon.by_id.get(c.entity_id) if c.entity_id else None
         return entry is not None and (entry.label == "Territory" or entry.kind == "State")
@@ -192,7 +192,7 @@ class Recogniser:
         """`Karabakh Armenians`, `the Armenian population of X`, `Serb residents in Y`: a people named with the
         place it lives in is a Group; a bare nationality ("Armenians") is not one."""
         lexicon = self.lexicon
-        places = out.covered(lambda c: self._known_place(c) or c.entity_id is None and c.label in {"GPE", "LOC"})
+        places = out.covered(lambda c: self._lexicon_place(c) or c.entity_id is None and c.label in {"GPE", "LOC"})
         others = out.covered() - places
         for tok in tokens_of(doc):
             if tok.i in others or tok.i in places:
@@ -316,7 +316,7 @@ class Recogniser:
         for start, end in places_named_by_noun(doc, lexical):
             span = doc[start:end]
             self._replace(out, Candidate(span.start_char, span.end_char, span.text, start, end, "GPE", None, "grammar"))
-        places = frozenset(out.covered(lambda c: c.source == "lexicon" and self._known_place(c)))
+        places = frozenset(out.covered(lambda c: c.source == "lexicon" and self._lexicon_place(c)))
         for start, end in proper_chunks(doc, lexical, self.lexicon.adjective_index, places):
             span = doc[start:end]
             if any(c.token_start < start and c.token_end > start or c.token_start < end < c.token_end
